@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Domain.Provisioning.Records;
+using WorkflowAdmin.Domain.Workflows;
+
+namespace WorkflowAdmin.Domain.Data;
+
+/// <summary>
+/// The application's one unit of work. Each database provider has a subclass (<see cref="SqliteAppDbContext"/>,
+/// <see cref="SqlServerAppDbContext"/>, <see cref="PostgreSqlAppDbContext"/>) only so that each keeps its own
+/// migrations; the model is defined here, once, and stays provider-neutral.
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<WorkflowExecution> WorkflowExecutions => Set<WorkflowExecution>();
+
+    public DbSet<StepExecution> StepExecutions => Set<StepExecution>();
+
+    public DbSet<StepAttempt> StepAttempts => Set<StepAttempt>();
+
+    public DbSet<Customer> Customers => Set<Customer>();
+
+    public DbSet<DirectoryUser> DirectoryUsers => Set<DirectoryUser>();
+
+    public DbSet<CustomerAdmin> CustomerAdmins => Set<CustomerAdmin>();
+
+    public DbSet<PendingInvite> PendingInvites => Set<PendingInvite>();
+
+    public DbSet<Catalog> Catalogs => Set<Catalog>();
+
+    public DbSet<CustomerAgreement> CustomerAgreements => Set<CustomerAgreement>();
+
+    public DbSet<SubscriptionPlan> SubscriptionPlans => Set<SubscriptionPlan>();
+
+    public DbSet<PlanRenewal> PlanRenewals => Set<PlanRenewal>();
+
+    public DbSet<Subsidy> Subsidies => Set<Subsidy>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+
+        // Every stored time is UTC. SQLite has no time zone type, so make the kind explicit on the way out.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using WorkflowAdmin.Domain.Workflows;
+
+namespace WorkflowAdmin.Domain.Data.Configurations;
+
+public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<WorkflowExecution>
+{
+    public void Configure(EntityTypeBuilder<WorkflowExecution> builder)
+    {
+        builder.ToTable("WorkflowExecutions");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).ValueGeneratedNever();
+        builder.Property(e => e.DefinitionKey).HasMaxLength(WorkflowExecution.MaxKeyLength).IsRequired();
+        builder.Property(e => e.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(e => e.InputJson).IsRequired();
+        builder.Property(e => e.BusinessKey).HasMaxLength(WorkflowExecution.MaxBusinessKeyLength);
+        builder.Property(e => e.TriggeredBy).HasMaxLength(WorkflowExecution.MaxActorLength).IsRequired();
+        builder.Property(e => e.TriggerSource).HasConversion<string>().HasMaxLength(20);
+        builder.Property(e => e.RerunMode).HasConversion<string>().HasMaxLength(30);
+        builder.Property(e => e.RerunReason).HasMaxLength(WorkflowExecution.MaxReasonLength);
+        builder.Property(e => e.FailedStepKey).HasMaxLength(WorkflowExecution.MaxKeyLength);
+        builder.Property(e => e.ErrorType).HasMaxLength(ErrorInfo.MaxTypeLength);
+        builder.Property(e => e.ErrorMessage).HasMaxLength(ErrorInfo.MaxMessageLength);
+        builder.Property(e => e.CancelRequestedBy).HasMaxLength(WorkflowExecution.MaxActorLength);
+        builder.Property(e => e.CancelReason).HasMaxLength(WorkflowExecution.MaxReasonLength);
+        builder.Property(e => e.ConcurrencyStamp).IsConcurrencyToken();
+        builder.Ignore(e => e.Duration);
+
+        builder.HasMany(e => e.Steps).WithOne().HasForeignKey(s => s.ExecutionId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(e => e.Steps).UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        // Lineage: a real FK so a re-run can never point at nothing; deleting an original is refused.
+        builder.HasOne<WorkflowExecution>().WithMany().HasForeignKey(e => e.RerunOfId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<WorkflowExecution>().WithMany().HasForeignKey(e => e.RootExecutionId).OnDelete(DeleteBehavior.Restrict);
+
+        // The console's filters: newest first per status, per workflow, and lookup by business key.
+        builder.HasIndex(e => new { e.Status, e.CreatedAt });
+        builder.HasIndex(e => new { e.DefinitionKey, e.CreatedAt });
+        builder.HasIndex(e => e.CreatedAt);
+        builder.HasIndex(e => e.BusinessKey);
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace WorkflowAdmin.Domain.Data;
+
+public static class DatabaseSetup
+{
+    /// <summary>Configures the chosen provider; each keeps its migrations in its own assembly folder.</summary>
+    public static DbContextOptionsBuilder UseWorkflowDatabase(this DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return provider switch
+        {
+            DatabaseProvider.Sqlite => builder.UseSqlite(connectionString),
+            DatabaseProvider.SqlServer => builder.UseSqlServer(connectionString),
+            DatabaseProvider.PostgreSql => builder.UseNpgsql(connectionString),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
+        };
+    }
+
+    /// <summary>
+    /// Registers <see cref="IDbContextFactory{AppDbContext}"/> (for the runner and Blazor components) and a scoped
+    /// <see cref="AppDbContext"/>, both backed by the provider's own context subclass.
+    /// </summary>
+    public static IServiceCollection AddAppDatabase(this IServiceCollection services, DatabaseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Provider switch
+        {
+            DatabaseProvider.Sqlite => services.AddAppDatabase<SqliteAppDbContext>(options),
+            DatabaseProvider.SqlServer => services.AddAppDatabase<SqlServerAppDbContext>(options),
+            DatabaseProvider.PostgreSql => services.AddAppDatabase<PostgreSqlAppDbContext>(options),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Unknown database provider."),
+        };
+    }
+
+    private static IServiceCollection AddAppDatabase<TContext>(this IServiceCollection services, DatabaseOptions options)
+        where TContext : AppDbContext
+    {
+        var connectionString = options.Provider == DatabaseProvider.Sqlite
+            ? SqliteFiles.EnsureDirectory(options.ConnectionString)
+            : options.ConnectionString;
+        services.AddDbContextFactory<TContext>(b => b.UseWorkflowDatabase(options.Provider, connectionString));
+        services.AddSingleton<IDbContextFactory<AppDbContext>, AppDbContextFactory<TContext>>();
+        services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
+        return services;
+    }
+
+    private sealed class AppDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<AppDbContext>
+        where TContext : AppDbContext
+    {
+        public AppDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Onboarding;
+using WorkflowAdmin.Domain.Provisioning;
+using WorkflowAdmin.Domain.Seeding;
+
+namespace WorkflowAdmin.Domain;
+
+public static class DependencyInjection
+{
+    /// <summary>The domain's one entry point: database, engine, the concrete workflows and their adapters.</summary>
+    public static IServiceCollection AddWorkflowDomain(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        // Persistence: the provider is read now because it decides which context type is registered.
+        var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddSingleton(database);
+        services.AddAppDatabase(database);
+        services.AddSingleton<DatabaseMigrator>();
+
+        // Engine
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<WorkflowEngineOptions>().BindConfiguration(WorkflowEngineOptions.SectionName);
+        services.AddSingleton<WorkflowRegistry>();
+        services.AddSingleton<WorkflowRunner>();
+        services.AddScoped<ExecutionService>();
+
+        // Workflows
+        services.AddProvisioning();
+        services.AddOnboarding();
+
+        // Demo and benchmark data
+        services.AddScoped<ExecutionSeeder>();
+        return services;
+    }
+}

@@ -1,0 +1,191 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace WorkflowAdmin.Domain.Engine;
+
+/// <summary>
+/// The one place where payload JSON is produced and parsed: camelCase, enums as strings, unknown properties
+/// rejected (a typo in an input must not be silently ignored). Stored JSON is always re-serialised from the typed
+/// records, so equal values give equal text.
+/// </summary>
+public static partial class PayloadSerializer
+{
+    public static JsonSerializerOptions Options { get; } = CreateOptions(indented: false);
+
+    public static JsonSerializerOptions IndentedOptions { get; } = CreateOptions(indented: true);
+
+    public static string Serialize(object? value, Type type) => JsonSerializer.Serialize(value, type, Options);
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static object? Deserialize(string json, Type type) => JsonSerializer.Deserialize(json, type, Options);
+
+    public static T Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"Expected {typeof(T).Name}, found null.");
+
+    /// <summary>Pretty-prints stored JSON for people to read.</summary>
+    public static string Indent(string json) => JsonNode.Parse(json)?.ToJsonString(IndentedOptions) ?? "null";
+
+    /// <summary>
+    /// Parses and validates a composed workflow input (an object keyed by step key). Every problem is reported
+    /// with its path; nothing is returned unless the whole input is valid.
+    /// </summary>
+    public static ValidatedInput ParseInput(WorkflowDefinition definition, string json)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(json ?? "") as JsonObject
+                   ?? throw InputValidationException.At("$", "must be a JSON object keyed by step");
+        }
+        catch (JsonException ex)
+        {
+            throw InputValidationException.At("$", $"is not valid JSON ({ex.Message})");
+        }
+
+        return ParseInput(definition, root);
+    }
+
+    public static ValidatedInput ParseInput(WorkflowDefinition definition, JsonObject root)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(root);
+        var errors = new InputErrors();
+        foreach (var unknown in root.Select(p => p.Key).Where(k => definition.Steps.All(s => s.Key != k)))
+        {
+            errors.Add(unknown, $"is not a step of workflow '{definition.Key}'");
+        }
+
+        var values = new StepValues();
+        foreach (var step in definition.Steps)
+        {
+            var stepErrors = errors.For(step.Key);
+            var node = root[step.Key];
+            if (node is null)
+            {
+                switch (step.InputPresence)
+                {
+                    case StepInputPresence.Optional:
+                        values.Add(step.Key, null);
+                        continue;
+                    case StepInputPresence.Required:
+                        stepErrors.Add("", "is required");
+                        continue;
+                    default:
+                        node = new JsonObject();
+                        break;
+                }
+            }
+
+            if (node is not JsonObject)
+            {
+                stepErrors.Add("", "must be an object");
+                continue;
+            }
+
+            object? input;
+            try
+            {
+                input = node.Deserialize(step.InputType, Options);
+            }
+            catch (JsonException ex)
+            {
+                var (path, message) = Describe(ex);
+                stepErrors.Add(path, message);
+                continue;
+            }
+
+            if (input is null)
+            {
+                stepErrors.Add("", "must be an object");
+                continue;
+            }
+
+            step.Validate(input, stepErrors);
+            values.Add(step.Key, input);
+        }
+
+        if (errors.Any)
+        {
+            throw new InputValidationException(errors.All);
+        }
+
+        var stepJson = values.Entries.ToDictionary(
+            e => e.Key,
+            e => Serialize(e.Value, definition.GetStep(e.Key).InputType));
+        var composed = new JsonObject();
+        foreach (var (key, text) in stepJson)
+        {
+            composed[key] = JsonNode.Parse(text);
+        }
+
+        return new ValidatedInput(values, stepJson, composed.ToJsonString(Options), definition.GetBusinessKey(values));
+    }
+
+    /// <summary>Builds a workflow's output: every step's output under its step key, in step order.</summary>
+    public static string ComposeOutput(WorkflowDefinition definition, StepValues outputs)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(outputs);
+        var composed = new JsonObject();
+        foreach (var (key, value) in outputs.Entries)
+        {
+            composed[key] = JsonSerializer.SerializeToNode(value, definition.GetStep(key).OutputType, Options);
+        }
+
+        return composed.ToJsonString(Options);
+    }
+
+    // System.Text.Json reports the first problem of an object with a JSONPath and a CLR-flavoured message;
+    // turn that into a step-relative path and words an operator understands.
+    private static (string Path, string Message) Describe(JsonException ex)
+    {
+        var path = (ex.Path ?? "$").TrimStart('$').TrimStart('.');
+        var unmapped = UnmappedProperty().Match(ex.Message);
+        if (unmapped.Success)
+        {
+            return (Join(path, unmapped.Groups[1].Value), "is not a known field");
+        }
+
+        var message = ex.Message switch
+        {
+            var m when m.Contains("System.DateTime", StringComparison.Ordinal) => "must be a date (ISO 8601, e.g. 2026-01-31)",
+            var m when m.Contains("System.Guid", StringComparison.Ordinal) => "must be a UUID",
+            var m when m.Contains("System.Int", StringComparison.Ordinal) => "must be a whole number",
+            var m when m.Contains("System.Boolean", StringComparison.Ordinal) => "must be true or false",
+            var m when m.Contains("System.String", StringComparison.Ordinal) => "must be a string",
+            var m when m.Contains("System.Collections", StringComparison.Ordinal) || m.Contains("[]", StringComparison.Ordinal) => "must be an array",
+            _ => "has an invalid value",
+        };
+        return (path, message);
+    }
+
+    private static string Join(string path, string property) => path.Length == 0 ? property : path + "." + property;
+
+    private static JsonSerializerOptions CreateOptions(bool indented)
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            WriteIndented = indented,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            NumberHandling = JsonNumberHandling.Strict,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    [GeneratedRegex("property '([^']+)' could not be mapped")]
+    private static partial Regex UnmappedProperty();
+}
+
+/// <summary>A workflow input that passed validation, with each step's canonical input JSON.</summary>
+public sealed record ValidatedInput(
+    StepValues Values,
+    IReadOnlyDictionary<string, string> StepInputJson,
+    string ComposedJson,
+    string? BusinessKey);

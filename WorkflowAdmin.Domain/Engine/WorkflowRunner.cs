@@ -1,0 +1,137 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Workflows;
+
+namespace WorkflowAdmin.Domain.Engine;
+
+/// <summary>
+/// Runs one execution from its first unfinished step to the end. Progress is checkpointed after every step, so a
+/// crash loses at most the step in flight, and the claim (Pending to Running, guarded by the concurrency stamp)
+/// makes sure that two runners, in two processes, never both run the same execution.
+/// </summary>
+public sealed partial class WorkflowRunner(
+    IDbContextFactory<AppDbContext> dbFactory,
+    WorkflowRegistry registry,
+    IServiceScopeFactory scopeFactory,
+    TimeProvider time,
+    IOptions<WorkflowEngineOptions> options,
+    ILogger<WorkflowRunner> logger)
+{
+    public async Task<RunOutcome> RunAsync(Guid executionId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var execution = await db.WorkflowExecutions
+            .Include(e => e.Steps).ThenInclude(s => s.Attempts)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(e => e.Id == executionId, cancellationToken)
+            ?? throw new ExecutionNotFoundException(executionId);
+
+        switch (execution.Status)
+        {
+            case ExecutionStatus.Running:
+                return RunOutcome.NotClaimed;
+            case ExecutionStatus.Succeeded:
+                throw new ExecutionStateException(
+                    $"Execution {executionId} has already succeeded and is never run again; start a new execution instead.");
+            case ExecutionStatus.Failed or ExecutionStatus.Cancelled:
+                throw new ExecutionStateException(
+                    $"Execution {executionId} is {execution.Status}; re-run it to create a new execution.");
+        }
+
+        var definition = registry.Get(execution.DefinitionKey);
+        execution.Start(Now());
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            LogClaimLost(executionId);
+            return RunOutcome.NotClaimed;
+        }
+
+        var outputs = new StepValues();
+        foreach (var step in execution.Steps.OrderBy(s => s.Ordinal))
+        {
+            var stepDefinition = definition.GetStep(step.StepKey);
+            if (step.Status == ExecutionStatus.Succeeded)
+            {
+                outputs.Add(step.StepKey, PayloadSerializer.Deserialize(step.OutputJson!, stepDefinition.OutputType));
+                continue;
+            }
+
+            if (await IsCancellationRequestedAsync(db, executionId, cancellationToken))
+            {
+                execution.Cancel(Now());
+                await db.SaveChangesAsync(CancellationToken.None);
+                return RunOutcome.Cancelled;
+            }
+
+            var error = await RunStepAsync(db, execution, step, stepDefinition, outputs, cancellationToken);
+            if (error is not null)
+            {
+                execution.Fail(step.StepKey, error, Now());
+                await db.SaveChangesAsync(CancellationToken.None);
+                return RunOutcome.Failed;
+            }
+        }
+
+        execution.Succeed(PayloadSerializer.ComposeOutput(definition, outputs), Now());
+        await db.SaveChangesAsync(CancellationToken.None);
+        return RunOutcome.Succeeded;
+    }
+
+    /// <summary>Runs the step's attempts; returns null on success, or the last error once attempts are exhausted.</summary>
+    private async Task<ErrorInfo?> RunStepAsync(
+        AppDbContext db, WorkflowExecution execution, StepExecution step, IWorkflowStep stepDefinition,
+        StepValues outputs, CancellationToken cancellationToken)
+    {
+        var input = step.InputJson == "null" ? null : PayloadSerializer.Deserialize(step.InputJson, stepDefinition.InputType);
+        while (true)
+        {
+            // Persist the attempt before any side effect: if the process dies inside the step, the row says so.
+            var attempt = step.StartAttempt(Now());
+            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await using var scope = scopeFactory.CreateAsyncScope();
+                var context = new StepContext(execution.Id, step.StepKey, attempt.Number, outputs, scope.ServiceProvider);
+                var output = await stepDefinition.ExecuteAsync(input, context, cancellationToken);
+                step.Succeed(PayloadSerializer.Serialize(output, stepDefinition.OutputType), Now());
+                await db.SaveChangesAsync(CancellationToken.None);
+                outputs.Add(step.StepKey, output);
+                return null;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                var error = ErrorInfo.From(ex);
+                var isFinal = attempt.Number >= stepDefinition.MaxAttempts;
+                step.FailAttempt(error, isFinal, Now());
+                await db.SaveChangesAsync(CancellationToken.None);
+                LogAttemptFailed(ex, execution.Id, step.StepKey, attempt.Number, stepDefinition.MaxAttempts);
+                if (isFinal)
+                {
+                    return error;
+                }
+
+                await Task.Delay(options.Value.RetryDelay, time, cancellationToken);
+            }
+        }
+    }
+
+    // A cheap indexed read: cancellation is requested by another process writing the execution row.
+    private static Task<bool> IsCancellationRequestedAsync(AppDbContext db, Guid executionId, CancellationToken cancellationToken) =>
+        db.WorkflowExecutions.AsNoTracking()
+            .AnyAsync(e => e.Id == executionId && e.CancelRequestedAt != null, cancellationToken);
+
+    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Execution {ExecutionId} was claimed by another runner.")]
+    private partial void LogClaimLost(Guid executionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId}: step {StepKey} failed attempt {Attempt} of {MaxAttempts}.")]
+    private partial void LogAttemptFailed(Exception exception, Guid executionId, string stepKey, int attempt, int maxAttempts);
+}

@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Provisioning.Ports;
+using WorkflowAdmin.Domain.Provisioning.Records;
+
+namespace WorkflowAdmin.Domain.Provisioning.Adapters;
+
+internal sealed class DatabaseCatalogService(AppDbContext db, TimeProvider time) : ICatalogService
+{
+    public async Task<CatalogInfo?> FindCatalogAsync(Guid customerId, int catalogQueryId, CancellationToken cancellationToken)
+    {
+        // Not unique by design, like the real service: when several match, the oldest is the one in use.
+        var catalog = await db.Catalogs.AsNoTracking()
+            .Where(c => c.CustomerId == customerId && c.CatalogQueryId == catalogQueryId)
+            .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        return catalog is null ? null : ToInfo(catalog);
+    }
+
+    public async Task<CatalogInfo> CreateCatalogAsync(Guid customerId, string title, int catalogQueryId, CancellationToken cancellationToken)
+    {
+        var catalog = Catalog.Create(customerId, title, catalogQueryId, time.GetUtcNow().UtcDateTime);
+        db.Catalogs.Add(catalog);
+        await db.SaveChangesAsync(cancellationToken);
+        return ToInfo(catalog);
+    }
+
+    private static CatalogInfo ToInfo(Catalog catalog) => new(catalog.Id, catalog.CustomerId, catalog.Title, catalog.CatalogQueryId);
+}

@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Provisioning.Ports;
+using WorkflowAdmin.Domain.Provisioning.Records;
+
+namespace WorkflowAdmin.Domain.Provisioning.Adapters;
+
+internal sealed class DatabaseCustomerDirectory(AppDbContext db, TimeProvider time) : ICustomerDirectory
+{
+    private const string SystemName = "customer-directory";
+
+    public async Task<CustomerInfo?> FindCustomerBySlugAsync(string slug, CancellationToken cancellationToken)
+    {
+        var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Slug == slug, cancellationToken);
+        return customer is null ? null : ToInfo(customer);
+    }
+
+    public async Task<CustomerInfo> CreateCustomerAsync(string name, string slug, string country, CancellationToken cancellationToken)
+    {
+        var customer = Customer.Create(name, slug, country, Now());
+        db.Customers.Add(customer);
+        await db.SaveChangesAsync(cancellationToken);
+        return ToInfo(customer);
+    }
+
+    public Task<bool> UserExistsAsync(string email, CancellationToken cancellationToken)
+    {
+        var normalized = EmailAddresses.Normalize(email);
+        return db.DirectoryUsers.AnyAsync(u => u.Email == normalized, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> ListAdminEmailsAsync(Guid customerId, CancellationToken cancellationToken) =>
+        await db.CustomerAdmins
+            .Where(a => a.CustomerId == customerId)
+            .OrderBy(a => a.Email)
+            .Select(a => a.Email)
+            .ToListAsync(cancellationToken);
+
+    public async Task GrantAdminAsync(Guid customerId, string email, CancellationToken cancellationToken)
+    {
+        if (!await UserExistsAsync(email, cancellationToken))
+        {
+            throw new ExternalSystemException(SystemName, $"Customer directory has no user '{email}' to make an admin");
+        }
+
+        db.CustomerAdmins.Add(CustomerAdmin.Create(customerId, email, Now()));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> ListPendingInviteEmailsAsync(Guid customerId, string role, CancellationToken cancellationToken) =>
+        await db.PendingInvites
+            .Where(i => i.CustomerId == customerId && i.Role == role)
+            .OrderBy(i => i.Email)
+            .Select(i => i.Email)
+            .ToListAsync(cancellationToken);
+
+    public async Task CreatePendingInviteAsync(Guid customerId, string email, string role, CancellationToken cancellationToken)
+    {
+        db.PendingInvites.Add(PendingInvite.Create(customerId, email, role, Now()));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task SetEnabledFeaturesAsync(Guid customerId, IReadOnlyList<string> features, CancellationToken cancellationToken)
+    {
+        var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == customerId, cancellationToken)
+                       ?? throw new ExternalSystemException(SystemName, $"Customer directory has no customer {customerId}");
+        customer.SetEnabledFeatures(features);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static CustomerInfo ToInfo(Customer customer) =>
+        new(customer.Id, customer.Name, customer.Slug, customer.Country, customer.EnabledFeatureList);
+
+    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+}

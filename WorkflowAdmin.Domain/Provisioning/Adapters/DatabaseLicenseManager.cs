@@ -1,0 +1,103 @@
+using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Provisioning.Ports;
+using WorkflowAdmin.Domain.Provisioning.Records;
+
+namespace WorkflowAdmin.Domain.Provisioning.Adapters;
+
+internal sealed class DatabaseLicenseManager(AppDbContext db, TimeProvider time) : ILicenseManager
+{
+    private const string SystemName = "license-manager";
+
+    public async Task<AgreementInfo?> FindAgreementAsync(Guid customerId, CancellationToken cancellationToken)
+    {
+        var agreement = await db.CustomerAgreements.AsNoTracking().SingleOrDefaultAsync(a => a.CustomerId == customerId, cancellationToken);
+        return agreement is null ? null : ToInfo(agreement);
+    }
+
+    public async Task<AgreementInfo> CreateAgreementAsync(Guid customerId, Guid? defaultCatalogId, CancellationToken cancellationToken)
+    {
+        var agreement = CustomerAgreement.Create(customerId, defaultCatalogId, Now());
+        db.CustomerAgreements.Add(agreement);
+        await db.SaveChangesAsync(cancellationToken);
+        return ToInfo(agreement);
+    }
+
+    public Task<PlanInfo?> FindPlanByLineItemAsync(Guid agreementId, string salesforceLineItem, CancellationToken cancellationToken)
+    {
+        // A blank line item would otherwise match every plan created without one.
+        ArgumentException.ThrowIfNullOrWhiteSpace(salesforceLineItem);
+        return FirstPlanAsync(db.SubscriptionPlans.Where(p => p.AgreementId == agreementId && p.SalesforceLineItem == salesforceLineItem), cancellationToken);
+    }
+
+    public Task<PlanInfo?> FindPlanAsync(Guid agreementId, int productId, DateTime startDate, string title, CancellationToken cancellationToken) =>
+        FirstPlanAsync(
+            db.SubscriptionPlans.Where(p =>
+                p.AgreementId == agreementId && p.ProductId == productId && p.StartDate == startDate && p.Title == title),
+            cancellationToken);
+
+    public async Task<PlanInfo> CreatePlanAsync(NewPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.StartDate >= plan.ExpirationDate)
+        {
+            throw new ExternalSystemException(SystemName, "License manager rejected the plan: start date after expiration");
+        }
+
+        var created = SubscriptionPlan.Create(
+            plan.AgreementId,
+            plan.Title,
+            plan.SalesforceLineItem,
+            plan.StartDate,
+            plan.ExpirationDate,
+            plan.Licenses,
+            plan.ProductId,
+            plan.CatalogId,
+            plan.IsTrial,
+            Now());
+        db.SubscriptionPlans.Add(created);
+        await db.SaveChangesAsync(cancellationToken);
+        return ToInfo(created);
+    }
+
+    public async Task<RenewalInfo?> FindRenewalAsync(Guid priorPlanId, Guid renewedPlanId, CancellationToken cancellationToken)
+    {
+        var renewal = await db.PlanRenewals.AsNoTracking()
+            .SingleOrDefaultAsync(r => r.PriorPlanId == priorPlanId && r.RenewedPlanId == renewedPlanId, cancellationToken);
+        return renewal is null ? null : ToInfo(renewal);
+    }
+
+    public async Task<RenewalInfo> CreateRenewalAsync(
+        Guid priorPlanId, Guid renewedPlanId, int licenses, DateTime effectiveDate, DateTime renewedExpirationDate, CancellationToken cancellationToken)
+    {
+        var renewal = PlanRenewal.Create(priorPlanId, renewedPlanId, licenses, effectiveDate, renewedExpirationDate, Now());
+        db.PlanRenewals.Add(renewal);
+        await db.SaveChangesAsync(cancellationToken);
+        return ToInfo(renewal);
+    }
+
+    private static async Task<PlanInfo?> FirstPlanAsync(IQueryable<SubscriptionPlan> plans, CancellationToken cancellationToken)
+    {
+        var plan = await plans.AsNoTracking().OrderBy(p => p.CreatedAt).ThenBy(p => p.Id).FirstOrDefaultAsync(cancellationToken);
+        return plan is null ? null : ToInfo(plan);
+    }
+
+    private static AgreementInfo ToInfo(CustomerAgreement agreement) => new(agreement.Id, agreement.CustomerId, agreement.DefaultCatalogId);
+
+    private static PlanInfo ToInfo(SubscriptionPlan plan) => new(
+        plan.Id,
+        plan.AgreementId,
+        plan.Title,
+        plan.SalesforceLineItem,
+        plan.StartDate,
+        plan.ExpirationDate,
+        plan.Licenses,
+        plan.ProductId,
+        plan.CatalogId,
+        plan.IsTrial);
+
+    private static RenewalInfo ToInfo(PlanRenewal renewal) => new(
+        renewal.Id, renewal.PriorPlanId, renewal.RenewedPlanId, renewal.Licenses, renewal.EffectiveDate, renewal.RenewedExpirationDate);
+
+    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+}

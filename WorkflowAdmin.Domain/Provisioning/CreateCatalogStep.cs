@@ -1,0 +1,87 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Provisioning.Ports;
+using WorkflowAdmin.Domain.Provisioning.Records;
+
+namespace WorkflowAdmin.Domain.Provisioning;
+
+public sealed class CreateCatalogStep : WorkflowStep<CreateCatalogInput, CreateCatalogOutput>
+{
+    private const string TitleSuffix = " Subscription Catalog";
+
+    public override string Key => "create-catalog";
+
+    public override string DisplayName => "Create catalog";
+
+    public override int MaxAttempts => 2;
+
+    public override void Validate(CreateCatalogInput input, InputErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(errors);
+        errors.MaxLength("title", input.Title, Catalog.MaxTitleLength);
+        if (input.CatalogQueryId <= 0)
+        {
+            errors.Add("catalogQueryId", "must be greater than 0");
+        }
+    }
+
+    public override async Task<CreateCatalogOutput> ExecuteAsync(
+        CreateCatalogInput input, StepContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(context);
+        var customer = context.GetOutput<CreateCustomerOutput>();
+        var options = context.Services.GetRequiredService<IOptions<ProvisioningOptions>>().Value;
+        var catalogs = context.Services.GetRequiredService<ICatalogService>();
+        var queryId = input.CatalogQueryId ?? options.DefaultCatalogQueryId;
+
+        var existing = await catalogs.FindCatalogAsync(customer.CustomerId, queryId, cancellationToken);
+        var catalog = existing
+                      ?? await catalogs.CreateCatalogAsync(customer.CustomerId, Title(input, customer), queryId, cancellationToken);
+        return new CreateCatalogOutput
+        {
+            CatalogId = catalog.Id,
+            CustomerId = catalog.CustomerId,
+            Title = catalog.Title,
+            CatalogQueryId = catalog.CatalogQueryId,
+            Created = existing is null,
+        };
+    }
+
+    // A form may send an empty title for "use the default". The default is shortened, if need be, so that a
+    // customer name of the maximum length still gives a title the catalog service accepts.
+    private static string Title(CreateCatalogInput input, CreateCustomerOutput customer)
+    {
+        if (!string.IsNullOrWhiteSpace(input.Title))
+        {
+            return input.Title;
+        }
+
+        var name = customer.Name.Length + TitleSuffix.Length <= Catalog.MaxTitleLength
+            ? customer.Name
+            : customer.Name[..(Catalog.MaxTitleLength - TitleSuffix.Length)].TrimEnd();
+        return name + TitleSuffix;
+    }
+}
+
+public sealed record CreateCatalogInput
+{
+    public string? Title { get; init; }
+
+    public int? CatalogQueryId { get; init; }
+}
+
+public sealed record CreateCatalogOutput
+{
+    public Guid CatalogId { get; init; }
+
+    public Guid CustomerId { get; init; }
+
+    public string Title { get; init; } = "";
+
+    public int CatalogQueryId { get; init; }
+
+    public bool Created { get; init; }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.DependencyInjection;
+using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Provisioning.Ports;
+
+namespace WorkflowAdmin.Domain.Provisioning;
+
+public sealed class CreateCustomerAgreementStep : WorkflowStep<CreateCustomerAgreementInput, CreateCustomerAgreementOutput>
+{
+    public override string Key => "create-customer-agreement";
+
+    public override string DisplayName => "Create customer agreement";
+
+    public override int MaxAttempts => 2;
+
+    public override void Validate(CreateCustomerAgreementInput input, InputErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (input.DefaultCatalogId == Guid.Empty)
+        {
+            errors.Add("defaultCatalogId", "must not be the empty UUID");
+        }
+    }
+
+    public override async Task<CreateCustomerAgreementOutput> ExecuteAsync(
+        CreateCustomerAgreementInput input, StepContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(context);
+        var customerId = context.GetOutput<CreateCustomerOutput>().CustomerId;
+        var licenses = context.Services.GetRequiredService<ILicenseManager>();
+
+        var existing = await licenses.FindAgreementAsync(customerId, cancellationToken);
+        var agreement = existing
+                        ?? await licenses.CreateAgreementAsync(
+                            customerId,
+                            input.DefaultCatalogId ?? context.GetOutput<CreateCatalogOutput>().CatalogId,
+                            cancellationToken);
+        return new CreateCustomerAgreementOutput
+        {
+            AgreementId = agreement.Id,
+            CustomerId = agreement.CustomerId,
+            DefaultCatalogId = agreement.DefaultCatalogId,
+            Created = existing is null,
+        };
+    }
+}
+
+public sealed record CreateCustomerAgreementInput
+{
+    public Guid? DefaultCatalogId { get; init; }
+}
+
+public sealed record CreateCustomerAgreementOutput
+{
+    public Guid AgreementId { get; init; }
+
+    public Guid CustomerId { get; init; }
+
+    public Guid? DefaultCatalogId { get; init; }
+
+    public bool Created { get; init; }
+}

@@ -1,0 +1,82 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Provisioning.Ports;
+using WorkflowAdmin.Domain.Provisioning.Records;
+
+namespace WorkflowAdmin.Domain.Provisioning;
+
+public sealed partial class CreateCustomerStep : WorkflowStep<CreateCustomerInput, CreateCustomerOutput>
+{
+    public override string Key => "create-customer";
+
+    public override string DisplayName => "Create customer";
+
+    public override int MaxAttempts => 2;
+
+    public override void Validate(CreateCustomerInput input, InputErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(errors);
+        errors.Required("name", input.Name);
+        errors.MaxLength("name", input.Name, Customer.MaxNameLength);
+        errors.Required("slug", input.Slug);
+        errors.MaxLength("slug", input.Slug, Customer.MaxSlugLength);
+        if (!string.IsNullOrWhiteSpace(input.Slug) && !Slug().IsMatch(input.Slug))
+        {
+            errors.Add("slug", "must be lowercase letters, digits and hyphens");
+        }
+
+        errors.Required("country", input.Country);
+        if (!string.IsNullOrWhiteSpace(input.Country) && !Countries.IsValid(input.Country))
+        {
+            errors.Add("country", "must be an ISO 3166-1 alpha-2 country code, e.g. US");
+        }
+    }
+
+    public override async Task<CreateCustomerOutput> ExecuteAsync(
+        CreateCustomerInput input, StepContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(context);
+        var directory = context.Services.GetRequiredService<ICustomerDirectory>();
+
+        // The slug is the customer's identity. An existing customer is taken as the directory has it, name and
+        // country included, so the output always shows what later steps and people will actually see.
+        var existing = await directory.FindCustomerBySlugAsync(input.Slug, cancellationToken);
+        var customer = existing ?? await directory.CreateCustomerAsync(input.Name, input.Slug, input.Country, cancellationToken);
+        return new CreateCustomerOutput
+        {
+            CustomerId = customer.Id,
+            Name = customer.Name,
+            Slug = customer.Slug,
+            Country = customer.Country,
+            Created = existing is null,
+        };
+    }
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex Slug();
+}
+
+public sealed record CreateCustomerInput
+{
+    public string Name { get; init; } = "";
+
+    public string Slug { get; init; } = "";
+
+    public string Country { get; init; } = "";
+}
+
+public sealed record CreateCustomerOutput
+{
+    public Guid CustomerId { get; init; }
+
+    public string Name { get; init; } = "";
+
+    public string Slug { get; init; } = "";
+
+    public string Country { get; init; } = "";
+
+    public bool Created { get; init; }
+}

@@ -1,0 +1,126 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Provisioning.Ports;
+using WorkflowAdmin.Domain.Provisioning.Records;
+
+namespace WorkflowAdmin.Domain.Provisioning;
+
+public sealed class CreateFirstPaidPlanStep : WorkflowStep<CreateFirstPaidPlanInput, CreateFirstPaidPlanOutput>
+{
+    public override string Key => "create-first-paid-plan";
+
+    public override string DisplayName => "Create first paid plan";
+
+    public override int MaxAttempts => 2;
+
+    public override void Validate(CreateFirstPaidPlanInput input, InputErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(errors);
+        errors.Required("title", input.Title);
+        errors.MaxLength("title", input.Title, SubscriptionPlan.MaxTitleLength);
+        errors.MaxLength("salesforceLineItem", input.SalesforceLineItem, SubscriptionPlan.MaxSalesforceLineItemLength);
+
+        // Without a start date the start is the trial's expiration, known only once the trial step has run; the
+        // license manager then rejects an expiration that is not after it.
+        if (input.StartDate is { } start && input.ExpirationDate is { } expiration && expiration.AsUtc() <= start.AsUtc())
+        {
+            errors.Add("expirationDate", "must be after startDate");
+        }
+
+        if (input.ProductId <= 0)
+        {
+            errors.Add("productId", "must be greater than 0");
+        }
+
+        if (input.CatalogId == Guid.Empty)
+        {
+            errors.Add("catalogId", "must not be the empty UUID");
+        }
+    }
+
+    public override async Task<CreateFirstPaidPlanOutput> ExecuteAsync(
+        CreateFirstPaidPlanInput input, StepContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(context);
+        var agreementId = context.GetOutput<CreateCustomerAgreementOutput>().AgreementId;
+        var trial = context.GetOutput<CreateTrialPlanOutput>();
+        var licenses = context.Services.GetRequiredService<ILicenseManager>();
+        var productId = input.ProductId ?? context.Services.GetRequiredService<IOptions<ProvisioningOptions>>().Value.PaidProductId;
+        var start = input.StartDate?.AsUtc() ?? trial.ExpirationDate.AsUtc();
+        var expiration = input.ExpirationDate?.AsUtc() ?? start.AddYears(1);
+        var lineItem = string.IsNullOrWhiteSpace(input.SalesforceLineItem) ? null : input.SalesforceLineItem;
+
+        // The natural key is the Salesforce line item when there is one. Without it, a plan is the same plan when
+        // agreement, product, start date and title all agree: a missing line item must never match another missing
+        // one, or every paid plan entered without a line item would be taken for this one.
+        var existing = lineItem is null
+            ? await licenses.FindPlanAsync(agreementId, productId, start, input.Title, cancellationToken)
+            : await licenses.FindPlanByLineItemAsync(agreementId, lineItem, cancellationToken);
+        var plan = existing ?? await licenses.CreatePlanAsync(
+            new NewPlan(
+                agreementId,
+                input.Title,
+                lineItem,
+                start,
+                expiration,
+                trial.Licenses,
+                productId,
+                input.CatalogId ?? context.GetOutput<CreateCatalogOutput>().CatalogId,
+                IsTrial: false),
+            cancellationToken);
+        return new CreateFirstPaidPlanOutput
+        {
+            PlanId = plan.Id,
+            AgreementId = plan.AgreementId,
+            Title = plan.Title,
+            SalesforceLineItem = plan.SalesforceLineItem,
+            StartDate = plan.StartDate,
+            ExpirationDate = plan.ExpirationDate,
+            Licenses = plan.Licenses,
+            ProductId = plan.ProductId,
+            CatalogId = plan.CatalogId,
+            Created = existing is null,
+        };
+    }
+}
+
+public sealed record CreateFirstPaidPlanInput
+{
+    public string Title { get; init; } = "";
+
+    public int? ProductId { get; init; }
+
+    public DateTime? StartDate { get; init; }
+
+    public DateTime? ExpirationDate { get; init; }
+
+    public string? SalesforceLineItem { get; init; }
+
+    public Guid? CatalogId { get; init; }
+}
+
+public sealed record CreateFirstPaidPlanOutput
+{
+    public Guid PlanId { get; init; }
+
+    public Guid AgreementId { get; init; }
+
+    public string Title { get; init; } = "";
+
+    public string? SalesforceLineItem { get; init; }
+
+    public DateTime StartDate { get; init; }
+
+    public DateTime ExpirationDate { get; init; }
+
+    public int Licenses { get; init; }
+
+    public int ProductId { get; init; }
+
+    public Guid? CatalogId { get; init; }
+
+    public bool Created { get; init; }
+}

@@ -1,0 +1,142 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Provisioning.Ports;
+using WorkflowAdmin.Domain.Provisioning.Records;
+
+namespace WorkflowAdmin.Domain.Provisioning;
+
+public sealed class CreateTrialPlanStep : WorkflowStep<CreateTrialPlanInput, CreateTrialPlanOutput>
+{
+    public const int MaxLicenses = 1_000_000;
+
+    public override string Key => "create-trial-plan";
+
+    public override string DisplayName => "Create trial plan";
+
+    public override int MaxAttempts => 2;
+
+    public override void Validate(CreateTrialPlanInput input, InputErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(errors);
+        errors.Required("title", input.Title);
+        errors.MaxLength("title", input.Title, SubscriptionPlan.MaxTitleLength);
+        errors.Required("salesforceLineItem", input.SalesforceLineItem);
+        errors.MaxLength("salesforceLineItem", input.SalesforceLineItem, SubscriptionPlan.MaxSalesforceLineItemLength);
+        if (input.StartDate is null)
+        {
+            errors.Add("startDate", "is required");
+        }
+
+        if (input.ExpirationDate is null)
+        {
+            errors.Add("expirationDate", "is required");
+        }
+        else if (input.StartDate is { } start && input.ExpirationDate.Value.AsUtc() <= start.AsUtc())
+        {
+            errors.Add("expirationDate", "must be after startDate");
+        }
+
+        switch (input.DesiredNumLicenses)
+        {
+            case null:
+                errors.Add("desiredNumLicenses", "is required");
+                break;
+            case <= 0:
+                errors.Add("desiredNumLicenses", "must be greater than 0");
+                break;
+            case > MaxLicenses:
+                errors.Add("desiredNumLicenses", "must be at most 1,000,000");
+                break;
+        }
+
+        if (input.ProductId <= 0)
+        {
+            errors.Add("productId", "must be greater than 0");
+        }
+
+        if (input.CatalogId == Guid.Empty)
+        {
+            errors.Add("catalogId", "must not be the empty UUID");
+        }
+    }
+
+    public override async Task<CreateTrialPlanOutput> ExecuteAsync(
+        CreateTrialPlanInput input, StepContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(context);
+        var agreementId = context.GetOutput<CreateCustomerAgreementOutput>().AgreementId;
+        var licenses = context.Services.GetRequiredService<ILicenseManager>();
+
+        // The line item is required here, so the lookup never has to decide whether two missing ones match
+        // (the reference system let None match None and reused an unrelated plan).
+        var existing = await licenses.FindPlanByLineItemAsync(agreementId, input.SalesforceLineItem, cancellationToken);
+        var plan = existing ?? await licenses.CreatePlanAsync(
+            new NewPlan(
+                agreementId,
+                input.Title,
+                input.SalesforceLineItem,
+                input.StartDate.Require("startDate").AsUtc(),
+                input.ExpirationDate.Require("expirationDate").AsUtc(),
+                input.DesiredNumLicenses.Require("desiredNumLicenses"),
+                input.ProductId ?? context.Services.GetRequiredService<IOptions<ProvisioningOptions>>().Value.TrialProductId,
+                input.CatalogId ?? context.GetOutput<CreateCatalogOutput>().CatalogId,
+                IsTrial: true),
+            cancellationToken);
+        return new CreateTrialPlanOutput
+        {
+            PlanId = plan.Id,
+            AgreementId = plan.AgreementId,
+            Title = plan.Title,
+            SalesforceLineItem = input.SalesforceLineItem,
+            StartDate = plan.StartDate,
+            ExpirationDate = plan.ExpirationDate,
+            Licenses = plan.Licenses,
+            ProductId = plan.ProductId,
+            CatalogId = plan.CatalogId,
+            Created = existing is null,
+        };
+    }
+}
+
+public sealed record CreateTrialPlanInput
+{
+    public string Title { get; init; } = "";
+
+    public string SalesforceLineItem { get; init; } = "";
+
+    public DateTime? StartDate { get; init; }
+
+    public DateTime? ExpirationDate { get; init; }
+
+    public int? DesiredNumLicenses { get; init; }
+
+    public int? ProductId { get; init; }
+
+    public Guid? CatalogId { get; init; }
+}
+
+public sealed record CreateTrialPlanOutput
+{
+    public Guid PlanId { get; init; }
+
+    public Guid AgreementId { get; init; }
+
+    public string Title { get; init; } = "";
+
+    public string SalesforceLineItem { get; init; } = "";
+
+    public DateTime StartDate { get; init; }
+
+    public DateTime ExpirationDate { get; init; }
+
+    public int Licenses { get; init; }
+
+    public int ProductId { get; init; }
+
+    public Guid? CatalogId { get; init; }
+
+    public bool Created { get; init; }
+}

@@ -1,0 +1,49 @@
+namespace WorkflowAdmin.Domain.Provisioning.Records;
+
+public sealed class Customer
+{
+    public const int MaxNameLength = 255;
+    public const int MaxSlugLength = 50;
+    public const int CountryLength = 2;
+    public const int MaxEnabledFeaturesLength = 1000;
+
+    private Customer()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public string Name { get; private set; } = "";
+
+    public string Slug { get; private set; } = "";
+
+    public string Country { get; private set; } = "";
+
+    // Comma-separated: feature names are kebab-case, so a comma never occurs inside one.
+    public string EnabledFeatures { get; private set; } = "";
+
+    public DateTime CreatedAt { get; private set; }
+
+    public IReadOnlyList<string> EnabledFeatureList => EnabledFeatures.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    public static Customer Create(string name, string slug, string country, DateTime now) => new()
+    {
+        Id = Guid.NewGuid(),
+        Name = RecordFields.Required(name, MaxNameLength),
+        Slug = RecordFields.Required(slug, MaxSlugLength),
+        Country = RecordFields.Required(country, CountryLength),
+        CreatedAt = now,
+    };
+
+    public void SetEnabledFeatures(IEnumerable<string> features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var list = features.ToList();
+        if (list.Any(f => string.IsNullOrWhiteSpace(f) || f.Contains(',', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("Feature names must be non-blank and contain no comma.", nameof(features));
+        }
+
+        EnabledFeatures = RecordFields.Optional(string.Join(',', list), MaxEnabledFeaturesLength, nameof(features))!;
+    }
+}

@@ -1,0 +1,21 @@
+namespace WorkflowAdmin.Domain.Workflows;
+
+/// <summary>An error as it is recorded: exception type, message and a trimmed stack trace.</summary>
+public sealed record ErrorInfo(string Type, string Message, string? StackTrace)
+{
+    public const int MaxTypeLength = 256;
+    public const int MaxMessageLength = 2000;
+    public const int MaxStackTraceLength = 8000;
+
+    public static ErrorInfo From(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var type = exception.GetType().FullName ?? exception.GetType().Name;
+        return new ErrorInfo(Trim(type, MaxTypeLength), Trim(exception.Message, MaxMessageLength), TrimStack(exception.ToString()));
+    }
+
+    private static string Trim(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
+
+    // Keep the head of the trace (the throwing frames and the message chain), which is what a support engineer reads.
+    private static string? TrimStack(string? stack) => string.IsNullOrEmpty(stack) ? null : Trim(stack, MaxStackTraceLength);
+}

@@ -1,0 +1,10 @@
+namespace WorkflowAdmin.Domain.Workflows;
+
+/// <summary>Where an execution came from. Stored as a string.</summary>
+public enum TriggerSource
+{
+    Console,
+    Api,
+    Rerun,
+    System,
+}

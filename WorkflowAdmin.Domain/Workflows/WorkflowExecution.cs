@@ -1,0 +1,195 @@
+namespace WorkflowAdmin.Domain.Workflows;
+
+/// <summary>
+/// One run of a workflow definition. Queryable facts (status, times, business key, error summary, lineage) are
+/// columns; the composed input and output are JSON text. Every status change goes through a method here, checked
+/// against <see cref="StatusTransitions"/>, and rotates <see cref="ConcurrencyStamp"/> so that two processes racing
+/// on the same change cannot both win.
+/// </summary>
+public sealed class WorkflowExecution
+{
+    public const int MaxKeyLength = 100;
+    public const int MaxBusinessKeyLength = 200;
+    public const int MaxActorLength = 256;
+    public const int MaxReasonLength = 1000;
+
+    private readonly List<StepExecution> steps = [];
+
+    private WorkflowExecution()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public string DefinitionKey { get; private set; } = "";
+
+    public int DefinitionVersion { get; private set; }
+
+    public ExecutionStatus Status { get; private set; }
+
+    public string InputJson { get; private set; } = "{}";
+
+    public string? OutputJson { get; private set; }
+
+    public string? BusinessKey { get; private set; }
+
+    public DateTime CreatedAt { get; private set; }
+
+    public DateTime? StartedAt { get; private set; }
+
+    public DateTime? FinishedAt { get; private set; }
+
+    public DateTime ModifiedAt { get; private set; }
+
+    public string TriggeredBy { get; private set; } = "";
+
+    public TriggerSource TriggerSource { get; private set; }
+
+    public Guid? RerunOfId { get; private set; }
+
+    public Guid? RootExecutionId { get; private set; }
+
+    public RerunMode? RerunMode { get; private set; }
+
+    public string? RerunReason { get; private set; }
+
+    public string? FailedStepKey { get; private set; }
+
+    public string? ErrorType { get; private set; }
+
+    public string? ErrorMessage { get; private set; }
+
+    public DateTime? CancelRequestedAt { get; private set; }
+
+    public string? CancelRequestedBy { get; private set; }
+
+    public string? CancelReason { get; private set; }
+
+    public Guid ConcurrencyStamp { get; private set; }
+
+    public IReadOnlyList<StepExecution> Steps => steps;
+
+    public TimeSpan? Duration => StartedAt is { } started && FinishedAt is { } finished ? finished - started : null;
+
+    public static WorkflowExecution Create(
+        string definitionKey, int definitionVersion, string inputJson, string? businessKey, Trigger trigger, DateTime now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(definitionKey);
+        ArgumentNullException.ThrowIfNull(inputJson);
+        ArgumentNullException.ThrowIfNull(trigger);
+        return new WorkflowExecution
+        {
+            Id = Guid.NewGuid(),
+            DefinitionKey = definitionKey,
+            DefinitionVersion = definitionVersion,
+            Status = ExecutionStatus.Pending,
+            InputJson = inputJson,
+            BusinessKey = businessKey,
+            CreatedAt = now,
+            ModifiedAt = now,
+            TriggeredBy = trigger.Actor,
+            TriggerSource = trigger.Source,
+            ConcurrencyStamp = Guid.NewGuid(),
+        };
+    }
+
+    /// <summary>Links this new execution to the one it re-runs; the original row is never touched.</summary>
+    public void MarkAsRerunOf(WorkflowExecution original, RerunMode mode, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (Status != ExecutionStatus.Pending || StartedAt is not null)
+        {
+            throw new InvalidOperationException("Only a new, unstarted execution can be linked as a re-run.");
+        }
+
+        RerunOfId = original.Id;
+        RootExecutionId = original.RootExecutionId ?? original.Id;
+        RerunMode = mode;
+        RerunReason = reason;
+    }
+
+    public StepExecution AddPendingStep(string stepKey, string inputJson) =>
+        AddStep(StepExecution.CreatePending(Id, stepKey, steps.Count, inputJson));
+
+    public StepExecution AddReusedStep(StepExecution original, DateTime now) =>
+        AddStep(StepExecution.CreateReused(Id, steps.Count, original, now));
+
+    public void Start(DateTime now)
+    {
+        MoveTo(ExecutionStatus.Running, now);
+        StartedAt = now;
+    }
+
+    public void Succeed(string outputJson, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(outputJson);
+        MoveTo(ExecutionStatus.Succeeded, now);
+        OutputJson = outputJson;
+        FinishedAt = now;
+    }
+
+    public void Fail(string stepKey, ErrorInfo error, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        MoveTo(ExecutionStatus.Failed, now);
+        FailedStepKey = stepKey;
+        ErrorType = error.Type;
+        ErrorMessage = error.Message;
+        FinishedAt = now;
+    }
+
+    /// <summary>Ends the execution as Cancelled; steps that never ran are cancelled with it.</summary>
+    public void Cancel(DateTime now)
+    {
+        MoveTo(ExecutionStatus.Cancelled, now);
+        FinishedAt = now;
+        foreach (var step in steps.Where(s => s.Status == ExecutionStatus.Pending))
+        {
+            step.Cancel(now);
+        }
+    }
+
+    /// <summary>
+    /// Asks a running execution to stop at its next step boundary. This is not a status change, so the
+    /// concurrency stamp stays: the runner that owns the execution keeps writing it without a conflict.
+    /// </summary>
+    public void RequestCancellation(string actor, string reason, DateTime now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (StatusTransitions.IsFinal(Status))
+        {
+            throw new InvalidStatusTransitionException($"Execution {Id}", Status, ExecutionStatus.Cancelled);
+        }
+
+        CancelRequestedAt ??= now;
+        CancelRequestedBy ??= actor;
+        CancelReason ??= reason;
+        ModifiedAt = now;
+    }
+
+    private StepExecution AddStep(StepExecution step)
+    {
+        if (Status != ExecutionStatus.Pending || StartedAt is not null)
+        {
+            throw new InvalidOperationException("Steps can only be added before the execution starts.");
+        }
+
+        if (steps.Any(s => s.StepKey == step.StepKey))
+        {
+            throw new InvalidOperationException($"Step '{step.StepKey}' is already part of execution {Id}.");
+        }
+
+        steps.Add(step);
+        return step;
+    }
+
+    private void MoveTo(ExecutionStatus next, DateTime now)
+    {
+        StatusTransitions.Ensure($"Execution {Id}", Status, next);
+        Status = next;
+        ModifiedAt = now;
+        ConcurrencyStamp = Guid.NewGuid();
+    }
+}

@@ -1,0 +1,67 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Respawn;
+using WorkflowAdmin.Domain.Data;
+
+namespace WorkflowAdmin.Tests.Infrastructure;
+
+/// <summary>
+/// A real database for one test class: created and migrated once (so the migrations themselves are exercised),
+/// then wiped by Respawn before each test so every test starts clean.
+/// </summary>
+public abstract class DatabaseFixture : IAsyncLifetime
+{
+    private Respawner? respawner;
+
+    public abstract DatabaseProvider Provider { get; }
+
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await CreateDatabaseAsync();
+        await using (var db = CreateDbContext())
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        await using var connection = await OpenConnectionAsync();
+        respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+        {
+            DbAdapter = Provider == DatabaseProvider.PostgreSql ? DbAdapter.Postgres : DbAdapter.Sqlite,
+            TablesToIgnore = ["__EFMigrationsHistory"],
+        });
+    }
+
+    public async Task ResetAsync()
+    {
+        await using var connection = await OpenConnectionAsync();
+        await respawner!.ResetAsync(connection);
+    }
+
+    public AppDbContext CreateDbContext() => Provider switch
+    {
+        DatabaseProvider.Sqlite => new SqliteAppDbContext(Options<SqliteAppDbContext>()),
+        DatabaseProvider.PostgreSql => new PostgreSqlAppDbContext(Options<PostgreSqlAppDbContext>()),
+        _ => throw new NotSupportedException(Provider.ToString()),
+    };
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    protected abstract Task<string> CreateDatabaseAsync();
+
+    private async Task<DbConnection> OpenConnectionAsync()
+    {
+        var connection = CreateDbContext().Database.GetDbConnection();
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private DbContextOptions<TContext> Options<TContext>()
+        where TContext : DbContext
+    {
+        var builder = new DbContextOptionsBuilder<TContext>();
+        builder.UseWorkflowDatabase(Provider, ConnectionString);
+        return builder.Options;
+    }
+}
