@@ -147,7 +147,10 @@ public static partial class PayloadSerializer
         var unmapped = UnmappedProperty().Match(ex.Message);
         if (unmapped.Success)
         {
-            return (Join(path, unmapped.Groups[1].Value), "is not a known field");
+            // Newer System.Text.Json versions already put the offending property at the end of the path.
+            var property = unmapped.Groups[1].Value;
+            var full = path == property || path.EndsWith("." + property, StringComparison.Ordinal) ? path : Join(path, property);
+            return (full, "is not a known field");
         }
 
         var message = ex.Message switch

@@ -14,6 +14,9 @@ public sealed class CreateCatalogStep : WorkflowStep<CreateCatalogInput, CreateC
 
     public override string DisplayName => "Create catalog";
 
+    // Every field has a default, so the whole section may be left out (as in the reference system).
+    public override StepInputPresence InputPresence => StepInputPresence.DefaultsToEmpty;
+
     public override int MaxAttempts => 2;
 
     public override void Validate(CreateCatalogInput input, InputErrors errors)

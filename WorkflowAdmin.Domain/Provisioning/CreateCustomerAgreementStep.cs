@@ -10,6 +10,9 @@ public sealed class CreateCustomerAgreementStep : WorkflowStep<CreateCustomerAgr
 
     public override string DisplayName => "Create customer agreement";
 
+    // Every field has a default, so the whole section may be left out (as in the reference system).
+    public override StepInputPresence InputPresence => StepInputPresence.DefaultsToEmpty;
+
     public override int MaxAttempts => 2;
 
     public override void Validate(CreateCustomerAgreementInput input, InputErrors errors)
