@@ -5,11 +5,12 @@ using WorkflowAdmin.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddWorkflowDomain(builder.Configuration);
+builder.Services.AddConsole();
 builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
 
 var app = builder.Build();
 
-// `dotnet run --project WorkflowAdmin -- seed ...` and friends run a command against the same configuration and exit.
+// `dotnet run --project WorkflowAdmin -- seed ...` and `-- users create ...` run against the same configuration and exit.
 if (CommandLine.IsCommand(args))
 {
     return await CommandLine.RunAsync(app, args);
@@ -17,8 +18,8 @@ if (CommandLine.IsCommand(args))
 
 await app.PrepareDatabaseAsync();
 
-app.MapHealthChecks("/health");
-app.MapGet("/", () => Results.Content(HomePage.Html, "text/html"));
+app.MapConsole();
+app.MapHealthChecks("/health").AllowAnonymous();
 
 await app.RunAsync();
 return 0;

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Provisioning.Records;
 using WorkflowAdmin.Domain.Workflows;
 
@@ -9,7 +11,7 @@ namespace WorkflowAdmin.Domain.Data;
 /// <see cref="SqlServerAppDbContext"/>, <see cref="PostgreSqlAppDbContext"/>) only so that each keeps its own
 /// migrations; the model is defined here, once, and stays provider-neutral.
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options) : DbContext(options)
+public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
 {
     public DbSet<WorkflowExecution> WorkflowExecutions => Set<WorkflowExecution>();
 
@@ -37,10 +39,10 @@ public abstract class AppDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        base.OnModelCreating(modelBuilder);
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -29,7 +29,7 @@ public sealed class StepAttempt
 
     internal static StepAttempt Start(Guid stepExecutionId, int number, DateTime now) => new()
     {
-        Id = Guid.NewGuid(),
+        Id = SequentialIds.New(now),
         StepExecutionId = stepExecutionId,
         Number = number,
         Status = ExecutionStatus.Running,

@@ -45,13 +45,13 @@ public sealed class StepExecution
 
     public TimeSpan? Duration => StartedAt is { } started && FinishedAt is { } finished ? finished - started : null;
 
-    internal static StepExecution CreatePending(Guid executionId, string stepKey, int ordinal, string inputJson)
+    internal static StepExecution CreatePending(Guid executionId, string stepKey, int ordinal, string inputJson, DateTime now)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stepKey);
         ArgumentNullException.ThrowIfNull(inputJson);
         return new StepExecution
         {
-            Id = Guid.NewGuid(),
+            Id = SequentialIds.New(now),
             ExecutionId = executionId,
             StepKey = stepKey,
             Ordinal = ordinal,
@@ -69,7 +69,7 @@ public sealed class StepExecution
 
         return new StepExecution
         {
-            Id = Guid.NewGuid(),
+            Id = SequentialIds.New(now),
             ExecutionId = executionId,
             StepKey = original.StepKey,
             Ordinal = ordinal,

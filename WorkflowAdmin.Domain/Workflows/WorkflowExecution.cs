@@ -79,7 +79,7 @@ public sealed class WorkflowExecution
         ArgumentNullException.ThrowIfNull(trigger);
         return new WorkflowExecution
         {
-            Id = Guid.NewGuid(),
+            Id = SequentialIds.New(now),
             DefinitionKey = definitionKey,
             DefinitionVersion = definitionVersion,
             Status = ExecutionStatus.Pending,
@@ -110,7 +110,7 @@ public sealed class WorkflowExecution
     }
 
     public StepExecution AddPendingStep(string stepKey, string inputJson) =>
-        AddStep(StepExecution.CreatePending(Id, stepKey, steps.Count, inputJson));
+        AddStep(StepExecution.CreatePending(Id, stepKey, steps.Count, inputJson, CreatedAt));
 
     public StepExecution AddReusedStep(StepExecution original, DateTime now) =>
         AddStep(StepExecution.CreateReused(Id, steps.Count, original, now));

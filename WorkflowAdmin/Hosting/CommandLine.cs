@@ -1,6 +1,7 @@
 using System.Globalization;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Seeding;
+using WorkflowAdmin.Features.Users;
 
 namespace WorkflowAdmin.Hosting;
 
@@ -10,7 +11,12 @@ internal static class CommandLine
     private const string Usage = """
         Commands:
           seed --executions N [--random-seed S]   Fill the database with N generated executions (bulk insert).
+          users create --email E --role R [--name N]
+                                                  Create a console user (roles: Support, Admin, Auditor). The password
+                                                  comes from WORKFLOWADMIN_PASSWORD or, if unset, a prompt.
         """;
+
+    public const string PasswordVariable = "WORKFLOWADMIN_PASSWORD";
 
     public static bool IsCommand(string[] args) => args.Length > 0 && !args[0].StartsWith('-');
 
@@ -21,6 +27,7 @@ internal static class CommandLine
             return args[0] switch
             {
                 "seed" => await SeedAsync(app, args),
+                "users" when args.Length > 1 && args[1] == "create" => await CreateUserAsync(app, args),
                 _ => Fail($"Unknown command '{args[0]}'."),
             };
         }
@@ -43,6 +50,70 @@ internal static class CommandLine
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Seeded {result.Executions:N0} executions ({result.Rows:N0} rows) in {seconds:F1} s: {result.Executions / seconds:N0} executions/s, {result.Rows / seconds:N0} rows/s."));
         return 0;
+    }
+
+    private static async Task<int> CreateUserAsync(WebApplication app, string[] args)
+    {
+        var email = RequiredText(args, "--email");
+        var role = RequiredText(args, "--role");
+        var name = OptionalText(args, "--name") ?? email;
+        var password = Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : PromptForPassword();
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        await using var scope = app.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(email, name, role, password);
+        if (!result.Succeeded)
+        {
+            return Fail("The user was not created: " + string.Join(" ", result.Errors));
+        }
+
+        Console.WriteLine($"Created {role} user {email}.");
+        return 0;
+    }
+
+    // Never a command-line flag: flags end up in shell history and process listings.
+    private static string PromptForPassword()
+    {
+        if (Console.IsInputRedirected)
+        {
+            return Console.ReadLine() ?? throw new FormatException($"No password: set {PasswordVariable} or type it at the prompt.");
+        }
+
+        var first = ReadHidden("Password (at least 12 characters): ");
+        var second = ReadHidden("Repeat the password: ");
+        return first == second ? first : throw new FormatException("The two passwords differ.");
+    }
+
+    private static string ReadHidden(string prompt)
+    {
+        Console.Write(prompt);
+        var text = new System.Text.StringBuilder();
+        for (var key = Console.ReadKey(intercept: true); key.Key != ConsoleKey.Enter; key = Console.ReadKey(intercept: true))
+        {
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                text.Length = Math.Max(0, text.Length - 1);
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                text.Append(key.KeyChar);
+            }
+        }
+
+        Console.WriteLine();
+        return text.ToString();
+    }
+
+    private static string RequiredText(string[] args, string name) =>
+        OptionalText(args, name) ?? throw new FormatException($"{name} is required.");
+
+    private static string? OptionalText(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index < 0 ? null
+            : index + 1 < args.Length && !args[index + 1].StartsWith("--", StringComparison.Ordinal) ? args[index + 1]
+            : throw new FormatException($"{name} needs a value.");
     }
 
     private static int RequiredInt(string[] args, string name) =>

@@ -1,11 +1,12 @@
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Seeding;
+using WorkflowAdmin.Features.Users;
 
 namespace WorkflowAdmin.Hosting;
 
 internal static partial class DatabaseStartup
 {
-    /// <summary>Applies migrations (unless turned off) and, in Development only, seeds demo data into an empty database.</summary>
+    /// <summary>Applies migrations (unless turned off) and, in Development only, creates demo users and data in an empty database.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<DatabaseOptions>();
@@ -14,8 +15,14 @@ internal static partial class DatabaseStartup
             await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
         }
 
+        if (!app.Environment.IsDevelopment())
+        {
+            return;
+        }
+
+        await DemoUsers.EnsureCreatedAsync(app.Services, app.Logger);
         var demoExecutions = app.Configuration.GetValue("Demo:SeedExecutions", 0);
-        if (app.Environment.IsDevelopment() && demoExecutions > 0)
+        if (demoExecutions > 0)
         {
             await using var scope = app.Services.CreateAsyncScope();
             var seeder = scope.ServiceProvider.GetRequiredService<ExecutionSeeder>();

@@ -1,0 +1,117 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Domain.Identity;
+
+namespace WorkflowAdmin.Features.Users;
+
+/// <summary>
+/// Creating and changing console users, for the command line, the demo set-up and the Users pages alike, so the
+/// rules (a known role, the password policy, a rotated security stamp on every change of access) hold everywhere.
+/// </summary>
+public sealed class UserAccounts(UserManager<ApplicationUser> users, RoleManager<IdentityRole> roles, TimeProvider time)
+{
+    public async Task<UserChange> CreateAsync(string email, string displayName, string role, string password)
+    {
+        if (!Roles.All.Contains(role))
+        {
+            return UserChange.Failed($"Unknown role '{role}'. Roles: {string.Join(", ", Roles.All)}.");
+        }
+
+        await EnsureRolesAsync();
+        var user = new ApplicationUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = displayName,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            return UserChange.From(created);
+        }
+
+        return UserChange.From(await users.AddToRoleAsync(user, role), user);
+    }
+
+    public async Task<UserChange> SetRoleAsync(string userId, string role)
+    {
+        if (!Roles.All.Contains(role))
+        {
+            return UserChange.Failed($"Unknown role '{role}'.");
+        }
+
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return UserChange.Failed("There is no such user.");
+        }
+
+        await EnsureRolesAsync();
+        var current = await users.GetRolesAsync(user);
+        var removed = await users.RemoveFromRolesAsync(user, current);
+        if (!removed.Succeeded)
+        {
+            return UserChange.From(removed);
+        }
+
+        var added = await users.AddToRoleAsync(user, role);
+        return added.Succeeded ? UserChange.From(await users.UpdateSecurityStampAsync(user), user) : UserChange.From(added);
+    }
+
+    public async Task<UserChange> SetDisabledAsync(string userId, bool disabled)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return UserChange.Failed("There is no such user.");
+        }
+
+        user.IsDisabled = disabled;
+        var updated = await users.UpdateAsync(user);
+
+        // A new stamp ends the user's open sessions at the next revalidation (within a minute).
+        return updated.Succeeded ? UserChange.From(await users.UpdateSecurityStampAsync(user), user) : UserChange.From(updated);
+    }
+
+    public async Task<UserChange> ResetPasswordAsync(string userId, string newPassword)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return UserChange.Failed("There is no such user.");
+        }
+
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var reset = await users.ResetPasswordAsync(user, token, newPassword);
+        if (reset.Succeeded)
+        {
+            await users.SetLockoutEndDateAsync(user, null);
+            await users.ResetAccessFailedCountAsync(user);
+        }
+
+        return UserChange.From(reset, user);
+    }
+
+    public Task<bool> AnyAsync() => users.Users.AnyAsync();
+
+    private async Task EnsureRolesAsync()
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+    }
+}
+
+public sealed record UserChange(bool Succeeded, IReadOnlyList<string> Errors, ApplicationUser? User = null)
+{
+    public static UserChange Failed(string error) => new(false, [error]);
+
+    public static UserChange From(IdentityResult result, ApplicationUser? user = null) =>
+        new(result.Succeeded, result.Errors.Select(e => e.Description).ToList(), user);
+}

@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+using WorkflowAdmin.Account;
+using WorkflowAdmin.Components;
+using WorkflowAdmin.Components.Layout;
+using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Features.Users;
+
+namespace WorkflowAdmin.Hosting;
+
+internal static class ConsoleSetup
+{
+    public static IServiceCollection AddConsole(this IServiceCollection services)
+    {
+        // Blazor Server with MudBlazor; account pages opt out of interactivity (see App.razor).
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddScoped<UserPreferences>();
+
+        // Identity: cookie sign-in, roles, and the console's account rules.
+        services.AddCascadingAuthenticationState();
+        services.AddHttpContextAccessor();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddIdentityCore<ApplicationUser>(options =>
+            {
+                // Length over composition rules (NIST SP 800-63B): 12 characters, no forced symbol soup.
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.RequireUniqueEmail = true;
+                options.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager<ConsoleSignInManager>()
+            .AddDefaultTokenProviders();
+
+        // A disabled user, or one whose role or password changed, loses a cookie session within a minute.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = IdentityRevalidatingAuthenticationStateProvider.Interval);
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.Cookie.Name = "WorkflowAdmin.Auth";
+            options.LoginPath = "/account/login";
+            options.AccessDeniedPath = "/account/access-denied";
+        });
+
+        // Every endpoint requires a signed-in user unless it says otherwise ([AllowAnonymous]).
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        services.AddScoped<UserAccounts>();
+        return services;
+    }
+
+    public static WebApplication MapConsole(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
+        return app;
+    }
+}
