@@ -12,6 +12,7 @@ log() { printf '\n== %s\n' "$*"; }
 # --- Debian packages the tests need ------------------------------------------------------------------------------
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if ((${#missing[@]})); then
   log "Installing ${missing[*]}"
   apt-get update -qq
@@ -36,6 +37,8 @@ as_postgres "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
   -o "-c listen_addresses=127.0.0.1 -p $pgport -k $pgdir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
   start >/dev/null
 export WORKFLOWADMIN_TEST_POSTGRES="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=postgres"
+# Browser tests drive Debian's Chromium through Playwright; Playwright never downloads a browser of its own.
+export WORKFLOWADMIN_TEST_CHROMIUM=/usr/bin/chromium PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 # --- Build ---------------------------------------------------------------------------------------------------------
 log "Restoring tools and packages"

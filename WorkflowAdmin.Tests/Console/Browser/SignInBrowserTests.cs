@@ -1,0 +1,129 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Features.Users;
+using WorkflowAdmin.Tests.Infrastructure;
+
+namespace WorkflowAdmin.Tests.Console.Browser;
+
+/// <summary>Signing in and out, lockout and role boundaries, in real Chromium against the real app.</summary>
+[Collection(BrowserGroup.Name)]
+public sealed class SignInBrowserTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly SqliteDatabaseFixture database = new();
+    private ConsoleAppFactory app = null!;
+    private IBrowserContext context = null!;
+    private IPage page = null!;
+
+    private Uri BaseAddress => app.BaseAddress;
+
+    public async Task InitializeAsync()
+    {
+        await database.InitializeAsync();
+        app = new ConsoleAppFactory(database);
+        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString() });
+        page = await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await context.DisposeAsync();
+        await app.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_signed_out_visitor_is_sent_to_sign_in_and_returned_to_the_page_afterwards()
+    {
+        await page.GotoAsync("/executions?status=Failed");
+
+        Assert.Contains("/account/login", page.Url, StringComparison.Ordinal);
+        await page.FillAsync("#email", "support@workflowadmin.local");
+        await page.FillAsync("#password", Password(Roles.Support));
+        await page.ClickAsync("[data-testid=sign-in]");
+        await page.WaitForURLAsync(url => url.Contains("/executions", StringComparison.Ordinal));
+        await page.WaitUntilInteractiveAsync();
+        Assert.Contains("status=Failed", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_shows_a_generic_error_and_the_fifth_locks_the_account()
+    {
+        await CreateUserAsync("lockme@workflowadmin.local", Roles.Support, "the-right-password");
+
+        await page.SignInAsync(BaseAddress, "nobody@workflowadmin.local", "whatever-password");
+        var unknownUser = await page.InnerTextAsync("[data-testid=login-error]");
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            await page.SignInAsync(BaseAddress, "lockme@workflowadmin.local", "a-wrong-password");
+            Assert.Equal(unknownUser, await page.InnerTextAsync("[data-testid=login-error]"));
+        }
+
+        await page.SignInAsync(BaseAddress, "lockme@workflowadmin.local", "a-wrong-password");
+        Assert.Contains("locked", await page.InnerTextAsync("[data-testid=login-error]"), StringComparison.Ordinal);
+
+        await page.SignInAsync(BaseAddress, "lockme@workflowadmin.local", "the-right-password");
+        Assert.Contains("locked", await page.InnerTextAsync("[data-testid=login-error]"), StringComparison.Ordinal);
+        Assert.Contains("/account/login", page.Url, StringComparison.Ordinal);
+        Assert.Equal("Invalid email or password.", unknownUser);
+    }
+
+    [Fact]
+    public async Task Support_sees_no_user_management_and_is_refused_the_users_page()
+    {
+        await SignInAsAsync(Roles.Support);
+
+        Assert.Equal(0, await page.Locator("[data-testid=nav-users]").CountAsync());
+        await page.GotoAsync("/admin/users");
+        await page.WaitUntilInteractiveAsync();
+        await page.Locator("[data-testid=access-denied]").WaitForAsync();
+    }
+
+    [Fact]
+    public async Task An_auditor_sees_no_user_management()
+    {
+        await SignInAsAsync(Roles.Auditor);
+
+        Assert.Equal(0, await page.Locator("[data-testid=nav-users]").CountAsync());
+        await page.GotoAsync("/admin/users");
+        await page.WaitUntilInteractiveAsync();
+        await page.Locator("[data-testid=access-denied]").WaitForAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_sees_user_management()
+    {
+        await SignInAsAsync(Roles.Admin);
+
+        await page.Locator("[data-testid=nav-users]").WaitForAsync();
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_access()
+    {
+        await SignInAsAsync(Roles.Support);
+
+        await page.ClickAsync("[data-testid=sign-out]");
+        await page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+        await page.GotoAsync("/");
+
+        Assert.Contains("/account/login", page.Url, StringComparison.Ordinal);
+    }
+
+    private async Task SignInAsAsync(string role)
+    {
+        var email = DemoUsers.All.Single(u => u.Role == role).Email;
+        await page.SignInAsync(BaseAddress, email, Password(role));
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await page.WaitUntilInteractiveAsync();
+    }
+
+    private static string Password(string role) => DemoUsers.All.Single(u => u.Role == role).Password;
+
+    private async Task CreateUserAsync(string email, string role, string password)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(email, email, role, password);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors));
+    }
+}

@@ -1,0 +1,57 @@
+using Bunit;
+using Bunit.TestDoubles;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor;
+using MudBlazor.Services;
+using WorkflowAdmin.Domain;
+
+namespace WorkflowAdmin.Tests.Infrastructure;
+
+/// <summary>
+/// The one bunit context for console components: MudBlazor with instant transitions, loose JS interop, the real
+/// domain services over a real test database, and a signed-in user whose roles each test chooses.
+/// Disposed asynchronously, because MudBlazor's services only support async disposal.
+/// </summary>
+public sealed class ConsoleTestContext : BunitContext, IAsyncLifetime
+{
+    private readonly DatabaseFixture database;
+
+    public ConsoleTestContext(DatabaseFixture database)
+    {
+        this.database = database;
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Database:Provider"] = database.Provider.ToString(),
+                ["Database:ConnectionString"] = database.ConnectionString,
+                ["Workflows:RetryDelay"] = "00:00:00",
+            })
+            .Build();
+        Services.AddSingleton<IConfiguration>(configuration);
+        Services.AddSingleton<TimeProvider>(Time);
+        Services.AddLogging();
+        Services.AddWorkflowDomain(configuration);
+        Services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.ShowTransitionDuration = 0;
+            options.SnackbarConfiguration.HideTransitionDuration = 0;
+            options.PopoverOptions.CheckForPopoverProvider = false;
+        });
+        Auth = AddAuthorization();
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public BunitAuthorizationContext Auth { get; }
+
+    /// <summary>Signs the test user in with the given roles (a user name like the demo users').</summary>
+    public void SignInAs(params string[] roles) => Auth.SetAuthorized($"{string.Join("-", roles).ToLowerInvariant()}@workflowadmin.local").SetRoles(roles);
+
+    public Task InitializeAsync() => database.ResetAsync();
+
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+}
