@@ -39,6 +39,7 @@ as_postgres "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
 export WORKFLOWADMIN_TEST_POSTGRES="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=postgres"
 # Browser tests drive Debian's Chromium through Playwright; Playwright never downloads a browser of its own.
 export WORKFLOWADMIN_TEST_CHROMIUM=/usr/bin/chromium PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export WORKFLOWADMIN_TEST_ARTIFACTS="$root/TestResults/screenshots"
 
 # --- Build ---------------------------------------------------------------------------------------------------------
 log "Restoring tools and packages"

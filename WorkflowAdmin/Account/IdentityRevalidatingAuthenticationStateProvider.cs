@@ -28,7 +28,7 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         return await IsStillValidAsync(users, authenticationState.User);
     }
 
-    private async Task<bool> IsStillValidAsync(UserManager<ApplicationUser> users, ClaimsPrincipal principal)
+    internal async Task<bool> IsStillValidAsync(UserManager<ApplicationUser> users, ClaimsPrincipal principal)
     {
         var user = await users.GetUserAsync(principal);
         if (user is null || user.IsDisabled)
