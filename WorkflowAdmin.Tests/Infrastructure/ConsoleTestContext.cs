@@ -23,14 +23,7 @@ public sealed class ConsoleTestContext : BunitContext, IAsyncLifetime
         this.database = database;
         JSInterop.Mode = JSRuntimeMode.Loose;
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Database:Provider"] = database.Provider.ToString(),
-                ["Database:ConnectionString"] = database.ConnectionString,
-                ["Workflows:RetryDelay"] = "00:00:00",
-            })
-            .Build();
+        var configuration = TestConfiguration.For(database);
         Services.AddSingleton<IConfiguration>(configuration);
         Services.AddSingleton<TimeProvider>(Time);
         Services.AddLogging();

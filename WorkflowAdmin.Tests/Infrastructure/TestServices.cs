@@ -23,14 +23,7 @@ public sealed class TestServices : IAsyncDisposable
 
     public static TestServices Create(DatabaseFixture database, Action<IServiceCollection>? configure = null)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Database:Provider"] = database.Provider.ToString(),
-                ["Database:ConnectionString"] = database.ConnectionString,
-                ["Workflows:RetryDelay"] = "00:00:00",
-            })
-            .Build();
+        var configuration = TestConfiguration.For(database);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(5) };
         var services = new ServiceCollection();
         services.AddLogging();
