@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -173,6 +174,10 @@ public static partial class PayloadSerializer
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             WriteIndented = indented,
+
+            // Indented JSON is for people (the console, downloads): show "<" and "ü" as themselves. It is never
+            // embedded in HTML or script unencoded; the console renders it as text.
+            Encoder = indented ? JavaScriptEncoder.UnsafeRelaxedJsonEscaping : null,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
             NumberHandling = JsonNumberHandling.Strict,
