@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace WorkflowAdmin.Domain.Data;
@@ -9,6 +11,10 @@ public static class DatabaseSetup
     public static DbContextOptionsBuilder UseWorkflowDatabase(this DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        // The console's lists count "up to 10,001 rows" with an unordered Take: which rows are counted does not
+        // matter, and an ORDER BY would make the database sort every match. Every paged query is ordered.
+        builder.ConfigureWarnings(w => w.Log((CoreEventId.RowLimitingOperationWithoutOrderByWarning, LogLevel.Debug)));
         return provider switch
         {
             DatabaseProvider.Sqlite => builder.UseSqlite(connectionString),

@@ -79,7 +79,9 @@ public sealed class WorkflowExecution
         ArgumentNullException.ThrowIfNull(trigger);
         return new WorkflowExecution
         {
-            Id = SequentialIds.New(now),
+            // Random, unlike step and attempt ids: people read, quote and search an execution by the first eight
+            // characters of its id, which in a time-ordered id would repeat for every execution of the same minute.
+            Id = Guid.NewGuid(),
             DefinitionKey = definitionKey,
             DefinitionVersion = definitionVersion,
             Status = ExecutionStatus.Pending,

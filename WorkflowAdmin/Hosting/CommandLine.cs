@@ -1,6 +1,7 @@
 using System.Globalization;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Seeding;
+using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Features.Users;
 
 namespace WorkflowAdmin.Hosting;
@@ -14,6 +15,8 @@ internal static class CommandLine
           users create --email E --role R [--name N]
                                                   Create a console user (roles: Support, Admin, Auditor). The password
                                                   comes from WORKFLOWADMIN_PASSWORD or, if unset, a prompt.
+          bench list [--iterations N] [--sql]     Time the executions list's queries (EF and raw SQL) on this database;
+                                                  --sql also prints the SQL EF sends.
         """;
 
     public const string PasswordVariable = "WORKFLOWADMIN_PASSWORD";
@@ -28,6 +31,7 @@ internal static class CommandLine
             {
                 "seed" => await SeedAsync(app, args),
                 "users" when args.Length > 1 && args[1] == "create" => await CreateUserAsync(app, args),
+                "bench" when args.Length > 1 && args[1] == "list" => await BenchListAsync(app, args),
                 _ => Fail($"Unknown command '{args[0]}'."),
             };
         }
@@ -69,6 +73,15 @@ internal static class CommandLine
         }
 
         Console.WriteLine($"Created {role} user {email}.");
+        return 0;
+    }
+
+    private static async Task<int> BenchListAsync(WebApplication app, string[] args)
+    {
+        var iterations = OptionalInt(args, "--iterations") ?? 20;
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        var benchmark = ActivatorUtilities.CreateInstance<ExecutionListBenchmark>(app.Services);
+        await benchmark.RunAsync(iterations, args.Contains("--sql"), Console.Out, CancellationToken.None);
         return 0;
     }
 

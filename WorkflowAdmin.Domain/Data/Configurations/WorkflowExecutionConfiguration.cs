@@ -34,10 +34,12 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         builder.HasOne<WorkflowExecution>().WithMany().HasForeignKey(e => e.RerunOfId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<WorkflowExecution>().WithMany().HasForeignKey(e => e.RootExecutionId).OnDelete(DeleteBehavior.Restrict);
 
-        // The console's filters: newest first per status, per workflow, and lookup by business key.
+        // The console's filters: newest first per status, per workflow, and lookup by business key. The business
+        // key index also holds the list's order (CreatedAt, Id), so a key prefix shared by many executions is sorted
+        // from the index alone instead of reading every matching row (see docs/benchmarks.md).
         builder.HasIndex(e => new { e.Status, e.CreatedAt });
         builder.HasIndex(e => new { e.DefinitionKey, e.CreatedAt });
         builder.HasIndex(e => e.CreatedAt);
-        builder.HasIndex(e => e.BusinessKey);
+        builder.HasIndex(e => new { e.BusinessKey, e.CreatedAt, e.Id });
     }
 }

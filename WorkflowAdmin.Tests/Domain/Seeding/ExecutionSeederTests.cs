@@ -59,9 +59,12 @@ public abstract class ExecutionSeederTests<TDatabase>(TDatabase database) : IAsy
         var inputs = await db.WorkflowExecutions.Select(e => e.InputJson).Take(100).ToListAsync();
         Assert.All(inputs, input => Assert.Equal(input, PayloadSerializer.ParseInput(definition, input).ComposedJson));
 
-        var failedId = await db.WorkflowExecutions.Where(e => e.Status == ExecutionStatus.Failed).Select(e => e.Id).FirstAsync();
+        // From the start: seeded outputs name customers and plans that the provisioning tables do not hold, so only
+        // a run that recreates them by their natural keys can finish.
+        var failedId = await db.WorkflowExecutions.Where(e => e.Status == ExecutionStatus.Failed)
+            .OrderBy(e => e.CreatedAt).Select(e => e.Id).FirstAsync();
         var rerun = await services.InScopeAsync(sp => sp.GetRequiredService<ExecutionService>()
-            .RerunAsync(failedId, RerunMode.ResumeFromFailedStep, null, "ada", "demo", default));
+            .RerunAsync(failedId, RerunMode.FromStart, null, "ada", "demo", default));
         Assert.Equal(RunOutcome.Succeeded, await services.GetRequiredService<WorkflowRunner>().RunAsync(rerun.Id, default));
     }
 }

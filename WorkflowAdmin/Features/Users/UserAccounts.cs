@@ -14,7 +14,15 @@ public sealed class UserAccounts(UserManager<ApplicationUser> users, RoleManager
     {
         if (!Roles.All.Contains(role))
         {
-            return UserChange.Failed($"Unknown role '{role}'. Roles: {string.Join(", ", Roles.All)}.");
+            return UserChange.Failed($"Unknown role '{role}'. Roles: {string.Join(", ", Roles.All)}.", UserField.Role);
+        }
+
+        // Identity does not know the display name; the column is bounded, so check it here rather than fail in the database.
+        displayName = displayName?.Trim() ?? "";
+        if (displayName.Length == 0 || displayName.Length > ApplicationUser.MaxDisplayNameLength)
+        {
+            return UserChange.Failed(
+                $"A display name is required, at most {ApplicationUser.MaxDisplayNameLength} characters.", UserField.DisplayName);
         }
 
         await EnsureRolesAsync();
@@ -39,7 +47,7 @@ public sealed class UserAccounts(UserManager<ApplicationUser> users, RoleManager
     {
         if (!Roles.All.Contains(role))
         {
-            return UserChange.Failed($"Unknown role '{role}'.");
+            return UserChange.Failed($"Unknown role '{role}'.", UserField.Role);
         }
 
         var user = await users.FindByIdAsync(userId);
@@ -106,12 +114,4 @@ public sealed class UserAccounts(UserManager<ApplicationUser> users, RoleManager
             }
         }
     }
-}
-
-public sealed record UserChange(bool Succeeded, IReadOnlyList<string> Errors, ApplicationUser? User = null)
-{
-    public static UserChange Failed(string error) => new(false, [error]);
-
-    public static UserChange From(IdentityResult result, ApplicationUser? user = null) =>
-        new(result.Succeeded, result.Errors.Select(e => e.Description).ToList(), user);
 }

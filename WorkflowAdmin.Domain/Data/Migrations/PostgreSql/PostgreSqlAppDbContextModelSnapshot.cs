@@ -748,8 +748,6 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BusinessKey");
-
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("RerunOfId");
@@ -759,6 +757,8 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                     b.HasIndex("DefinitionKey", "CreatedAt");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("BusinessKey", "CreatedAt", "Id");
 
                     b.ToTable("WorkflowExecutions", (string)null);
                 });

@@ -750,8 +750,6 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BusinessKey");
-
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("RerunOfId");
@@ -761,6 +759,8 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                     b.HasIndex("DefinitionKey", "CreatedAt");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("BusinessKey", "CreatedAt", "Id");
 
                     b.ToTable("WorkflowExecutions", (string)null);
                 });

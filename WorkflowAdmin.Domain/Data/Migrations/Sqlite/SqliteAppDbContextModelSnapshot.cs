@@ -739,8 +739,6 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BusinessKey");
-
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("RerunOfId");
@@ -750,6 +748,8 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                     b.HasIndex("DefinitionKey", "CreatedAt");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("BusinessKey", "CreatedAt", "Id");
 
                     b.ToTable("WorkflowExecutions", (string)null);
                 });

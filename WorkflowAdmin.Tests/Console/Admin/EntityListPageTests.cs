@@ -1,0 +1,261 @@
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WorkflowAdmin.Admin;
+using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Features.Executions;
+using WorkflowAdmin.Tests.Infrastructure;
+
+namespace WorkflowAdmin.Tests.Console.Admin;
+
+/// <summary>
+/// The generic list page, rendered for the executions admin (its richest user) over seeded executions, and the
+/// generic route for the users admin. Run once per provider by the subclasses at the bottom.
+/// </summary>
+public abstract class EntityListPageTests<TDatabase> : IAsyncLifetime
+    where TDatabase : DatabaseFixture
+{
+    private static readonly string[] SucceededOrFailed = ["Succeeded", "Failed"];
+
+    private readonly TDatabase database;
+    private readonly ConsoleTestContext context;
+
+    protected EntityListPageTests(TDatabase database)
+    {
+        this.database = database;
+        context = new ConsoleTestContext(database);
+        context.Services.AddAdmins();
+        context.SignInAs(Roles.Support);
+    }
+
+    private NavigationManager Navigation => context.Services.GetRequiredService<NavigationManager>();
+
+    public Task InitializeAsync() => context.InitializeAsync();
+
+    public async Task DisposeAsync() => await context.DisposeAsync();
+
+    [Fact]
+    public async Task The_page_shows_the_admin_columns_and_a_page_of_rows_newest_first_each_linking_to_its_execution()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, 60);
+
+        var page = Open("/executions");
+
+        Assert.Equal(
+            ["Id", "Workflow", "Business key", "Status", "Triggered by", "Source", "Created", "Duration", "Error"],
+            page.FindAll("thead th").Select(th => th.TextContent.Trim()));
+        var rows = page.FindAll("[data-testid=row]");
+        Assert.Equal(25, rows.Count);
+        await using var db = database.CreateDbContext();
+        var newest = await db.WorkflowExecutions.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Select(e => e.Id).FirstAsync();
+        Assert.Equal($"/executions/{newest}", rows[0].GetAttribute("href"));
+        Assert.Equal(newest.ToString()[..8], rows[0].TextContent.Trim());
+        Assert.Equal(25, page.FindAll("tbody [data-testid=status-chip]").Count);
+        Assert.Contains("1-25 of 60", page.Find("[data-testid=list-range]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_status_chips_show_a_count_per_status()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, 60);
+        await using var db = database.CreateDbContext();
+        var counts = await db.WorkflowExecutions.GroupBy(e => e.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
+
+        var page = Open("/executions");
+
+        page.WaitForAssertion(() =>
+        {
+            foreach (var status in Enum.GetValues<ExecutionStatus>())
+            {
+                var expected = counts.SingleOrDefault(c => c.Key == status)?.Count ?? 0;
+                Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), page.Find($"[data-testid=status-count-{status}]").TextContent);
+            }
+        });
+    }
+
+    [Fact]
+    public async Task Choosing_a_status_chip_filters_the_rows_and_writes_the_filter_into_the_url()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, 60);
+        var page = Open("/executions?page=2");
+
+        page.Find("[data-testid=status-chip-Failed]").Click();
+
+        page.WaitForAssertion(() => Assert.EndsWith("/executions?status=Failed", Navigation.Uri, StringComparison.Ordinal));
+        page.WaitForAssertion(() =>
+        {
+            var statuses = page.FindAll("tbody [data-testid=status-chip]").Select(c => c.GetAttribute("data-status")).ToList();
+            Assert.NotEmpty(statuses);
+            Assert.All(statuses, s => Assert.Equal("Failed", s));
+        });
+    }
+
+    [Fact]
+    public async Task Searching_writes_the_search_into_the_url_and_narrows_the_rows()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, 60);
+        await using var db = database.CreateDbContext();
+        var target = await db.WorkflowExecutions.OrderBy(e => e.CreatedAt).Select(e => new { e.Id, e.BusinessKey }).FirstAsync();
+        var page = Open("/executions");
+
+        SearchBox(page).Input(target.Id.ToString());
+
+        // MudBlazor debounces on the injected (fake) TimeProvider: let time pass while waiting, as it would for a user.
+        page.WaitForAssertion(() =>
+        {
+            context.Time.Advance(TimeSpan.FromMilliseconds(500));
+            Assert.EndsWith($"/executions?q={target.Id}", Navigation.Uri, StringComparison.Ordinal);
+        });
+        page.WaitForAssertion(() => Assert.Equal([$"/executions/{target.Id}"], page.FindAll("[data-testid=row]").Select(r => r.GetAttribute("href"))));
+    }
+
+    [Fact]
+    public async Task Opening_a_url_with_list_state_restores_the_filters_search_page_size_and_sort()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, 120);
+        await using var db = database.CreateDbContext();
+        var failed = await db.WorkflowExecutions.CountAsync(e => e.Status == ExecutionStatus.Failed || e.Status == ExecutionStatus.Succeeded);
+
+        var page = Open("/executions?status=Succeeded,Failed&size=50&sort=created&q=a");
+
+        Assert.Contains("mud-chip-selected", page.Find("[data-testid=status-chip-Failed]").ClassList);
+        Assert.Contains("mud-chip-selected", page.Find("[data-testid=status-chip-Succeeded]").ClassList);
+        Assert.DoesNotContain("mud-chip-selected", page.Find("[data-testid=status-chip-Running]").ClassList);
+        Assert.Equal("a", SearchBox(page).GetAttribute("value"));
+        Assert.NotNull(page.Find("[data-testid=sort-created] .mud-button-icon-end"));
+        page.WaitForAssertion(() =>
+        {
+            var rows = page.FindAll("tbody tr").Where(r => r.QuerySelector("[data-testid=row]") is not null).ToList();
+            Assert.InRange(rows.Count, 1, 50);
+            Assert.All(rows, r => Assert.Contains(r.QuerySelector("[data-testid=status-chip]")!.GetAttribute("data-status"), SucceededOrFailed));
+        });
+        Assert.True(failed > 0);
+    }
+
+    [Fact]
+    public async Task Opening_a_later_page_shows_it_and_the_pager_moves_on_from_there()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, 60);
+
+        var page = Open("/executions?page=2");
+
+        page.WaitForAssertion(() => Assert.Contains("26-50 of 60", page.Find("[data-testid=list-range]").TextContent, StringComparison.Ordinal));
+        Assert.EndsWith("/executions?page=2", Navigation.Uri, StringComparison.Ordinal);
+
+        page.Find("button[aria-label='Next page']").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("51-60 of 60", page.Find("[data-testid=list-range]").TextContent, StringComparison.Ordinal));
+        Assert.EndsWith("/executions?page=3", Navigation.Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Above_the_cap_the_count_is_labelled_an_estimate_until_counted_exactly()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, EntityAdmin.CountCap + 50);
+
+        var page = Open("/executions");
+
+        Assert.Equal("1-25 of 10,000+", page.Find("[data-testid=list-range]").TextContent);
+        Assert.NotNull(page.Find("[data-testid=list-count-estimate]"));
+
+        page.Find("[data-testid=list-count-exactly]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("1-25 of 10,050", page.Find("[data-testid=list-range]").TextContent));
+        Assert.Empty(page.FindAll("[data-testid=list-count-estimate]"));
+    }
+
+    [Fact]
+    public async Task A_url_changed_under_the_page_like_the_back_button_does_is_read_back()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, 60);
+        var page = Open("/executions?status=Failed");
+
+        Navigation.NavigateTo("/executions?status=Succeeded");
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Contains("mud-chip-selected", page.Find("[data-testid=status-chip-Succeeded]").ClassList);
+            Assert.DoesNotContain("mud-chip-selected", page.Find("[data-testid=status-chip-Failed]").ClassList);
+            var statuses = page.FindAll("tbody [data-testid=status-chip]").Select(c => c.GetAttribute("data-status")).ToList();
+            Assert.NotEmpty(statuses);
+            Assert.All(statuses, s => Assert.Equal("Succeeded", s));
+        });
+    }
+
+    [Fact]
+    public async Task Sorting_by_a_column_header_writes_the_sort_and_a_second_click_reverses_it()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, 60);
+        var page = Open("/executions");
+
+        page.Find("[data-testid=sort-business-key]").Click();
+        page.WaitForAssertion(() => Assert.EndsWith("?sort=business-key", Navigation.Uri, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Equal(Sorted(BusinessKeys(page)), BusinessKeys(page)));
+
+        page.Find("[data-testid=sort-business-key]").Click();
+        page.WaitForAssertion(() => Assert.EndsWith("?sort=-business-key", Navigation.Uri, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Equal(Enumerable.Reverse(Sorted(BusinessKeys(page))), BusinessKeys(page)));
+    }
+
+    [Fact]
+    public void An_empty_list_says_so_and_a_filtered_one_offers_to_clear_its_filters()
+    {
+        var page = Open("/executions");
+        page.WaitForAssertion(() => Assert.Contains("No executions yet.", page.Find("[data-testid=list-empty]").TextContent, StringComparison.Ordinal));
+
+        var filtered = Open("/executions?q=unavailable");
+        filtered.WaitForAssertion(() => Assert.Contains("match", filtered.Find("[data-testid=list-empty]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Error messages are searched when the Failed status is selected.", filtered.Find("[data-testid=list-empty]").TextContent, StringComparison.Ordinal);
+
+        filtered.Find("[data-testid=list-clear]").Click();
+        filtered.WaitForAssertion(() => Assert.EndsWith("/executions", Navigation.Uri, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_users_list_is_for_administrators_only_and_offers_them_a_new_user()
+    {
+        await using (var db = database.CreateDbContext())
+        {
+            await AdminTestData.AddUserAsync(db, "grace@workflowadmin.local", "Grace Hopper", Roles.Auditor, disabled: true);
+        }
+
+        Navigation.NavigateTo("/admin/users");
+        var denied = context.Render<AdminListPage>(p => p.Add(x => x.Slug, "users"));
+        Assert.NotNull(denied.Find("[data-testid=access-denied]"));
+
+        context.SignInAs(Roles.Admin);
+        var page = context.Render<AdminListPage>(p => p.Add(x => x.Slug, "users"));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=row]")));
+        var row = page.Find("tbody tr");
+        Assert.Contains("Grace Hopper", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Auditor", row.TextContent, StringComparison.Ordinal);
+        Assert.StartsWith("/admin/users/", page.Find("[data-testid=row]").GetAttribute("href"), StringComparison.Ordinal);
+        Assert.Equal("/admin/users/new", page.Find("[data-testid=list-create]").GetAttribute("href"));
+    }
+
+    private IRenderedComponent<ExecutionsListPage> Open(string url)
+    {
+        Navigation.NavigateTo(url);
+        var page = context.Render<ExecutionsListPage>();
+        page.WaitForAssertion(() => Assert.True(
+            page.FindAll("[data-testid=row]").Count > 0 || page.FindAll("[data-testid=list-empty]").Count > 0));
+        return page;
+    }
+
+    private static IElement SearchBox(IRenderedComponent<ExecutionsListPage> page) =>
+        page.Find("input[data-testid=list-search], [data-testid=list-search] input");
+
+    private static List<string> BusinessKeys(IRenderedComponent<ExecutionsListPage> page) =>
+        page.FindAll("tbody tr").Select(r => r.Children[2].TextContent.Trim()).ToList();
+
+    private static List<string> Sorted(List<string> keys) => keys.Order(StringComparer.Ordinal).ToList();
+}
+
+public sealed class SqliteEntityListPageTests(SqliteDatabaseFixture database)
+    : EntityListPageTests<SqliteDatabaseFixture>(database), IClassFixture<SqliteDatabaseFixture>;
+
+public sealed class PostgresEntityListPageTests(PostgresDatabaseFixture database)
+    : EntityListPageTests<PostgresDatabaseFixture>(database), IClassFixture<PostgresDatabaseFixture>;

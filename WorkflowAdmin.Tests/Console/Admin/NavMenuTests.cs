@@ -1,0 +1,50 @@
+using Bunit;
+using WorkflowAdmin.Admin;
+using WorkflowAdmin.Components.Layout;
+using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Tests.Infrastructure;
+
+namespace WorkflowAdmin.Tests.Console.Admin;
+
+/// <summary>The drawer is built from the admin registry and shows each role only what it may open.</summary>
+public sealed class NavMenuTests : IClassFixture<SqliteDatabaseFixture>, IAsyncLifetime
+{
+    private readonly ConsoleTestContext context;
+
+    public NavMenuTests(SqliteDatabaseFixture database)
+    {
+        context = new ConsoleTestContext(database);
+        context.Services.AddAdmins();
+    }
+
+    public Task InitializeAsync() => context.InitializeAsync();
+
+    public async Task DisposeAsync() => await context.DisposeAsync();
+
+    [Fact]
+    public void Support_sees_the_dashboard_executions_and_provisioned_records_but_no_users()
+    {
+        context.SignInAs(Roles.Support);
+
+        var menu = context.Render<NavMenu>();
+
+        Assert.Equal(
+            ["nav-dashboard", "nav-executions", "nav-customers", "nav-customer-admins", "nav-pending-invites", "nav-catalogs",
+             "nav-agreements", "nav-plans", "nav-renewals", "nav-subsidies", "nav-outbox"],
+            menu.FindAll("a[data-testid]").Select(a => a.GetAttribute("data-testid")));
+        Assert.Empty(menu.FindAll("[data-testid=nav-users]"));
+        Assert.Contains("Provisioned records", menu.Find("[data-testid=nav-group-provisioned-records]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("/executions", menu.Find("[data-testid=nav-executions]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void An_administrator_also_sees_users_under_administration()
+    {
+        context.SignInAs(Roles.Admin);
+
+        var menu = context.Render<NavMenu>();
+
+        Assert.Equal("/admin/users", menu.Find("[data-testid=nav-users]").GetAttribute("href"));
+        Assert.Contains("Users", menu.Find("[data-testid=nav-group-administration]").TextContent, StringComparison.Ordinal);
+    }
+}

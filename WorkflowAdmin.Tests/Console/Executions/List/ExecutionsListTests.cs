@@ -1,0 +1,169 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WorkflowAdmin.Admin;
+using WorkflowAdmin.Admin.Filters;
+using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Features.Executions;
+using WorkflowAdmin.Tests.Console.Admin;
+using WorkflowAdmin.Tests.Infrastructure;
+
+namespace WorkflowAdmin.Tests.Console.Executions.List;
+
+/// <summary>The executions list's own queries over seeded executions, once per provider.</summary>
+public abstract class ExecutionsListTests<TDatabase>(TDatabase database) : IAsyncLifetime
+    where TDatabase : DatabaseFixture
+{
+    private static readonly ListState Failed = ListState.Empty.WithFilter("status", nameof(ExecutionStatus.Failed));
+
+    private TestServices services = null!;
+
+    private ExecutionsAdmin Admin => services.GetRequiredService<ExecutionsAdmin>();
+
+    public async Task InitializeAsync()
+    {
+        await database.ResetAsync();
+        services = TestServices.Create(database, s => s.AddAdmins());
+    }
+
+    public async Task DisposeAsync() => await services.DisposeAsync();
+
+    [Fact]
+    public async Task Filtering_on_Failed_returns_only_failed_executions_and_counts_all_of_them()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
+
+        var page = await LoadAsync(Failed with { PageSize = 100 });
+
+        await using var db = database.CreateDbContext();
+        var failed = await db.WorkflowExecutions.CountAsync(e => e.Status == ExecutionStatus.Failed);
+        Assert.InRange(failed, 1, 99);
+        Assert.Equal(failed, page.Rows.Count);
+        Assert.All(page.Rows, r => Assert.Equal(ExecutionStatus.Failed, r.Status));
+        Assert.Equal(ListCount.Exact(failed), page.Count);
+        Assert.All(page.Rows, r => Assert.NotNull(r.Error));
+    }
+
+    [Fact]
+    public async Task The_list_is_newest_first_with_the_id_breaking_ties()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
+
+        var rows = (await LoadAsync(ListState.Empty with { PageSize = 100 })).Rows;
+
+        await using var db = database.CreateDbContext();
+        var expected = await db.WorkflowExecutions.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Select(e => e.Id).Take(100).ToListAsync();
+        Assert.Equal(expected, rows.Select(r => r.Id));
+        Assert.True(rows.Zip(rows.Skip(1)).All(p => p.First.CreatedAt >= p.Second.CreatedAt));
+    }
+
+    [Fact]
+    public async Task Searching_a_business_key_finds_the_executions_whose_key_starts_with_it()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
+        await using var db = database.CreateDbContext();
+        var target = await db.WorkflowExecutions.Where(e => e.BusinessKey != null && EF.Functions.Like(e.BusinessKey, "%-%")).OrderBy(e => e.Id).FirstAsync();
+        var company = target.BusinessKey![..target.BusinessKey!.IndexOf('-', StringComparison.Ordinal)];
+
+        var byWholeKey = await LoadAsync(ListState.Empty.WithSearch(target.BusinessKey));
+        var byPrefix = await LoadAsync(ListState.Empty.WithSearch(company.ToUpperInvariant()) with { PageSize = 100 });
+
+        Assert.Contains(byWholeKey.Rows, r => r.Id == target.Id);
+        Assert.All(byWholeKey.Rows, r => Assert.StartsWith(target.BusinessKey, r.BusinessKey, StringComparison.Ordinal));
+        Assert.Contains(byPrefix.Rows, r => r.BusinessKey == target.BusinessKey);
+        Assert.All(byPrefix.Rows, r => Assert.StartsWith(company, r.BusinessKey, StringComparison.Ordinal));
+        Assert.Empty((await LoadAsync(ListState.Empty.WithSearch("no-such-customer"))).Rows);
+    }
+
+    [Fact]
+    public async Task Searching_a_whole_or_leading_part_of_an_id_finds_that_execution()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
+        await using var db = database.CreateDbContext();
+        var id = await db.WorkflowExecutions.OrderBy(e => e.CreatedAt).Select(e => e.Id).Skip(150).FirstAsync();
+
+        var whole = await LoadAsync(ListState.Empty.WithSearch(id.ToString()));
+        var shortId = await LoadAsync(ListState.Empty.WithSearch(id.ToString()[..8].ToUpperInvariant()));
+        var withDash = await LoadAsync(ListState.Empty.WithSearch(id.ToString()[..13]));
+
+        Assert.Equal([id], whole.Rows.Select(r => r.Id));
+        Assert.Contains(shortId.Rows, r => r.Id == id);
+        Assert.All(shortId.Rows, r => Assert.StartsWith(id.ToString()[..8], r.Id.ToString(), StringComparison.Ordinal));
+        Assert.Equal([id], withDash.Rows.Select(r => r.Id));
+        Assert.Equal(id.ToString()[..8], whole.Rows[0].ShortId);
+    }
+
+    [Fact]
+    public async Task Error_text_is_searched_once_the_list_is_narrowed_to_failures()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
+        await using var db = database.CreateDbContext();
+        var failure = await db.WorkflowExecutions.Where(e => e.ErrorMessage!.Contains("Unavailable")).OrderBy(e => e.Id).FirstAsync();
+
+        var failures = await LoadAsync(Failed.WithSearch("service unavailable") with { PageSize = 100 });
+        var everything = await LoadAsync(ListState.Empty.WithSearch("unavailable"));
+
+        Assert.Contains(failures.Rows, r => r.Id == failure.Id);
+        Assert.All(failures.Rows, r => Assert.Contains("service unavailable", r.Error!, StringComparison.OrdinalIgnoreCase));
+        Assert.Empty(everything.Rows);
+        Assert.Equal("Search id, business key", Admin.SearchPlaceholder(ListState.Empty));
+        Assert.Equal("Search id, business key, error message", Admin.SearchPlaceholder(Failed));
+    }
+
+    [Fact]
+    public async Task Filters_for_workflow_time_trigger_source_and_reruns_combine()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
+        await using var db = database.CreateDbContext();
+        var newest = await db.WorkflowExecutions.OrderByDescending(e => e.CreatedAt).Select(e => e.CreatedAt).FirstAsync();
+        var from = newest.AddDays(-10);
+        var state = ListState.Empty
+            .WithFilter("workflow", "provision-customer")
+            .WithFilter("from", DateRangeFilter.Format(from))
+            .WithFilter("source", nameof(TriggerSource.Rerun))
+            .WithFilter("rerun", "yes") with { PageSize = 100 };
+
+        var rows = (await LoadAsync(state)).Rows;
+
+        var expected = await db.WorkflowExecutions
+            .Where(e => e.DefinitionKey == "provision-customer" && e.CreatedAt >= from && e.TriggerSource == TriggerSource.Rerun && e.RerunOfId != null)
+            .CountAsync();
+        Assert.InRange(expected, 1, 99);
+        Assert.Equal(expected, rows.Count);
+        Assert.All(rows, r => Assert.True(r.IsRerun && r.Source == TriggerSource.Rerun && r.CreatedAt >= from));
+    }
+
+    [Fact]
+    public async Task Counts_stop_at_the_cap_until_asked_for_the_exact_number_and_a_short_page_counts_itself()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, EntityAdmin.CountCap + 50);
+
+        var first = await LoadAsync(ListState.Empty);
+        await using var db = database.CreateDbContext();
+        var exact = await Admin.CountAsync(db, ListState.Empty, exact: true, default);
+        var last = await LoadAsync(ListState.Empty with { Page = 101, PageSize = 100 });
+        var statusCounts = await Admin.CountByOptionAsync(db, ListState.Empty, default);
+
+        Assert.Equal(new ListCount(EntityAdmin.CountCap, IsAtLeast: true), first.Count);
+        Assert.Equal("10,000+", first.Count.ToString());
+        Assert.Equal(ListCount.Exact(EntityAdmin.CountCap + 50), exact);
+        Assert.Equal(ListCount.Exact(EntityAdmin.CountCap + 50), last.Count);
+        Assert.Equal(50, last.Rows.Count);
+        var succeeded = statusCounts.Single(c => c.Option.Value == nameof(ExecutionStatus.Succeeded)).Count;
+        var pending = statusCounts.Single(c => c.Option.Value == nameof(ExecutionStatus.Pending)).Count;
+        Assert.False(pending.IsAtLeast);
+        Assert.Equal(await db.WorkflowExecutions.CountAsync(e => e.Status == ExecutionStatus.Pending), pending.Value);
+        Assert.True(succeeded.Value <= EntityAdmin.CountCap);
+    }
+
+    private async Task<ListPage<ExecutionRow>> LoadAsync(ListState state)
+    {
+        await using var db = database.CreateDbContext();
+        return await Admin.LoadPageAsync(db, state, default);
+    }
+}
+
+public sealed class SqliteExecutionsListTests(SqliteDatabaseFixture database)
+    : ExecutionsListTests<SqliteDatabaseFixture>(database), IClassFixture<SqliteDatabaseFixture>;
+
+public sealed class PostgresExecutionsListTests(PostgresDatabaseFixture database)
+    : ExecutionsListTests<PostgresDatabaseFixture>(database), IClassFixture<PostgresDatabaseFixture>;

@@ -1,0 +1,41 @@
+using WorkflowAdmin.Features.Executions;
+using WorkflowAdmin.Features.Provisioning;
+using WorkflowAdmin.Features.Users;
+
+namespace WorkflowAdmin.Admin;
+
+public static class AdminServiceCollectionExtensions
+{
+    /// <summary>The console's lists, in navigation order (within a group, the order they appear in).</summary>
+    public static IServiceCollection AddAdmins(this IServiceCollection services)
+    {
+        services.AddSingleton<AdminRegistry>();
+
+        // Executions
+        services.AddEntityAdmin<ExecutionsAdmin>();
+
+        // Provisioned records
+        services.AddEntityAdmin<CustomersAdmin>();
+        services.AddEntityAdmin<CustomerAdminsAdmin>();
+        services.AddEntityAdmin<PendingInvitesAdmin>();
+        services.AddEntityAdmin<CatalogsAdmin>();
+        services.AddEntityAdmin<AgreementsAdmin>();
+        services.AddEntityAdmin<PlansAdmin>();
+        services.AddEntityAdmin<RenewalsAdmin>();
+        services.AddEntityAdmin<SubsidiesAdmin>();
+        services.AddEntityAdmin<OutboxAdmin>();
+
+        // Administration
+        services.AddEntityAdmin<UsersAdmin>();
+        return services;
+    }
+
+    /// <summary>Registers one admin (a singleton: it holds declarations only) and lists it in the registry.</summary>
+    public static IServiceCollection AddEntityAdmin<TAdmin>(this IServiceCollection services)
+        where TAdmin : EntityAdmin
+    {
+        services.AddSingleton<TAdmin>();
+        services.AddSingleton<EntityAdmin>(sp => sp.GetRequiredService<TAdmin>());
+        return services;
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Components;
+
+namespace WorkflowAdmin.Admin.Columns;
+
+/// <summary>A list column as the page renders it, whatever its value type (see <see cref="AdminColumn{TRow, TValue}"/>).</summary>
+public abstract class AdminColumn<TRow>
+{
+    protected AdminColumn(string title, string key)
+    {
+        Title = title;
+        Key = key;
+    }
+
+    public string Title { get; }
+
+    /// <summary>The column's name in the URL's <c>sort</c> parameter.</summary>
+    public string Key { get; protected set; }
+
+    public bool Sortable { get; protected set; }
+
+    /// <summary>Classes for the cell content, from app.css (<c>mono</c>, <c>nowrap</c>, <c>truncate-cell</c>).</summary>
+    public string? CellClass { get; protected set; }
+
+    public abstract OrderingTerm<TRow> Ordering { get; }
+
+    public abstract RenderFragment RenderCell(TRow row);
+
+    /// <summary>The cell as plain text, for tooltips and tests.</summary>
+    public abstract string Text(TRow row);
+}

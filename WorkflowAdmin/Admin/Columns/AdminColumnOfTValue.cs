@@ -1,0 +1,93 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Rendering;
+
+namespace WorkflowAdmin.Admin.Columns;
+
+/// <summary>
+/// A typed column: the row value it shows (an expression, so the same declaration sorts in SQL), and optionally a
+/// template or a component for the cell. Configured fluently from an admin's constructor.
+/// </summary>
+public sealed class AdminColumn<TRow, TValue> : AdminColumn<TRow>
+{
+    private readonly Func<TRow, TValue> value;
+    private Func<TRow, RenderFragment>? cell;
+
+    public AdminColumn(string title, Expression<Func<TRow, TValue>> value)
+        : base(title, DefaultKey(title))
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        this.value = value.Compile();
+        Ordering = new OrderingTerm<TRow, TValue>(value);
+
+        // Only a member the projection sets (an init property) is known to translate to an ORDER BY; a computed
+        // property of the row record, or any other expression, has to opt in.
+        Sortable = value.Body is MemberExpression { Expression: ParameterExpression, Member: PropertyInfo { CanWrite: true } };
+    }
+
+    public override OrderingTerm<TRow> Ordering { get; }
+
+    public AdminColumn<TRow, TValue> WithKey(string key)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        Key = key;
+        return this;
+    }
+
+    public AdminColumn<TRow, TValue> SortableWhen(bool sortable)
+    {
+        Sortable = sortable;
+        return this;
+    }
+
+    public AdminColumn<TRow, TValue> WithClass(string cellClass)
+    {
+        CellClass = cellClass;
+        return this;
+    }
+
+    /// <summary>Renders the cell with <paramref name="template"/> instead of the value's text.</summary>
+    public AdminColumn<TRow, TValue> WithTemplate(RenderFragment<TRow> template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        cell = row => template(row);
+        return this;
+    }
+
+    /// <summary>Renders the cell as <typeparamref name="TComponent"/>, passing the value as <paramref name="parameterName"/>.</summary>
+    public AdminColumn<TRow, TValue> WithComponent<TComponent>(string parameterName)
+        where TComponent : IComponent
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(parameterName);
+        cell = row => builder =>
+        {
+            builder.OpenComponent<TComponent>(0);
+            builder.AddComponentParameter(1, parameterName, value(row));
+            builder.CloseComponent();
+        };
+        return this;
+    }
+
+    public override RenderFragment RenderCell(TRow row) => cell?.Invoke(row) ?? (builder => RenderText(builder, Text(row)));
+
+    public override string Text(TRow row) => CellText.Format(value(row));
+
+    private void RenderText(RenderTreeBuilder builder, string text)
+    {
+        if (CellClass is null)
+        {
+            builder.AddContent(0, text);
+            return;
+        }
+
+        builder.OpenElement(1, "span");
+        builder.AddAttribute(2, "class", CellClass);
+        builder.AddAttribute(3, "title", text);
+        builder.AddContent(4, text);
+        builder.CloseElement();
+    }
+
+    private static string DefaultKey(string title) =>
+        string.Join("-", title.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+}

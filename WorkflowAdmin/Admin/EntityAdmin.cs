@@ -1,0 +1,108 @@
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using WorkflowAdmin.Admin.Filters;
+using WorkflowAdmin.Domain.Data;
+
+namespace WorkflowAdmin.Admin;
+
+/// <summary>
+/// What the registry, the navigation and the generic route need to know about an admin, whatever its row type:
+/// its name, where it lives, who may see it, and how to render and query its list. The declarations themselves
+/// (columns, filters, search) are typed, on <see cref="EntityAdmin{TRow}"/>.
+/// </summary>
+public abstract partial class EntityAdmin
+{
+    /// <summary>The console's shared cap: counts stop here and show "10,000+" until someone asks for the exact number.</summary>
+    public const int CountCap = 10_000;
+
+    private string roles = Domain.Identity.Roles.Readers;
+
+    protected EntityAdmin(string title, string slug)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(title);
+        if (!SlugPattern().IsMatch(slug))
+        {
+            throw new ArgumentException($"Admin slug '{slug}' must be lowercase kebab-case: it is a URL segment.", nameof(slug));
+        }
+
+        Title = title;
+        Slug = slug;
+        Href = "/admin/" + slug;
+    }
+
+    public string Title { get; }
+
+    public string Slug { get; }
+
+    /// <summary>Where the list lives: <c>/admin/{slug}</c> unless a feature gives it a shorter route of its own.</summary>
+    public string Href { get; protected init; }
+
+    /// <summary>Comma-separated roles that may see the list, as in <c>[Authorize(Roles = ...)]</c>.</summary>
+    public string Roles
+    {
+        get => roles;
+        protected init => roles = CheckRoles(value);
+    }
+
+    public string Icon { get; protected init; } = Icons.Material.Filled.TableRows;
+
+    /// <summary>The navigation group the list appears under; null puts it at the top level.</summary>
+    public string? NavGroup { get; protected init; }
+
+    /// <summary>What the list is of, in the plural and lower case, for sentences such as "No customers yet".</summary>
+    public string Noun { get; protected init; } = "records";
+
+    public AdminCreateLink? Create { get; private set; }
+
+    public bool IsVisibleTo(ClaimsPrincipal user) => IsInAnyRole(user, Roles);
+
+    public bool CanCreate(ClaimsPrincipal user) => Create is { } create && IsVisibleTo(user) && IsInAnyRole(user, create.Roles);
+
+    /// <summary>
+    /// Runs the list's own query for <paramref name="state"/> without the UI: one page of rows and the capped count.
+    /// The configuration checks and the benchmark use it, so they exercise exactly what the page runs.
+    /// </summary>
+    public abstract Task<AdminListResult> LoadAsync(AppDbContext db, ListState state, CancellationToken cancellationToken);
+
+    /// <summary>The URL parameters every filter of this admin reads; the list state keeps only these and its own.</summary>
+    public abstract IReadOnlyList<AdminFilter> Filters { get; }
+
+    internal abstract RenderFragment RenderList();
+
+    protected void CreateLink(string href, string label, string roles = Domain.Identity.Roles.Admin)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(href);
+        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        Create = new AdminCreateLink(href, label, CheckRoles(roles));
+    }
+
+    private static bool IsInAnyRole(ClaimsPrincipal user, string roles)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Any(user.IsInRole);
+    }
+
+    // A typo in a role name would hide a list from everyone, silently; refuse it when the admin is built.
+    private static string CheckRoles(string value)
+    {
+        var names = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var unknown = names.Where(n => !Domain.Identity.Roles.All.Contains(n)).ToList();
+        if (names.Length == 0 || unknown.Count > 0)
+        {
+            throw new ArgumentException($"Unknown role(s) '{string.Join(", ", unknown)}'. Roles: {string.Join(", ", Domain.Identity.Roles.All)}.", nameof(value));
+        }
+
+        return string.Join(",", names);
+    }
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex SlugPattern();
+}
+
+/// <summary>A "create" button on a list, shown only to <paramref name="Roles"/> (comma-separated).</summary>
+public sealed record AdminCreateLink(string Href, string Label, string Roles);
+
+/// <summary>One page of rows as the list shows it, untyped for the checks and the benchmark.</summary>
+public sealed record AdminListResult(IReadOnlyList<object> Rows, ListCount Count);

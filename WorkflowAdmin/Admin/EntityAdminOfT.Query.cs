@@ -1,0 +1,160 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Admin.Columns;
+using WorkflowAdmin.Admin.Filters;
+using WorkflowAdmin.Domain.Data;
+
+namespace WorkflowAdmin.Admin;
+
+// The query side of an admin: a ListState (the URL) becomes filter, search, sort and paging on the projected rows.
+public abstract partial class EntityAdmin<TRow>
+{
+    private const int MaxSearchTerms = 10;
+
+    /// <summary>Rows matching the state's filters and search. <paramref name="except"/> leaves one filter out (for its counts).</summary>
+    public IQueryable<TRow> Filtered(AppDbContext db, ListState state, AdminFilter? except = null)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(state);
+        return ApplySearch(ApplyFilters(Query(db).AsNoTracking(), state, except), state);
+    }
+
+    /// <summary>The state's filters over any rows: the database's, or rows already loaded (to check them).</summary>
+    public IQueryable<TRow> ApplyFilters(IQueryable<TRow> rows, ListState state, AdminFilter? except = null)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        foreach (var (filter, apply) in filterBindings)
+        {
+            if (filter != except)
+            {
+                rows = apply(rows, state);
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Django's <c>get_search_results</c>: override to search differently.</summary>
+    public virtual IQueryable<TRow> ApplySearch(IQueryable<TRow> rows, ListState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (string.IsNullOrWhiteSpace(state.Search) || searchFields.Count == 0)
+        {
+            return rows;
+        }
+
+        var fields = searchFields.Where(f => f.AppliesTo(state)).ToList();
+        var terms = state.Search.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).Take(MaxSearchTerms);
+        foreach (var term in terms)
+        {
+            var matches = fields.Select(f => f.Match(term)).OfType<Expression<Func<TRow, bool>>>().ToList();
+            rows = rows.Where(QueryExpressions.OrElse(matches));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The column the state sorts by, if it names a sortable one.</summary>
+    public AdminColumn<TRow>? SortColumn(ListState state, out bool descending)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        descending = state.Sort?.StartsWith('-') == true;
+        var key = state.Sort?.TrimStart('-');
+        return columns.FirstOrDefault(c => c.Sortable && c.Key == key);
+    }
+
+    /// <summary>The column and direction the list is effectively sorted by, for the header arrows.</summary>
+    public (string? Key, bool Descending) EffectiveSort(ListState state)
+    {
+        if (SortColumn(state, out var descending) is { } column)
+        {
+            return (column.Key, descending);
+        }
+
+        return ordering.FirstOrDefault() is { Term: { } first } term
+            ? (columns.FirstOrDefault(c => c.Sortable && c.Ordering.Path == first.Path)?.Key, term.Descending)
+            : (null, false);
+    }
+
+    public IQueryable<TRow> Sorted(IQueryable<TRow> rows, ListState state)
+    {
+        var terms = new List<(OrderingTerm<TRow> Term, bool Descending)>();
+        if (SortColumn(state, out var descending) is { } column)
+        {
+            terms.Add((column.Ordering, descending));
+        }
+
+        // The default ordering follows as a tie-breaker, so pages stay stable while rows share a sorted value.
+        terms.AddRange(ordering.Where(o => terms.TrueForAll(t => t.Term.Path != o.Term.Path)));
+        for (var i = 0; i < terms.Count; i++)
+        {
+            rows = terms[i].Term.Apply(rows, terms[i].Descending, then: i > 0);
+        }
+
+        return rows;
+    }
+
+    public int PageSizeFor(ListState state) =>
+        state?.PageSize is { } size && PageSizes.Contains(size) ? size : PageSizes[0];
+
+    /// <summary>
+    /// One page and its count. The count stops at <see cref="EntityAdmin.CountCap"/>, and is not queried at all
+    /// when the page is the last one (it is then simply what came before plus what the page holds).
+    /// </summary>
+    public async Task<ListPage<TRow>> LoadPageAsync(AppDbContext db, ListState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var size = PageSizeFor(state);
+        var skip = (state.Page - 1) * size;
+        var filtered = Filtered(db, state);
+        var rows = await Sorted(filtered, state).Skip(skip).Take(size).ToListAsync(cancellationToken);
+        var count = rows.Count < size && (rows.Count > 0 || skip == 0)
+            ? ListCount.Exact(skip + rows.Count)
+            : await CountAsync(filtered, exact: false, cancellationToken);
+        return new ListPage<TRow>(rows, count);
+    }
+
+    public async Task<ListCount> CountAsync(AppDbContext db, ListState state, bool exact, CancellationToken cancellationToken) =>
+        await CountAsync(Filtered(db, state), exact, cancellationToken);
+
+    /// <summary>The count of each value of <see cref="CountsFilter"/>, with every other filter and the search applied.</summary>
+    public async Task<IReadOnlyList<(FilterOption Option, ListCount Count)>> CountByOptionAsync(
+        AppDbContext db, ListState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (CountsFilter is not { } filter)
+        {
+            return [];
+        }
+
+        var counts = new List<(FilterOption, ListCount)>();
+        foreach (var option in filter.Options)
+        {
+            // One capped count per value rather than one GROUP BY: each stops after CountCap rows of an index.
+            var rows = filterBindings[filter](Filtered(db, state, except: filter), state.WithFilter(filter.Key, option.Value));
+            counts.Add((option, await CountAsync(rows, exact: false, cancellationToken)));
+        }
+
+        return counts;
+    }
+
+    public override async Task<AdminListResult> LoadAsync(AppDbContext db, ListState state, CancellationToken cancellationToken)
+    {
+        var page = await LoadPageAsync(db, state, cancellationToken);
+        return new AdminListResult(page.Rows, page.Count);
+    }
+
+    private static async Task<ListCount> CountAsync(IQueryable<TRow> rows, bool exact, CancellationToken cancellationToken)
+    {
+        if (exact)
+        {
+            return ListCount.Exact(await rows.CountAsync(cancellationToken));
+        }
+
+        // Unordered on purpose (see DatabaseSetup): any CountCap + 1 rows will do, and no sort is needed to find them.
+        return ListCount.FromCapped(await rows.Take(CountCap + 1).CountAsync(cancellationToken), CountCap);
+    }
+}
+
+/// <summary>One page of typed rows and the (possibly capped) count of all matching rows.</summary>
+public sealed record ListPage<TRow>(IReadOnlyList<TRow> Rows, ListCount Count);

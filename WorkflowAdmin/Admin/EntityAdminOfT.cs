@@ -1,0 +1,168 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using WorkflowAdmin.Admin.Columns;
+using WorkflowAdmin.Admin.Filters;
+using WorkflowAdmin.Domain.Data;
+
+namespace WorkflowAdmin.Admin;
+
+/// <summary>
+/// A list screen declared rather than coded, after Django's <c>ModelAdmin</c>: <see cref="Query"/> is
+/// <c>get_queryset</c> (an explicit projection into <typeparamref name="TRow"/>, so lists never load payload
+/// columns), and the constructor declares columns, filters, search fields and the default ordering. Every
+/// declaration is an expression over the row, so a typo fails the build and EF translates it to SQL.
+/// </summary>
+/// <typeparam name="TRow">
+/// A row record with settable (init) members: EF can keep composing (filter, sort, page) after a member-init
+/// projection, but not after a constructor call.
+/// </typeparam>
+public abstract partial class EntityAdmin<TRow> : EntityAdmin
+    where TRow : class
+{
+    private readonly List<AdminColumn<TRow>> columns = [];
+    private readonly List<AdminFilter> filters = [];
+    private readonly Dictionary<AdminFilter, Func<IQueryable<TRow>, ListState, IQueryable<TRow>>> filterBindings = [];
+    private readonly List<SearchField> searchFields = [];
+    private readonly List<(OrderingTerm<TRow> Term, bool Descending)> ordering = [];
+
+    protected EntityAdmin(string title, string slug)
+        : base(title, slug)
+    {
+    }
+
+    public IReadOnlyList<AdminColumn<TRow>> Columns => columns;
+
+    public override IReadOnlyList<AdminFilter> Filters => filters;
+
+    /// <summary>The page sizes offered; the first is the default (Django's <c>list_per_page</c>).</summary>
+    public IReadOnlyList<int> PageSizes { get; protected init; } = [25, 50, 100];
+
+    /// <summary>The choice filter shown as chips with a count per value (Django's <c>show_facets</c>), if any.</summary>
+    public ChoiceFilter? CountsFilter { get; private set; }
+
+    /// <summary>Where a row's first cell links to (its detail page), if anywhere.</summary>
+    public Func<TRow, string>? RowLink { get; protected init; }
+
+    public bool HasSearch => searchFields.Count > 0;
+
+    /// <summary>The rows of the list: an explicit <c>Select</c> into <typeparamref name="TRow"/>, nothing else.</summary>
+    public abstract IQueryable<TRow> Query(AppDbContext db);
+
+    public string SearchPlaceholder(ListState state) =>
+        "Search " + string.Join(", ", searchFields.Where(f => f.AppliesTo(state)).Select(f => f.Label));
+
+    public string? SearchHint(ListState state) =>
+        searchFields.Where(f => !f.AppliesTo(state) && f.Hint is not null).Select(f => f.Hint).FirstOrDefault();
+
+    internal override RenderFragment RenderList() => builder =>
+    {
+        builder.OpenComponent<EntityListPage<TRow>>(0);
+
+        // Keyed by admin: moving between two lists of one row type starts a fresh page, not one with stale state.
+        builder.SetKey(this);
+        builder.AddComponentParameter(1, nameof(EntityListPage<TRow>.Admin), this);
+        builder.CloseComponent();
+    };
+
+    protected AdminColumn<TRow, TValue> Column<TValue>(string title, Expression<Func<TRow, TValue>> value)
+    {
+        var column = new AdminColumn<TRow, TValue>(title, value);
+        columns.Add(column);
+        return column;
+    }
+
+    /// <summary>One or several enum values; with <paramref name="showCounts"/> they become chips with counts.</summary>
+    protected ChoiceFilter FilterByEnum<TEnum>(
+        string title, Expression<Func<TRow, TEnum>> field, string key, bool showCounts = false, Func<TEnum, Color>? color = null)
+        where TEnum : struct, Enum
+    {
+        var options = Enum.GetValues<TEnum>().Select(v => new FilterOption(v.ToString(), v.ToString(), color?.Invoke(v) ?? Color.Default)).ToList();
+        var filter = AddFilter(new ChoiceFilter(title, key, options, multiple: true), (rows, state) =>
+        {
+            var values = FilterValues(key, state).Select(Enum.Parse<TEnum>).ToList();
+            return values.Count == 0 ? rows : rows.Where(QueryExpressions.AnyOf(field, values));
+        });
+        if (showCounts)
+        {
+            CountsFilter = CountsFilter is null ? filter : throw new InvalidOperationException($"{GetType().Name} shows counts for two filters.");
+        }
+
+        return filter;
+    }
+
+    protected ChoiceFilter FilterByBool(string title, Expression<Func<TRow, bool>> field, string key, string yes = "Yes", string no = "No") =>
+        AddFilter(new ChoiceFilter(title, key, [new FilterOption("yes", yes), new FilterOption("no", no)], multiple: false), (rows, state) =>
+            FilterValues(key, state) is [var value] ? rows.Where(QueryExpressions.AnyOf(field, [value == "yes"])) : rows);
+
+    protected TextFilter FilterByText(string title, Expression<Func<TRow, string?>> field, string key, TextMatch match = TextMatch.Exact) =>
+        AddFilter(new TextFilter(title, key, match), (rows, state) =>
+            state.Filter(key) is { } value ? rows.Where(QueryExpressions.Text(field, match, value)) : rows);
+
+    protected DateRangeFilter FilterByDate(string title, Expression<Func<TRow, DateTime>> field, string fromKey, string toKey) =>
+        FilterByDate(title, Expression.Lambda<Func<TRow, DateTime?>>(Expression.Convert(field.Body, typeof(DateTime?)), field.Parameters), fromKey, toKey);
+
+    protected DateRangeFilter FilterByDate(string title, Expression<Func<TRow, DateTime?>> field, string fromKey, string toKey) =>
+        AddFilter(new DateRangeFilter(title, fromKey, toKey), (rows, state) =>
+        {
+            var from = DateRangeFilter.Parse(state.Filter(fromKey));
+            var to = DateRangeFilter.Parse(state.Filter(toKey));
+            return from is null && to is null ? rows : rows.Where(QueryExpressions.Between(field, from, to));
+        });
+
+    /// <summary>
+    /// A filter of the admin's own (Django's <c>SimpleListFilter</c>): its <paramref name="options"/> and how the
+    /// chosen one narrows the rows.
+    /// </summary>
+    protected ChoiceFilter Filter(string title, string key, IReadOnlyList<FilterOption> options, Func<IQueryable<TRow>, string, IQueryable<TRow>> apply)
+    {
+        ArgumentNullException.ThrowIfNull(apply);
+        return AddFilter(new ChoiceFilter(title, key, options, multiple: false), (rows, state) =>
+            FilterValues(key, state) is [var value] ? apply(rows, value) : rows);
+    }
+
+    /// <summary>
+    /// A field the search box looks in (Django's <c>search_fields</c>). Each word must match some field: an OR
+    /// across fields, an AND across words. <paramref name="when"/> limits a field that has to read every candidate
+    /// row to lists already narrowed enough, with <paramref name="hint"/> telling the user when it applies.
+    /// </summary>
+    protected void SearchOn(string label, Expression<Func<TRow, string?>> field, TextMatch match = TextMatch.Contains, Func<ListState, bool>? when = null, string? hint = null)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        SearchWith(label, term => QueryExpressions.Text(field, match, term), when, hint);
+    }
+
+    /// <summary>A search field with its own matching: given one word, a predicate, or null when the word cannot match.</summary>
+    protected void SearchWith(string label, Func<string, Expression<Func<TRow, bool>>?> match, Func<ListState, bool>? when = null, string? hint = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        ArgumentNullException.ThrowIfNull(match);
+        searchFields.Add(new SearchField(label, match, when, hint));
+    }
+
+    /// <summary>Appends a term to the default ordering (Django's <c>ordering</c>); it also breaks ties after a column sort.</summary>
+    protected void Ordering<TKey>(Expression<Func<TRow, TKey>> key, bool descending = false) =>
+        ordering.Add((new OrderingTerm<TRow, TKey>(key), descending));
+
+    private TFilter AddFilter<TFilter>(TFilter filter, Func<IQueryable<TRow>, ListState, IQueryable<TRow>> apply)
+        where TFilter : AdminFilter
+    {
+        var taken = filters.SelectMany(f => f.Keys).Concat(ListState.ReservedKeys).ToHashSet(StringComparer.Ordinal);
+        if (filter.Keys.FirstOrDefault(taken.Contains) is { } clash)
+        {
+            throw new InvalidOperationException($"{GetType().Name}: the URL parameter '{clash}' is already taken.");
+        }
+
+        filters.Add(filter);
+        filterBindings[filter] = apply;
+        return filter;
+    }
+
+    private IReadOnlyList<string> FilterValues(string key, ListState state) =>
+        filters.OfType<ChoiceFilter>().Single(f => f.Key == key).Selected(state.Filter(key));
+
+    private sealed record SearchField(string Label, Func<string, Expression<Func<TRow, bool>>?> Match, Func<ListState, bool>? When, string? Hint)
+    {
+        public bool AppliesTo(ListState state) => When?.Invoke(state) ?? true;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace WorkflowAdmin.Admin;
+
+/// <summary>
+/// Everything that decides what a list shows, as it appears in the URL: <c>page</c> (from 1), <c>size</c>,
+/// <c>sort</c> (a column key, <c>-</c> in front for descending), <c>q</c> (the search) and one parameter per filter
+/// key. Keeping it all in the query string makes a view shareable and lets the back button restore it.
+/// </summary>
+public sealed record ListState
+{
+    public const string PageKey = "page";
+    public const string SizeKey = "size";
+    public const string SortKey = "sort";
+    public const string SearchKey = "q";
+
+    public static IReadOnlyList<string> ReservedKeys { get; } = [PageKey, SizeKey, SortKey, SearchKey];
+
+    public static ListState Empty { get; } = new();
+
+    public int Page { get; init; } = 1;
+
+    /// <summary>Null means the admin's first page size.</summary>
+    public int? PageSize { get; init; }
+
+    /// <summary>A column key, descending when it starts with '-'; null means the admin's default ordering.</summary>
+    public string? Sort { get; init; }
+
+    public string? Search { get; init; }
+
+    public ImmutableSortedDictionary<string, string> Filters { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    public bool HasSearchOrFilters => !string.IsNullOrWhiteSpace(Search) || !Filters.IsEmpty;
+
+    public string? Filter(string key) => Filters.GetValueOrDefault(key);
+
+    public ListState WithFilter(string key, string? value) => this with
+    {
+        Filters = string.IsNullOrWhiteSpace(value) ? Filters.Remove(key) : Filters.SetItem(key, value.Trim()),
+        Page = 1,
+    };
+
+    public ListState WithSearch(string? search) => this with { Search = string.IsNullOrWhiteSpace(search) ? null : search.Trim(), Page = 1 };
+
+    public ListState Cleared() => this with { Search = null, Filters = Filters.Clear(), Page = 1 };
+
+    /// <summary>
+    /// Reads the state from a URL, keeping only what <paramref name="admin"/> understands: unknown parameters and
+    /// values its filters cannot read are dropped rather than failing the page.
+    /// </summary>
+    public static ListState FromUri(string uri, EntityAdmin admin)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        var queryStart = uri.IndexOf('?', StringComparison.Ordinal);
+        var query = queryStart < 0 ? new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>() : QueryHelpers.ParseQuery(uri[queryStart..]);
+        string? Read(string key) => query.TryGetValue(key, out var values) && values.LastOrDefault() is { Length: > 0 } value ? value : null;
+
+        var filters = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var filter in admin.Filters)
+        {
+            foreach (var key in filter.Keys)
+            {
+                if (Read(key) is { } raw && filter.Normalize(key, raw) is { } value)
+                {
+                    filters[key] = value;
+                }
+            }
+        }
+
+        return new ListState
+        {
+            Page = int.TryParse(Read(PageKey), NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page > 0 ? page : 1,
+            PageSize = int.TryParse(Read(SizeKey), NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0 ? size : null,
+            Sort = Read(SortKey),
+            Search = Read(SearchKey)?.Trim() is { Length: > 0 } search ? search : null,
+            Filters = filters.ToImmutable(),
+        };
+    }
+
+    /// <summary>
+    /// The parameters for <c>NavigationManager.GetUriWithQueryParameters</c>: every key the admin owns, with null
+    /// for what is at its default, so stale parameters disappear from the URL.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> ToQueryParameters(EntityAdmin admin)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        var parameters = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            [PageKey] = Page > 1 ? Page.ToString(CultureInfo.InvariantCulture) : null,
+            [SizeKey] = PageSize?.ToString(CultureInfo.InvariantCulture),
+            [SortKey] = Sort,
+            [SearchKey] = Search,
+        };
+        foreach (var key in admin.Filters.SelectMany(f => f.Keys))
+        {
+            parameters[key] = Filters.GetValueOrDefault(key);
+        }
+
+        return parameters;
+    }
+
+    // Value equality through the canonical query string: the filter dictionary alone would compare by reference.
+    public bool Equals(ListState? other) => other is not null && ToQueryString() == other.ToQueryString();
+
+    public override int GetHashCode() => ToQueryString().GetHashCode(StringComparison.Ordinal);
+
+    /// <summary>The same state in a canonical form, to tell whether a URL change means anything new.</summary>
+    public string ToQueryString()
+    {
+        var parts = new List<string>();
+        void Add(string key, string? value)
+        {
+            if (value is not null)
+            {
+                parts.Add(Uri.EscapeDataString(key) + "=" + Uri.EscapeDataString(value));
+            }
+        }
+
+        Add(PageKey, Page > 1 ? Page.ToString(CultureInfo.InvariantCulture) : null);
+        Add(SizeKey, PageSize?.ToString(CultureInfo.InvariantCulture));
+        Add(SortKey, Sort);
+        Add(SearchKey, Search);
+        foreach (var (key, value) in Filters)
+        {
+            Add(key, value);
+        }
+
+        return string.Join("&", parts);
+    }
+}

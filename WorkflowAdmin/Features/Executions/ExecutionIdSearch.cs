@@ -1,0 +1,43 @@
+using System.Linq.Expressions;
+using WorkflowAdmin.Admin;
+
+namespace WorkflowAdmin.Features.Executions;
+
+/// <summary>
+/// Finds executions by a whole id or by its leading characters (the list shows the first eight), through the
+/// primary key's index on every provider.
+/// </summary>
+internal static class ExecutionIdSearch
+{
+    // Fewer hex digits than this match too many ids to be meant as one.
+    private const int MinimumDigits = 4;
+
+    // "D" format groups: 8-4-4-4-12 digits, so a dash follows digits 8, 12, 16 and 20.
+    private static readonly int[] DashesAfter = [8, 12, 16, 20];
+
+    public static Expression<Func<ExecutionRow, bool>>? Match(string term)
+    {
+        if (Guid.TryParse(term, out var id))
+        {
+            return r => r.Id == id;
+        }
+
+        var digits = term.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
+        if (digits.Length is < MinimumDigits or > 32 || !digits.All(char.IsAsciiHexDigit))
+        {
+            return null;
+        }
+
+        // Every id with these leading digits lies between the two padded ids, so the range narrows through the
+        // index. SQL Server orders uniqueidentifiers by their last bytes first, for which the range is only a
+        // superset; the text comparison keeps the result exact there (and costs nothing once the range has narrowed).
+        var low = Guid.ParseExact(digits.PadRight(32, '0'), "N");
+        var high = Guid.ParseExact(digits.PadRight(32, 'f'), "N");
+        var prefix = low.ToString("D")[..DashedLength(digits.Length)];
+        return QueryExpressions.AndAlso(
+            r => r.Id.CompareTo(low) >= 0 && r.Id.CompareTo(high) <= 0,
+            QueryExpressions.StartsWithIgnoringCase<ExecutionRow>(r => r.Id.ToString(), prefix));
+    }
+
+    private static int DashedLength(int digits) => digits + DashesAfter.Count(d => digits > d);
+}

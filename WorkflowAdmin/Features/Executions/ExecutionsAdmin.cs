@@ -1,0 +1,132 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using WorkflowAdmin.Admin;
+using WorkflowAdmin.Admin.Filters;
+using WorkflowAdmin.Components.Shared;
+using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Workflows;
+
+namespace WorkflowAdmin.Features.Executions;
+
+/// <summary>The executions list (<c>/executions</c>): the console's main screen, declared.</summary>
+public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
+{
+    public const string SlugValue = "executions";
+
+    public ExecutionsAdmin(WorkflowRegistry workflows)
+        : base("Executions", SlugValue)
+    {
+        ArgumentNullException.ThrowIfNull(workflows);
+        Href = "/executions";
+        Icon = Icons.Material.Filled.PlaylistPlay;
+        Noun = "executions";
+        RowLink = r => $"/executions/{r.Id}";
+
+        Column("Id", r => r.ShortId).WithClass("mono");
+        Column("Workflow", r => r.Workflow).WithClass("mono nowrap");
+        Column("Business key", r => r.BusinessKey).WithClass("mono nowrap");
+        Column("Status", r => r.Status).WithComponent<StatusChip>(nameof(StatusChip.Status));
+        Column("Triggered by", r => r.TriggeredBy);
+        Column("Source", r => r.Source);
+        Column("Created", r => r.CreatedAt).WithClass("nowrap");
+        Column("Duration", r => r.Duration).WithClass("nowrap");
+        Column("Error", r => r.Error).WithTemplate(ErrorCell).SortableWhen(false);
+
+        FilterByEnum("Status", r => r.Status, "status", showCounts: true, color: StatusChip.ColorOf);
+        Filter("Workflow", "workflow",
+            workflows.All.OrderBy(d => d.DisplayName, StringComparer.Ordinal).Select(d => new FilterOption(d.Key, d.DisplayName)).ToList(),
+            (rows, key) => rows.Where(r => r.Workflow == key));
+        FilterByDate("Created", r => r.CreatedAt, "from", "to");
+        FilterByText("Triggered by", r => r.TriggeredBy, "by");
+        FilterByEnum("Source", r => r.Source, "source");
+        FilterByBool("Re-run", r => r.IsRerun, "rerun", yes: "Re-runs", no: "First runs");
+
+        // Ids and business keys are matched through their indexes; an error message can only be read row by row,
+        // so it is searched once the list is narrowed to failures (only a failed execution has one).
+        SearchWith("id", ExecutionIdSearch.Match);
+        SearchOn("business key", r => r.BusinessKey, TextMatch.StartsWith);
+        SearchOn("error message", r => r.Error, TextMatch.Contains, when: IsNarrowedToFailures,
+            hint: "Error messages are searched when the Failed status is selected.");
+
+        Ordering(r => r.CreatedAt, descending: true);
+        Ordering(r => r.Id, descending: true);
+    }
+
+    public override IQueryable<ExecutionRow> Query(AppDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.WorkflowExecutions.Select(e => new ExecutionRow
+        {
+            Id = e.Id,
+            Workflow = e.DefinitionKey,
+            BusinessKey = e.BusinessKey,
+            Status = e.Status,
+            TriggeredBy = e.TriggeredBy,
+            Source = e.TriggerSource,
+            CreatedAt = e.CreatedAt,
+            StartedAt = e.StartedAt,
+            FinishedAt = e.FinishedAt,
+            IsRerun = e.RerunOfId != null,
+            FailedStep = e.FailedStepKey,
+            Error = e.ErrorMessage,
+        });
+    }
+
+    private bool IsNarrowedToFailures(ListState state)
+    {
+        var statuses = CountsFilter!.Selected(state.Filter(CountsFilter.Key));
+        return statuses.Contains(nameof(ExecutionStatus.Failed)) && !statuses.Contains(nameof(ExecutionStatus.Succeeded));
+    }
+
+    private static RenderFragment ErrorCell(ExecutionRow row) => builder =>
+    {
+        if (row.Error is null)
+        {
+            return;
+        }
+
+        builder.OpenElement(0, "span");
+        builder.AddAttribute(1, "class", "truncate-cell");
+        builder.AddAttribute(2, "title", $"{row.FailedStep}: {row.Error}");
+        builder.AddAttribute(3, "data-testid", "execution-error");
+        builder.OpenElement(4, "span");
+        builder.AddAttribute(5, "class", "mono mr-2");
+        builder.AddContent(6, row.FailedStep);
+        builder.CloseElement();
+        builder.AddContent(7, row.Error);
+        builder.CloseElement();
+    };
+}
+
+/// <summary>One executions-list row: the columns the list shows and filters on, never the payloads.</summary>
+public sealed record ExecutionRow
+{
+    public required Guid Id { get; init; }
+
+    public required string Workflow { get; init; }
+
+    public string? BusinessKey { get; init; }
+
+    public required ExecutionStatus Status { get; init; }
+
+    public required string TriggeredBy { get; init; }
+
+    public required TriggerSource Source { get; init; }
+
+    public required DateTime CreatedAt { get; init; }
+
+    public DateTime? StartedAt { get; init; }
+
+    public DateTime? FinishedAt { get; init; }
+
+    public required bool IsRerun { get; init; }
+
+    public string? FailedStep { get; init; }
+
+    public string? Error { get; init; }
+
+    public string ShortId => Id.ToString()[..8];
+
+    public TimeSpan? Duration => FinishedAt - StartedAt;
+}

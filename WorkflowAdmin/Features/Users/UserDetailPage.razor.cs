@@ -1,0 +1,128 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor;
+
+namespace WorkflowAdmin.Features.Users;
+
+public sealed partial class UserDetailPage
+{
+    private UserAdministration administration = null!;
+    private UserDetails? user;
+    private string? selectedRole;
+    private bool loading = true;
+    private bool denied;
+    private bool busy;
+
+    [Parameter]
+    public string Id { get; set; } = "";
+
+    [Inject]
+    private AuthenticationStateProvider Authentication { get; set; } = null!;
+
+    [Inject]
+    private IServiceScopeFactory ScopeFactory { get; set; } = null!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = null!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = null!;
+
+    [Inject]
+    private TimeProvider Clock { get; set; } = null!;
+
+    protected override void OnInitialized() => administration = new UserAdministration(Authentication, ScopeFactory);
+
+    protected override Task OnParametersSetAsync() => LoadAsync();
+
+    private async Task LoadAsync()
+    {
+        loading = true;
+        try
+        {
+            user = await administration.FindAsync(Id);
+            selectedRole = user?.Role;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            denied = true;
+            user = null;
+        }
+        finally
+        {
+            loading = false;
+        }
+    }
+
+    private Task ChangeRoleAsync() =>
+        selectedRole is { } role
+            ? RunAsync(() => administration.SetRoleAsync(Id, role), $"{user!.Email} is now {role}.")
+            : Task.CompletedTask;
+
+    private async Task DisableAsync()
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            "Disable this user?",
+            $"{user!.Email} will not be able to sign in, and any open session ends within a minute. You can enable the account again later.",
+            yesText: "Disable",
+            cancelText: "Cancel");
+        if (confirmed == true)
+        {
+            await RunAsync(() => administration.SetDisabledAsync(Id, disabled: true), $"{user.Email} is disabled.");
+        }
+    }
+
+    private Task EnableAsync() => RunAsync(() => administration.SetDisabledAsync(Id, disabled: false), $"{user!.Email} is enabled.");
+
+    private async Task ResetPasswordAsync()
+    {
+        var parameters = new DialogParameters<ResetPasswordDialog>
+        {
+            { d => d.Email, user!.Email },
+            { d => d.Reset, password => administration.ResetPasswordAsync(Id, password) },
+        };
+        var dialog = await Dialogs.ShowAsync<ResetPasswordDialog>("Reset password", parameters);
+        var result = await dialog.Result;
+        if (result is { Canceled: false })
+        {
+            Snackbar.Add($"The password of {user.Email} was reset.", Severity.Success);
+            await LoadAsync();
+        }
+    }
+
+    // Every change reports to the snackbar, then the page shows the user as the database now has them.
+    private async Task RunAsync(Func<Task<UserChange>> change, string success)
+    {
+        busy = true;
+        try
+        {
+            var result = await change();
+            if (result.Succeeded)
+            {
+                Snackbar.Add(success, Severity.Success);
+            }
+            else
+            {
+                Snackbar.Add(string.Join(" ", result.Errors), Severity.Error);
+            }
+
+            await LoadAsync();
+        }
+        catch (Exception ex) when (ex is DbException or DbUpdateException)
+        {
+            Snackbar.Add($"The change was not saved: {ex.Message}", Severity.Error);
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
+    private string LockoutText(DateTimeOffset? end) =>
+        end is { } until && until > Clock.GetUtcNow() ? Time(until.UtcDateTime) : "not locked out";
+
+    private static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+}
