@@ -22,7 +22,8 @@ fi
 # --- Throwaway PostgreSQL on 127.0.0.1 ----------------------------------------------------------------------------
 pgbin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
 pgdir=$(mktemp -d /tmp/workflowadmin-pg.XXXXXX)
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# From /tmp: the postgres user may not be allowed into the checkout's directory.
+as_postgres() { if [ "$(id -u)" = 0 ]; then (cd /tmp && runuser -u postgres -- "$@"); else "$@"; fi; }
 [ "$(id -u)" = 0 ] && chown postgres "$pgdir"
 pgport=55432
 while (exec 3<>"/dev/tcp/127.0.0.1/$pgport") 2>/dev/null; do pgport=$((pgport + 1)); done
@@ -32,7 +33,7 @@ stop_postgres() {
 }
 trap stop_postgres EXIT
 log "Starting PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pgport"
-as_postgres "$pgbin/initdb" -D "$pgdir/data" -U postgres -A trust --no-sync >/dev/null
+as_postgres "$pgbin/initdb" -D "$pgdir/data" -U postgres -A trust --no-sync --no-locale -E UTF8 >/dev/null
 as_postgres "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
   -o "-c listen_addresses=127.0.0.1 -p $pgport -k $pgdir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
   start >/dev/null
@@ -72,7 +73,7 @@ if [ ! -f "$trx" ]; then
   exit 1
 fi
 counters=$(grep -o '<Counters [^>]*>' "$trx")
-count() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+count() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
 passed=$(count passed); failed=$(count failed); skipped=$(count notExecuted)
 [ "$failed" -gt 0 ] && status=1
 [ "$passed" -eq 0 ] && status=1

@@ -54,34 +54,59 @@ public sealed partial class WorkflowRunner(
         }
 
         var outputs = new StepValues();
-        foreach (var step in execution.Steps.OrderBy(s => s.Ordinal))
+        try
         {
-            var stepDefinition = definition.GetStep(step.StepKey);
-            if (step.Status == ExecutionStatus.Succeeded)
+            foreach (var step in execution.Steps.OrderBy(s => s.Ordinal))
             {
-                outputs.Add(step.StepKey, PayloadSerializer.Deserialize(step.OutputJson!, stepDefinition.OutputType));
-                continue;
+                var stepDefinition = definition.GetStep(step.StepKey);
+                if (step.Status == ExecutionStatus.Succeeded)
+                {
+                    outputs.Add(step.StepKey, PayloadSerializer.Deserialize(step.OutputJson!, stepDefinition.OutputType));
+                    continue;
+                }
+
+                if (await IsCancellationRequestedAsync(db, executionId, cancellationToken))
+                {
+                    execution.Cancel(Now());
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    return RunOutcome.Cancelled;
+                }
+
+                var error = await RunStepAsync(db, execution, step, stepDefinition, outputs, cancellationToken);
+                if (error is not null)
+                {
+                    execution.Fail(step.StepKey, error, Now());
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    return RunOutcome.Failed;
+                }
             }
 
-            if (await IsCancellationRequestedAsync(db, executionId, cancellationToken))
-            {
-                execution.Cancel(Now());
-                await db.SaveChangesAsync(CancellationToken.None);
-                return RunOutcome.Cancelled;
-            }
-
-            var error = await RunStepAsync(db, execution, step, stepDefinition, outputs, cancellationToken);
-            if (error is not null)
-            {
-                execution.Fail(step.StepKey, error, Now());
-                await db.SaveChangesAsync(CancellationToken.None);
-                return RunOutcome.Failed;
-            }
+            execution.Succeed(PayloadSerializer.ComposeOutput(definition, outputs), Now());
+            await db.SaveChangesAsync(CancellationToken.None);
+            return RunOutcome.Succeeded;
         }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not a step's own failure (RunStepAsync records those) but the engine's: a stored payload that no
+            // longer fits its record, a step the definition no longer has, a database error. Record it, so the
+            // execution ends Failed and can be re-run instead of staying Running for ever.
+            LogEngineFailure(ex, executionId);
+            await FailAfterEngineErrorAsync(db, executionId, ErrorInfo.From(ex));
+            return RunOutcome.Failed;
+        }
+    }
 
-        execution.Succeed(PayloadSerializer.ComposeOutput(definition, outputs), Now());
+    private async Task FailAfterEngineErrorAsync(AppDbContext db, Guid executionId, ErrorInfo error)
+    {
+        db.ChangeTracker.Clear();
+        var execution = await db.WorkflowExecutions
+            .Include(e => e.Steps).ThenInclude(s => s.Attempts)
+            .AsSplitQuery()
+            .SingleAsync(e => e.Id == executionId, CancellationToken.None);
+        var running = execution.Steps.FirstOrDefault(s => s.Attempts.Any(a => a.Status == ExecutionStatus.Running));
+        running?.FailAttempt(error, isFinal: true, Now());
+        execution.Fail(running?.StepKey ?? execution.Steps.FirstOrDefault(s => s.Status != ExecutionStatus.Succeeded)?.StepKey, error, Now());
         await db.SaveChangesAsync(CancellationToken.None);
-        return RunOutcome.Succeeded;
     }
 
     /// <summary>Runs the step's attempts; returns null on success, or the last error once attempts are exhausted.</summary>
@@ -89,21 +114,20 @@ public sealed partial class WorkflowRunner(
         AppDbContext db, WorkflowExecution execution, StepExecution step, IWorkflowStep stepDefinition,
         StepValues outputs, CancellationToken cancellationToken)
     {
-        var input = step.InputJson == "null" ? null : PayloadSerializer.Deserialize(step.InputJson, stepDefinition.InputType);
+        var input = PayloadSerializer.Deserialize(step.InputJson, stepDefinition.InputType);
         while (true)
         {
             // Persist the attempt before any side effect: if the process dies inside the step, the row says so.
             var attempt = step.StartAttempt(Now());
             await db.SaveChangesAsync(cancellationToken);
+            object output;
+            string outputJson;
             try
             {
                 await using var scope = scopeFactory.CreateAsyncScope();
                 var context = new StepContext(execution.Id, step.StepKey, attempt.Number, outputs, scope.ServiceProvider);
-                var output = await stepDefinition.ExecuteAsync(input, context, cancellationToken);
-                step.Succeed(PayloadSerializer.Serialize(output, stepDefinition.OutputType), Now());
-                await db.SaveChangesAsync(CancellationToken.None);
-                outputs.Add(step.StepKey, output);
-                return null;
+                output = await stepDefinition.ExecuteAsync(input, context, cancellationToken);
+                outputJson = PayloadSerializer.Serialize(output, stepDefinition.OutputType);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -118,7 +142,14 @@ public sealed partial class WorkflowRunner(
                 }
 
                 await Task.Delay(options.Value.RetryDelay, time, cancellationToken);
+                continue;
             }
+
+            // Outside the try: a failure to save the success is the engine's, not a failed attempt of the step.
+            step.Succeed(outputJson, Now());
+            await db.SaveChangesAsync(CancellationToken.None);
+            outputs.Add(step.StepKey, output);
+            return null;
         }
     }
 
@@ -131,6 +162,9 @@ public sealed partial class WorkflowRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Execution {ExecutionId} was claimed by another runner.")]
     private partial void LogClaimLost(Guid executionId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Execution {ExecutionId} failed outside its steps.")]
+    private partial void LogEngineFailure(Exception exception, Guid executionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId}: step {StepKey} failed attempt {Attempt} of {MaxAttempts}.")]
     private partial void LogAttemptFailed(Exception exception, Guid executionId, string stepKey, int attempt, int maxAttempts);

@@ -131,7 +131,7 @@ public sealed class WorkflowExecution
         FinishedAt = now;
     }
 
-    public void Fail(string stepKey, ErrorInfo error, DateTime now)
+    public void Fail(string? stepKey, ErrorInfo error, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(error);
         MoveTo(ExecutionStatus.Failed, now);

@@ -7,14 +7,14 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 {
     public void RedirectTo(string? uri)
     {
-        uri ??= "";
-
-        // Prevent open redirects: only paths on this site are followed.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative) || uri.StartsWith("//", StringComparison.Ordinal) || uri.StartsWith("/\\", StringComparison.Ordinal))
-        {
-            uri = "";
-        }
-
-        navigationManager.NavigateTo(uri.Length == 0 ? "/" : uri);
+        navigationManager.NavigateTo(uri is not null && IsLocal(uri) ? uri : "/");
     }
+
+    /// <summary>
+    /// Only a path on this site is followed (the rules of ASP.NET Core's IsLocalUrl): it starts with one slash,
+    /// and neither "//" nor "/\", which browsers treat as another host. Anything else goes to the dashboard.
+    /// </summary>
+    internal static bool IsLocal(string uri) =>
+        uri.Length > 0 && uri[0] == '/' && (uri.Length == 1 || (uri[1] != '/' && uri[1] != '\\'))
+        && !uri.Any(char.IsControl);
 }

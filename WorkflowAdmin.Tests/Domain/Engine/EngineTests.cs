@@ -322,6 +322,27 @@ public abstract class EngineTests<TDatabase>(TDatabase database) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task An_engine_error_after_the_claim_fails_the_execution_instead_of_leaving_it_running()
+    {
+        var id = await CreateAsync(ValidInput);
+        await using (var db = database.CreateDbContext())
+        {
+            // A stored input that no longer fits its record, as after an incompatible change to a step's contract.
+            await db.StepExecutions.Where(s => s.ExecutionId == id && s.StepKey == "square")
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.InputJson, "{\"unexpected\":1}"));
+        }
+
+        Assert.Equal(RunOutcome.Failed, await RunAsync(id));
+
+        var execution = await LoadAsync(id);
+        Assert.Equal(ExecutionStatus.Failed, execution.Status);
+        Assert.Equal("square", execution.FailedStepKey);
+        Assert.Equal("System.Text.Json.JsonException", execution.ErrorType);
+        Assert.Equal(ExecutionStatus.Succeeded, execution.Steps.Single(s => s.StepKey == "add").Status);
+        Assert.Equal(0, Probe.Calls("square"));
+    }
+
+    [Fact]
     public void The_composed_input_survives_a_round_trip_unchanged()
     {
         var definition = services.GetRequiredService<WorkflowRegistry>().Get(ArithmeticWorkflow.WorkflowKey);

@@ -31,6 +31,10 @@ public sealed partial class ExecutionDetailPage : IDisposable
     private int activeTab;
     private ITimer? refreshTimer;
     private bool refreshing;
+    private string? loadError;
+
+    // What a refresh compares before reloading: it changes whenever the execution or any of its steps moves on.
+    private string? changeToken;
 
     [Inject]
     private IDbContextFactory<AppDbContext> DbFactory { get; set; } = default!;
@@ -99,7 +103,16 @@ public sealed partial class ExecutionDetailPage : IDisposable
             loadedId = Id;
             loading = true;
             execution = null;
-            await LoadAsync();
+            loadError = null;
+            try
+            {
+                await LoadAsync();
+            }
+            catch (DbException ex)
+            {
+                loadError = ex.Message;
+            }
+
             loading = false;
             StartOrStopRefresh();
         }
@@ -139,6 +152,7 @@ public sealed partial class ExecutionDetailPage : IDisposable
             .AsSplitQuery()
             .SingleOrDefaultAsync(e => e.Id == Id, disposed.Token);
         lineage = execution is null ? ExecutionLineage.None : await ExecutionLineage.LoadAsync(db, execution, disposed.Token);
+        changeToken = await ChangeTokenAsync(db);
 
         // Executions store the workflow key; names come from the definition in code, falling back to the key for
         // workflows or steps that no longer exist.
@@ -150,6 +164,15 @@ public sealed partial class ExecutionDetailPage : IDisposable
             new BreadcrumbItem("Executions", "executions"),
             new BreadcrumbItem(execution is null ? Id.ToString() : Title, null, disabled: true),
         ];
+    }
+
+    private async Task<string> ChangeTokenAsync(AppDbContext db)
+    {
+        var modified = await db.WorkflowExecutions.Where(e => e.Id == Id).Select(e => (DateTime?)e.ModifiedAt).SingleOrDefaultAsync(disposed.Token);
+        var steps = db.StepExecutions.Where(s => s.ExecutionId == Id);
+        var attempts = await steps.SumAsync(s => s.AttemptCount, disposed.Token);
+        var finished = await steps.CountAsync(s => s.FinishedAt != null, disposed.Token);
+        return FormattableString.Invariant($"{modified:O}|{attempts}|{finished}");
     }
 
     private void StartOrStopRefresh()
@@ -177,6 +200,15 @@ public sealed partial class ExecutionDetailPage : IDisposable
         refreshing = true;
         try
         {
+            // Payloads can be megabytes: read two small aggregates first, and the whole execution only if it moved.
+            await using (var db = await DbFactory.CreateDbContextAsync(disposed.Token))
+            {
+                if (await ChangeTokenAsync(db) == changeToken)
+                {
+                    return;
+                }
+            }
+
             await LoadAsync();
             StartOrStopRefresh();
             StateHasChanged();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Identity;
 
 namespace WorkflowAdmin.Features.Users;
@@ -8,7 +9,7 @@ namespace WorkflowAdmin.Features.Users;
 /// Creating and changing console users, for the command line, the demo set-up and the Users pages alike, so the
 /// rules (a known role, the password policy, a rotated security stamp on every change of access) hold everywhere.
 /// </summary>
-public sealed class UserAccounts(UserManager<ApplicationUser> users, RoleManager<IdentityRole> roles, TimeProvider time)
+public sealed class UserAccounts(UserManager<ApplicationUser> users, RoleManager<IdentityRole> roles, AppDbContext db, TimeProvider time)
 {
     public async Task<UserChange> CreateAsync(string email, string displayName, string role, string password)
     {
@@ -34,13 +35,11 @@ public sealed class UserAccounts(UserManager<ApplicationUser> users, RoleManager
             DisplayName = displayName,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
-        var created = await users.CreateAsync(user, password);
-        if (!created.Succeeded)
+        return await InTransactionAsync(async () =>
         {
-            return UserChange.From(created);
-        }
-
-        return UserChange.From(await users.AddToRoleAsync(user, role), user);
+            var created = await users.CreateAsync(user, password);
+            return created.Succeeded ? UserChange.From(await users.AddToRoleAsync(user, role), user) : UserChange.From(created);
+        });
     }
 
     public async Task<UserChange> SetRoleAsync(string userId, string role)
@@ -57,15 +56,30 @@ public sealed class UserAccounts(UserManager<ApplicationUser> users, RoleManager
         }
 
         await EnsureRolesAsync();
-        var current = await users.GetRolesAsync(user);
-        var removed = await users.RemoveFromRolesAsync(user, current);
-        if (!removed.Succeeded)
+        return await InTransactionAsync(async () =>
         {
-            return UserChange.From(removed);
+            var removed = await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user));
+            if (!removed.Succeeded)
+            {
+                return UserChange.From(removed);
+            }
+
+            var added = await users.AddToRoleAsync(user, role);
+            return added.Succeeded ? UserChange.From(await users.UpdateSecurityStampAsync(user), user) : UserChange.From(added);
+        });
+    }
+
+    // Identity saves after each call; a user must never be left half-made or with no role between two of them.
+    private async Task<UserChange> InTransactionAsync(Func<Task<UserChange>> change)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var result = await change();
+        if (result.Succeeded)
+        {
+            await transaction.CommitAsync();
         }
 
-        var added = await users.AddToRoleAsync(user, role);
-        return added.Succeeded ? UserChange.From(await users.UpdateSecurityStampAsync(user), user) : UserChange.From(added);
+        return result;
     }
 
     public async Task<UserChange> SetDisabledAsync(string userId, bool disabled)
