@@ -103,9 +103,10 @@ public sealed partial class WorkflowRunner(
             .Include(e => e.Steps).ThenInclude(s => s.Attempts)
             .AsSplitQuery()
             .SingleAsync(e => e.Id == executionId, CancellationToken.None);
-        var running = execution.Steps.FirstOrDefault(s => s.Attempts.Any(a => a.Status == ExecutionStatus.Running));
+        var steps = execution.Steps.OrderBy(s => s.Ordinal).ToList();
+        var running = steps.FirstOrDefault(s => s.Attempts.Any(a => a.Status == ExecutionStatus.Running));
         running?.FailAttempt(error, isFinal: true, Now());
-        execution.Fail(running?.StepKey ?? execution.Steps.FirstOrDefault(s => s.Status != ExecutionStatus.Succeeded)?.StepKey, error, Now());
+        execution.Fail(running?.StepKey ?? steps.FirstOrDefault(s => s.Status != ExecutionStatus.Succeeded)?.StepKey, error, Now());
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
