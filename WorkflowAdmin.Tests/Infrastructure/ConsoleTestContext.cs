@@ -21,6 +21,10 @@ public sealed class ConsoleTestContext : BunitContext, IAsyncLifetime
     public ConsoleTestContext(DatabaseFixture database)
     {
         this.database = database;
+
+        // Components here wait on a real database, and the suite runs test classes in parallel on two cores:
+        // bunit's default of one second is a race, not an expectation about the code.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(15);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
         var configuration = TestConfiguration.For(database);

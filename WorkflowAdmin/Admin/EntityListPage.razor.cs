@@ -71,6 +71,12 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     // The grid asks for rows with its own paging state; the list's state (the URL) decides which rows they are.
     private async Task<GridData<TRow>> LoadServerDataAsync(GridState<TRow> gridState, CancellationToken cancellationToken)
     {
+        // The page that hosts the list checks the role too; the rows themselves are never read for the wrong one.
+        if (!Admin.IsVisibleTo(User))
+        {
+            return new GridData<TRow> { Items = [], TotalItems = 0 };
+        }
+
         try
         {
             await using var db = await DbFactory.CreateDbContextAsync(cancellationToken);
