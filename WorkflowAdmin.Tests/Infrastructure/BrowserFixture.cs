@@ -27,6 +27,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         Directory.CreateDirectory(ArtifactsDirectory);
+
+        // The same 30 s as our explicit waits: on a busy two-core machine a Blazor round trip can take seconds.
+        Assertions.SetDefaultExpectTimeout(30_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

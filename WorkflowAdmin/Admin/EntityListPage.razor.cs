@@ -33,6 +33,9 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     // and nobody is there to read an error about it.
     private bool disposed;
 
+    // An exact count over a huge table can take seconds; it stops when the page goes.
+    private readonly CancellationTokenSource pageLifetime = new();
+
     [Parameter, EditorRequired]
     public EntityAdmin<TRow> Admin { get; set; } = null!;
 
@@ -53,6 +56,8 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     public void Dispose()
     {
         disposed = true;
+        pageLifetime.Cancel();
+        pageLifetime.Dispose();
         Navigation.LocationChanged -= OnLocationChanged;
         countsCancellation?.Cancel();
         countsCancellation?.Dispose();
@@ -125,13 +130,17 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         countingExactly = true;
         try
         {
-            await using var db = await DbFactory.CreateDbContextAsync();
-            exactCount = (FilterKey(state), await Admin.CountAsync(db, state, exact: true, CancellationToken.None));
+            await using var db = await DbFactory.CreateDbContextAsync(pageLifetime.Token);
+            exactCount = (FilterKey(state), await Admin.CountAsync(db, state, exact: true, pageLifetime.Token));
             count = exactCount.Value.Count;
             if (grid is not null)
             {
                 await grid.ReloadServerData();
             }
+        }
+        catch (Exception) when (disposed)
+        {
+            // The user left before the count finished.
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or TimeoutException)
         {

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -55,13 +56,15 @@ public sealed class SupportJourneyBrowserTests(BrowserFixture browser) : IAsyncL
         await page.GotoAsync("/executions");
         await page.WaitUntilInteractiveAsync();
 
+        // The chips re-render when their counts arrive; click once they are settled, as a person would.
+        await Assertions.Expect(page.Locator("[data-testid=status-count-Failed]")).Not.ToHaveTextAsync("…");
         await page.ClickAsync("[data-testid=status-chip-Failed]");
-        await page.WaitForURLAsync(url => url.Contains("status=Failed", StringComparison.Ordinal));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("status=Failed"));
         await page.Locator("[data-testid=list-grid] tbody tr").First.WaitForAsync();
         await page.ScreenshotAsync("executions-list-failed");
 
         await page.Locator("[data-testid=list-search] input, input[data-testid=list-search]").First.FillAsync(target.BusinessKey!);
-        await page.WaitForURLAsync(url => url.Contains("q=", StringComparison.Ordinal));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("[?&]q="));
         var link = page.Locator($"[data-testid=list-grid] a[href$='{target.Id}']");
         await link.WaitForAsync();
         await link.ClickAsync();
