@@ -41,5 +41,9 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         builder.HasIndex(e => new { e.DefinitionKey, e.CreatedAt });
         builder.HasIndex(e => e.CreatedAt);
         builder.HasIndex(e => new { e.BusinessKey, e.CreatedAt, e.Id });
+
+        // "Triggered by" and "source" are list filters too; without these a rare value reads the whole table.
+        builder.HasIndex(e => new { e.TriggeredBy, e.CreatedAt });
+        builder.HasIndex(e => new { e.TriggerSource, e.CreatedAt });
     }
 }

@@ -758,6 +758,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
 
                     b.HasIndex("Status", "CreatedAt");
 
+                    b.HasIndex("TriggerSource", "CreatedAt");
+
+                    b.HasIndex("TriggeredBy", "CreatedAt");
+
                     b.HasIndex("BusinessKey", "CreatedAt", "Id");
 
                     b.ToTable("WorkflowExecutions", (string)null);

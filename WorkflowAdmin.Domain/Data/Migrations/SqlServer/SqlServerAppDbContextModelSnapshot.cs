@@ -760,6 +760,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
 
                     b.HasIndex("Status", "CreatedAt");
 
+                    b.HasIndex("TriggerSource", "CreatedAt");
+
+                    b.HasIndex("TriggeredBy", "CreatedAt");
+
                     b.HasIndex("BusinessKey", "CreatedAt", "Id");
 
                     b.ToTable("WorkflowExecutions", (string)null);

@@ -749,6 +749,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "CreatedAt");
 
+                    b.HasIndex("TriggerSource", "CreatedAt");
+
+                    b.HasIndex("TriggeredBy", "CreatedAt");
+
                     b.HasIndex("BusinessKey", "CreatedAt", "Id");
 
                     b.ToTable("WorkflowExecutions", (string)null);
