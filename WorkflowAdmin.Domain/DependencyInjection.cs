@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Onboarding;
@@ -28,6 +29,9 @@ public static class DependencyInjection
         services.AddSingleton<WorkflowRegistry>();
         services.AddSingleton<WorkflowRunner>();
         services.AddScoped<ExecutionService>();
+
+        // Background execution: the job queue, the workers (unless this node is web-only) and recovery.
+        services.AddBackgroundExecution(configuration);
 
         // Workflows
         services.AddProvisioning();

@@ -1,8 +1,13 @@
+using Microsoft.Extensions.Options;
 using WorkflowAdmin.Domain;
+using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// `--role web|worker|all` picks what this node does (Background:Role); several nodes share one database and queue.
+builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--role"] = "Background:Role" });
 
 builder.Services.AddWorkflowDomain(builder.Configuration);
 builder.Services.AddConsole();
@@ -18,7 +23,13 @@ if (CommandLine.IsCommand(args))
 
 await app.PrepareDatabaseAsync();
 
-app.MapConsole();
+// A worker-only node runs queued executions and recovery (hosted services) and answers only /health.
+if (app.Services.GetRequiredService<IOptions<BackgroundOptions>>().Value.ServesWeb)
+{
+    app.MapConsole();
+    app.MapJobsDashboard();
+}
+
 app.MapHealthChecks("/health").AllowAnonymous();
 
 await app.RunAsync();

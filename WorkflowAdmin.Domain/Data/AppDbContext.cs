@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Domain.ApiAccess;
+using WorkflowAdmin.Domain.Auditing;
+using WorkflowAdmin.Domain.Bulk;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Provisioning.Records;
 using WorkflowAdmin.Domain.Workflows;
@@ -18,6 +21,18 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<StepExecution> StepExecutions => Set<StepExecution>();
 
     public DbSet<StepAttempt> StepAttempts => Set<StepAttempt>();
+
+    public DbSet<BulkRerun> BulkReruns => Set<BulkRerun>();
+
+    public DbSet<BulkRerunItem> BulkRerunItems => Set<BulkRerunItem>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     public DbSet<Customer> Customers => Set<Customer>();
 

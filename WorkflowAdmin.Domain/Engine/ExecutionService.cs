@@ -1,29 +1,46 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using WorkflowAdmin.Domain.Auditing;
+using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Domain.Engine;
 
 /// <summary>
-/// Creates, re-runs and cancels executions. Inputs are validated before anything is written; an invalid input
-/// writes nothing. Running an execution is the <see cref="WorkflowRunner"/>'s job.
+/// Triggers, re-runs and cancels executions on behalf of an <see cref="Actor"/>. Each call is authorised here, on
+/// the server, whatever the caller's UI shows; inputs are validated before anything is written; the change and its
+/// audit entry are saved together; and only then is the execution handed to a background worker (a crash between
+/// the two leaves a Pending execution that recovery queues again). Running an execution is the runner's job.
 /// </summary>
-public sealed class ExecutionService(AppDbContext db, WorkflowRegistry registry, TimeProvider time)
+public sealed partial class ExecutionService(
+    AppDbContext db, WorkflowRegistry registry, TimeProvider time, IExecutionDispatcher dispatcher, ILogger<ExecutionService> logger)
 {
+    public Task<WorkflowExecution> CreateAsync(string definitionKey, string inputJson, Actor actor, CancellationToken cancellationToken) =>
+        CreateAsync(definitionKey, inputJson, actor, beforeSave: null, cancellationToken);
+
+    /// <param name="beforeSave">Adds rows that must commit with the execution (the API's idempotency record).</param>
     public async Task<WorkflowExecution> CreateAsync(
-        string definitionKey, string inputJson, Trigger trigger, CancellationToken cancellationToken)
+        string definitionKey, string inputJson, Actor actor, Action<AppDbContext, WorkflowExecution>? beforeSave,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(trigger);
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Demand(Permission.TriggerExecution);
         var definition = registry.Get(definitionKey);
         var input = PayloadSerializer.ParseInput(definition, inputJson);
-        var execution = NewExecution(definition, input, trigger);
+        var execution = NewExecution(definition, input, actor.ToTrigger());
         foreach (var step in definition.Steps)
         {
             execution.AddPendingStep(step.Key, input.StepInputJson[step.Key]);
         }
 
         db.WorkflowExecutions.Add(execution);
-        await db.SaveChangesAsync(cancellationToken);
+        beforeSave?.Invoke(db, execution);
+        await AuditTrail.SaveAsync(db, AuditRecord.For(
+            actor, AuditActions.ExecutionTriggered, Now(), AuditTargets.Execution, execution.Id.ToString(),
+            after: new { workflow = definition.Key, execution.BusinessKey, source = execution.TriggerSource.ToString() }), cancellationToken);
+        await DispatchAsync(execution.Id);
         return execution;
     }
 
@@ -32,19 +49,56 @@ public sealed class ExecutionService(AppDbContext db, WorkflowRegistry registry,
     /// <see cref="RerunMode.ResumeFromFailedStep"/> the original's leading succeeded steps are reused with their
     /// outputs, up to the first step that did not succeed or whose input was edited: an edit is never ignored.
     /// </summary>
-    public async Task<WorkflowExecution> RerunAsync(
-        Guid originalId, RerunMode mode, string? editedInputJson, string actor, string reason, CancellationToken cancellationToken)
+    /// <exception cref="DuplicateRerunException">A live or successful re-run exists and the request does not confirm another.</exception>
+    public async Task<WorkflowExecution> RerunAsync(Guid originalId, RerunRequest request, Actor actor, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(reason))
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Demand(Permission.RerunExecution);
+        var reason = CheckReason(request.Reason, "re-run");
+        if (!request.ConfirmDuplicate)
         {
-            throw InputValidationException.At("reason", "is required: say why the execution is re-run");
+            var existing = await ExistingRerunsAsync(originalId, cancellationToken);
+            if (existing.Count > 0)
+            {
+                throw new DuplicateRerunException(originalId, existing);
+            }
         }
 
-        if (reason.Length > WorkflowExecution.MaxReasonLength)
-        {
-            throw InputValidationException.At("reason", $"must be at most {WorkflowExecution.MaxReasonLength} characters");
-        }
+        var (original, execution) = await PrepareRerunAsync(originalId, request.Mode, request.EditedInputJson, actor.Name, reason, cancellationToken);
+        var edited = request.EditedInputJson is not null ? JsonDiff.Compare(original.InputJson, execution.InputJson) : [];
+        await AuditTrail.SaveAsync(db, AuditRecord.For(
+            actor, AuditActions.ExecutionRerun, Now(), AuditTargets.Execution, originalId.ToString(), reason,
+            before: new { status = original.Status.ToString(), original.FailedStepKey },
+            after: new
+            {
+                rerunExecutionId = execution.Id,
+                mode = request.Mode.ToString(),
+                reusedSteps = execution.Steps.Count(s => s.IsReused),
+                inputEdited = edited.Count > 0,
+                inputChanges = edited,
+                confirmedDuplicate = request.ConfirmDuplicate,
+            }), cancellationToken);
+        await DispatchAsync(execution.Id);
+        return execution;
+    }
 
+    /// <summary>The original's re-runs that are pending, running or succeeded: the duplicate guard's evidence.</summary>
+    public async Task<IReadOnlyList<ExistingRerun>> ExistingRerunsAsync(Guid originalId, CancellationToken cancellationToken) =>
+        await db.WorkflowExecutions.AsNoTracking()
+            .Where(e => e.RerunOfId == originalId
+                        && (e.Status == ExecutionStatus.Pending || e.Status == ExecutionStatus.Running || e.Status == ExecutionStatus.Succeeded))
+            .OrderBy(e => e.CreatedAt)
+            .Select(e => new ExistingRerun(e.Id, e.Status, e.CreatedAt, e.TriggeredBy))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Builds the re-run of <paramref name="originalId"/> and adds it to the context, unsaved: for <see cref="RerunAsync"/>
+    /// and for bulk re-runs, which audit once for the whole batch.
+    /// </summary>
+    internal async Task<(WorkflowExecution Original, WorkflowExecution Rerun)> PrepareRerunAsync(
+        Guid originalId, RerunMode mode, string? editedInputJson, string actorName, string reason, CancellationToken cancellationToken)
+    {
         var original = await db.WorkflowExecutions.Include(e => e.Steps)
             .SingleOrDefaultAsync(e => e.Id == originalId, cancellationToken)
             ?? throw new ExecutionNotFoundException(originalId);
@@ -56,8 +110,8 @@ public sealed class ExecutionService(AppDbContext db, WorkflowRegistry registry,
 
         var definition = registry.Get(original.DefinitionKey);
         var input = PayloadSerializer.ParseInput(definition, editedInputJson ?? original.InputJson);
-        var execution = NewExecution(definition, input, new Trigger(actor, TriggerSource.Rerun));
-        execution.MarkAsRerunOf(original, mode, reason.Trim());
+        var execution = NewExecution(definition, input, new Trigger(actorName, TriggerSource.Rerun));
+        execution.MarkAsRerunOf(original, mode, reason);
 
         var reusing = mode == RerunMode.ResumeFromFailedStep;
         foreach (var step in definition.Steps)
@@ -76,20 +130,18 @@ public sealed class ExecutionService(AppDbContext db, WorkflowRegistry registry,
         }
 
         db.WorkflowExecutions.Add(execution);
-        await db.SaveChangesAsync(cancellationToken);
-        return execution;
+        return (original, execution);
     }
 
     /// <summary>
     /// Cancels a Pending execution at once; asks a Running one to stop at its next step boundary (the runner ends
     /// it as Cancelled). Finished executions cannot be cancelled.
     /// </summary>
-    public async Task<CancelOutcome> CancelAsync(Guid executionId, string actor, string reason, CancellationToken cancellationToken)
+    public async Task<CancelOutcome> CancelAsync(Guid executionId, string reason, Actor actor, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw InputValidationException.At("reason", "is required: say why the execution is cancelled");
-        }
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Demand(Permission.CancelExecution);
+        reason = CheckReason(reason, "cancel");
 
         // A runner may claim the execution between our read and our write; the concurrency stamp catches that,
         // and the second pass sees it Running and asks it to stop instead.
@@ -103,23 +155,60 @@ public sealed class ExecutionService(AppDbContext db, WorkflowRegistry registry,
                 throw new ExecutionStateException($"Execution {executionId} is already {execution.Status} and cannot be cancelled.");
             }
 
-            var wasPending = execution.Status == ExecutionStatus.Pending;
-            execution.RequestCancellation(actor, reason.Trim(), Now());
-            if (wasPending)
+            if (execution.CancelRequestedAt is not null)
+            {
+                throw new ExecutionStateException(
+                    $"Cancellation of execution {executionId} was already requested by {execution.CancelRequestedBy}; it stops at its next step boundary.");
+            }
+
+            var before = execution.Status;
+            execution.RequestCancellation(actor.Name, reason, Now());
+            if (before == ExecutionStatus.Pending)
             {
                 execution.Cancel(Now());
             }
 
+            var outcome = before == ExecutionStatus.Pending ? CancelOutcome.Cancelled : CancelOutcome.StopRequested;
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
-                return wasPending ? CancelOutcome.Cancelled : CancelOutcome.StopRequested;
+                await AuditTrail.SaveAsync(db, AuditRecord.For(
+                    actor, AuditActions.ExecutionCancelled, Now(), AuditTargets.Execution, executionId.ToString(), reason,
+                    before: new { status = before.ToString(), execution.CurrentStepKey },
+                    after: new { status = execution.Status.ToString(), outcome = outcome.ToString() }), cancellationToken);
+                return outcome;
             }
             catch (DbUpdateConcurrencyException) when (pass < 3)
             {
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    private async Task DispatchAsync(Guid executionId)
+    {
+        try
+        {
+            await dispatcher.EnqueueAsync(executionId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The execution is committed and Pending; recovery queues it within a sweep. Failing the caller now
+            // would invite a second submit, which would create a second execution.
+            LogDispatchFailed(ex, executionId);
+        }
+    }
+
+    private static string CheckReason(string? reason, string verb)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw InputValidationException.At("reason", $"is required: say why you {verb} the execution");
+        }
+
+        reason = reason.Trim();
+        return reason.Length > WorkflowExecution.MaxReasonLength
+            ? throw InputValidationException.At("reason", $"must be at most {WorkflowExecution.MaxReasonLength} characters")
+            : reason;
     }
 
     private WorkflowExecution NewExecution(WorkflowDefinition definition, ValidatedInput input, Trigger trigger) =>
@@ -129,6 +218,9 @@ public sealed class ExecutionService(AppDbContext db, WorkflowRegistry registry,
         businessKey is { Length: > WorkflowExecution.MaxBusinessKeyLength } ? businessKey[..WorkflowExecution.MaxBusinessKeyLength] : businessKey;
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Execution {ExecutionId} was saved but could not be queued; recovery will queue it.")]
+    private partial void LogDispatchFailed(Exception exception, Guid executionId);
 }
 
 public enum CancelOutcome

@@ -9,4 +9,10 @@ public enum RunOutcome
 
     /// <summary>Another runner had already claimed the execution, so this call did nothing.</summary>
     NotClaimed,
+
+    /// <summary>
+    /// The execution was taken back from this runner (its heartbeat had lapsed) and is now another runner's; this
+    /// runner stopped without writing anything more.
+    /// </summary>
+    Abandoned,
 }

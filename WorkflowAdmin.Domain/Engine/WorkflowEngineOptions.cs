@@ -7,4 +7,13 @@ public sealed class WorkflowEngineOptions
 
     /// <summary>Pause between two attempts of a step, so a briefly unavailable system gets a moment to recover.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a Running execution may go without a heartbeat before recovery decides its worker is gone and
+    /// resumes it elsewhere. The runner beats four times per lease, so a lease survives a few slow writes.
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>After this many recoveries an execution is failed instead: a step that kills its worker every time must stop.</summary>
+    public int MaxRecoveries { get; set; } = 3;
 }

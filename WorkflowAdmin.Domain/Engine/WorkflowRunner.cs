@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -53,6 +54,23 @@ public sealed partial class WorkflowRunner(
             return RunOutcome.NotClaimed;
         }
 
+        using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeat = BeatAsync(executionId, execution.ConcurrencyStamp, heartbeatStop.Token);
+        try
+        {
+            return await RunClaimedAsync(db, execution, definition, cancellationToken);
+        }
+        finally
+        {
+            await heartbeatStop.CancelAsync();
+            await heartbeat;
+        }
+    }
+
+    private async Task<RunOutcome> RunClaimedAsync(
+        AppDbContext db, WorkflowExecution execution, WorkflowDefinition definition, CancellationToken cancellationToken)
+    {
+        var executionId = execution.Id;
         var outputs = new StepValues();
         try
         {
@@ -84,6 +102,14 @@ public sealed partial class WorkflowRunner(
             execution.Succeed(PayloadSerializer.ComposeOutput(definition, outputs), Now());
             await db.SaveChangesAsync(CancellationToken.None);
             return RunOutcome.Succeeded;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Every runner write touches the execution row under its concurrency stamp, and recovery rotates the
+            // stamp when it takes an execution back: this runner was presumed dead and another owns the execution.
+            // Writing anything now would clobber the new owner's progress, so stop quietly.
+            LogOwnershipLost(executionId);
+            return RunOutcome.Abandoned;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -120,6 +146,7 @@ public sealed partial class WorkflowRunner(
         {
             // Persist the attempt before any side effect: if the process dies inside the step, the row says so.
             var attempt = step.StartAttempt(Now());
+            execution.EnterStep(step.StepKey, Now());
             await db.SaveChangesAsync(cancellationToken);
             object output;
             string outputJson;
@@ -135,6 +162,7 @@ public sealed partial class WorkflowRunner(
                 var error = ErrorInfo.From(ex);
                 var isFinal = attempt.Number >= stepDefinition.MaxAttempts;
                 step.FailAttempt(error, isFinal, Now());
+                execution.EnterStep(step.StepKey, Now());
                 await db.SaveChangesAsync(CancellationToken.None);
                 LogAttemptFailed(ex, execution.Id, step.StepKey, attempt.Number, stepDefinition.MaxAttempts);
                 if (isFinal)
@@ -148,6 +176,7 @@ public sealed partial class WorkflowRunner(
 
             // Outside the try: a failure to save the success is the engine's, not a failed attempt of the step.
             step.Succeed(outputJson, Now());
+            execution.EnterStep(step.StepKey, Now());
             await db.SaveChangesAsync(CancellationToken.None);
             outputs.Add(step.StepKey, output);
             return null;
@@ -159,7 +188,48 @@ public sealed partial class WorkflowRunner(
         db.WorkflowExecutions.AsNoTracking()
             .AnyAsync(e => e.Id == executionId && e.CancelRequestedAt != null, cancellationToken);
 
+    /// <summary>
+    /// Writes the heartbeat while the execution runs, outside the change tracker so it never conflicts with the
+    /// runner's own saves. It matches on the claim's stamp: once recovery has taken the execution back, no row
+    /// matches and the beat stops, so a presumed-dead runner cannot keep the new owner's lease alive.
+    /// </summary>
+    private async Task BeatAsync(Guid executionId, Guid claimStamp, CancellationToken stop)
+    {
+        var interval = options.Value.Lease / 4;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, time, stop);
+                await using var db = await dbFactory.CreateDbContextAsync(stop);
+                var now = Now();
+                var beating = await db.WorkflowExecutions
+                    .Where(e => e.Id == executionId && e.Status == ExecutionStatus.Running && e.ConcurrencyStamp == claimStamp)
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.HeartbeatAt, now), stop);
+                if (beating == 0)
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (DbException ex)
+            {
+                // A missed beat is not fatal: the lease is four beats long. Try again at the next beat.
+                LogHeartbeatFailed(ex, executionId);
+            }
+        }
+    }
+
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} was taken back by recovery; this runner stops without writing.")]
+    private partial void LogOwnershipLost(Guid executionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId}: a heartbeat failed; the next one is tried at the usual time.")]
+    private partial void LogHeartbeatFailed(Exception exception, Guid executionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Execution {ExecutionId} was claimed by another runner.")]
     private partial void LogClaimLost(Guid executionId);

@@ -10,7 +10,8 @@ public static class StatusTransitions
     private static readonly Dictionary<ExecutionStatus, ExecutionStatus[]> Allowed = new()
     {
         [ExecutionStatus.Pending] = [ExecutionStatus.Running, ExecutionStatus.Cancelled],
-        [ExecutionStatus.Running] = [ExecutionStatus.Succeeded, ExecutionStatus.Failed, ExecutionStatus.Cancelled],
+        // Running back to Pending: only an execution whose worker was lost is released, to be resumed by another.
+        [ExecutionStatus.Running] = [ExecutionStatus.Succeeded, ExecutionStatus.Failed, ExecutionStatus.Cancelled, ExecutionStatus.Pending],
         [ExecutionStatus.Succeeded] = [],
         [ExecutionStatus.Failed] = [],
         [ExecutionStatus.Cancelled] = [],

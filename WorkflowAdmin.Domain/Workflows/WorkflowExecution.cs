@@ -65,6 +65,21 @@ public sealed class WorkflowExecution
 
     public string? CancelReason { get; private set; }
 
+    /// <summary>The step the runner is on (or stopped at); a column so lists show progress without reading steps.</summary>
+    public string? CurrentStepKey { get; private set; }
+
+    /// <summary>
+    /// Last sign of life from the runner that owns this Running execution. Written outside the change tracker
+    /// (see WorkflowRunner); a Running execution whose heartbeat is older than the lease has lost its worker.
+    /// </summary>
+    public DateTime? HeartbeatAt { get; private set; }
+
+    /// <summary>The background job that was last asked to run this execution (bookkeeping for recovery).</summary>
+    public string? JobId { get; private set; }
+
+    /// <summary>How many times this execution was taken back from a worker that stopped answering.</summary>
+    public int RecoveryCount { get; private set; }
+
     public Guid ConcurrencyStamp { get; private set; }
 
     public IReadOnlyList<StepExecution> Steps => steps;
@@ -120,7 +135,46 @@ public sealed class WorkflowExecution
     public void Start(DateTime now)
     {
         MoveTo(ExecutionStatus.Running, now);
-        StartedAt = now;
+        StartedAt ??= now;
+        HeartbeatAt = now;
+    }
+
+    /// <summary>Records that the runner moved on to <paramref name="stepKey"/>, so lists and live pages can show it.</summary>
+    public void EnterStep(string stepKey, DateTime now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stepKey);
+        if (Status != ExecutionStatus.Running)
+        {
+            throw new InvalidOperationException($"Execution {Id} is {Status}; only a running execution enters a step.");
+        }
+
+        CurrentStepKey = stepKey;
+        ModifiedAt = now;
+    }
+
+    /// <summary>
+    /// Takes a Running execution back from a worker that stopped sending heartbeats: the attempt it had in flight
+    /// is recorded as failed (the step is not: it will be attempted again) and the execution is Pending once more,
+    /// to be resumed from that step by the next runner. Rotating the stamp means the lost worker, should it wake,
+    /// fails its next write instead of running on beside the new one.
+    /// </summary>
+    public void ReleaseFromLostWorker(DateTime heartbeatDeadline, DateTime now)
+    {
+        if (Status != ExecutionStatus.Running || HeartbeatAt is { } beat && beat >= heartbeatDeadline)
+        {
+            throw new InvalidOperationException($"Execution {Id} is {Status} with a live worker; it cannot be released.");
+        }
+
+        var error = new ErrorInfo(
+            "WorkerLost", $"The worker running this step stopped responding (last heartbeat {HeartbeatAt:u}); the step is attempted again.", null);
+        foreach (var step in steps.Where(s => s.Attempts.Any(a => a.Status == ExecutionStatus.Running)))
+        {
+            step.FailAttempt(error, isFinal: false, now);
+        }
+
+        MoveTo(ExecutionStatus.Pending, now);
+        HeartbeatAt = null;
+        RecoveryCount++;
     }
 
     public void Succeed(string outputJson, DateTime now)
@@ -129,6 +183,7 @@ public sealed class WorkflowExecution
         MoveTo(ExecutionStatus.Succeeded, now);
         OutputJson = outputJson;
         FinishedAt = now;
+        CurrentStepKey = null;
     }
 
     public void Fail(string? stepKey, ErrorInfo error, DateTime now)
@@ -136,6 +191,7 @@ public sealed class WorkflowExecution
         ArgumentNullException.ThrowIfNull(error);
         MoveTo(ExecutionStatus.Failed, now);
         FailedStepKey = stepKey;
+        CurrentStepKey = stepKey;
         ErrorType = error.Type;
         ErrorMessage = error.Message;
         FinishedAt = now;
@@ -146,7 +202,7 @@ public sealed class WorkflowExecution
     {
         MoveTo(ExecutionStatus.Cancelled, now);
         FinishedAt = now;
-        foreach (var step in steps.Where(s => s.Status == ExecutionStatus.Pending))
+        foreach (var step in steps.Where(s => !StatusTransitions.IsFinal(s.Status)))
         {
             step.Cancel(now);
         }

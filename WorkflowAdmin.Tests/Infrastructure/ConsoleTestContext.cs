@@ -6,6 +6,8 @@ using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 using MudBlazor.Services;
 using WorkflowAdmin.Domain;
+using WorkflowAdmin.Domain.Background;
+using WorkflowAdmin.Security;
 
 namespace WorkflowAdmin.Tests.Infrastructure;
 
@@ -32,6 +34,10 @@ public sealed class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<TimeProvider>(Time);
         Services.AddLogging();
         Services.AddWorkflowDomain(configuration);
+        Services.AddSingleton<RecordingDispatcher>();
+        Services.AddSingleton<IExecutionDispatcher>(sp => sp.GetRequiredService<RecordingDispatcher>());
+        Services.AddScoped<CircuitClient>();
+        Services.AddScoped<CurrentActor>();
         Services.AddMudServices(options =>
         {
             options.SnackbarConfiguration.ShowTransitionDuration = 0;

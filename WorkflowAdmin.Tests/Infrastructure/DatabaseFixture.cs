@@ -30,6 +30,9 @@ public abstract class DatabaseFixture : IAsyncLifetime
         {
             DbAdapter = Provider == DatabaseProvider.PostgreSql ? DbAdapter.Postgres : DbAdapter.Sqlite,
             TablesToIgnore = ["__EFMigrationsHistory"],
+
+            // The job queue's own tables (PostgreSQL storage) belong to Hangfire, which a test host may be running.
+            SchemasToExclude = Provider == DatabaseProvider.PostgreSql ? ["hangfire"] : [],
         });
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WorkflowAdmin.Domain;
+using WorkflowAdmin.Domain.Background;
 
 namespace WorkflowAdmin.Tests.Infrastructure;
 
@@ -30,6 +31,10 @@ public sealed class TestServices : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<TimeProvider>(time);
         services.AddWorkflowDomain(configuration);
+
+        // Tests run executions through the runner themselves; the few that test the job path put Hangfire back.
+        services.AddSingleton<RecordingDispatcher>();
+        services.AddSingleton<IExecutionDispatcher>(sp => sp.GetRequiredService<RecordingDispatcher>());
         configure?.Invoke(services);
         return new TestServices(services.BuildServiceProvider(validateScopes: true), time);
     }

@@ -12,6 +12,7 @@ internal static class AccountEndpoints
         endpoints.MapPost("/account/logout", async (HttpContext http, IAntiforgery antiforgery, SignInManager<ApplicationUser> signInManager) =>
         {
             await antiforgery.ValidateRequestAsync(http);
+            await AccountAudit.SigningOutAsync(http);
             await signInManager.SignOutAsync();
             return TypedResults.LocalRedirect("/account/login");
         }).AllowAnonymous();

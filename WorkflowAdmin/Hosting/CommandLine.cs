@@ -1,5 +1,6 @@
 using System.Globalization;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Features.Users;
@@ -66,7 +67,7 @@ internal static class CommandLine
             : PromptForPassword();
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         await using var scope = app.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(email, name, role, password);
+        var result = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(Actor.System, email, name, role, password);
         if (!result.Succeeded)
         {
             return Fail("The user was not created: " + string.Join(" ", result.Errors));

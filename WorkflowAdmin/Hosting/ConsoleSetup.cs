@@ -9,6 +9,7 @@ using WorkflowAdmin.Components.Layout;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Features.Users;
+using WorkflowAdmin.Security;
 
 namespace WorkflowAdmin.Hosting;
 
@@ -20,6 +21,8 @@ internal static class ConsoleSetup
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddScoped<UserPreferences>();
+        services.AddScoped<CircuitClient>();
+        services.AddScoped<CurrentActor>();
 
         // Identity: cookie sign-in, roles, and the console's account rules.
         services.AddCascadingAuthenticationState();

@@ -24,6 +24,8 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         builder.Property(e => e.ErrorMessage).HasMaxLength(ErrorInfo.MaxMessageLength);
         builder.Property(e => e.CancelRequestedBy).HasMaxLength(WorkflowExecution.MaxActorLength);
         builder.Property(e => e.CancelReason).HasMaxLength(WorkflowExecution.MaxReasonLength);
+        builder.Property(e => e.CurrentStepKey).HasMaxLength(WorkflowExecution.MaxKeyLength);
+        builder.Property(e => e.JobId).HasMaxLength(100);
         builder.Property(e => e.ConcurrencyStamp).IsConcurrencyToken();
         builder.Ignore(e => e.Duration);
 
@@ -45,5 +47,8 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         // "Triggered by" and "source" are list filters too; without these a rare value reads the whole table.
         builder.HasIndex(e => new { e.TriggeredBy, e.CreatedAt });
         builder.HasIndex(e => new { e.TriggerSource, e.CreatedAt });
+
+        // The live change feed asks "what changed since T?" once per interval for every open page together.
+        builder.HasIndex(e => e.ModifiedAt);
     }
 }

@@ -1,3 +1,4 @@
+using WorkflowAdmin.Domain.Security;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,14 +42,14 @@ public sealed class SessionRevalidationTests : IAsyncLifetime
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var accounts = services.GetRequiredService<UserAccounts>();
-        var created = await accounts.CreateAsync("kim@workflowadmin.local", "Kim", Roles.Support, "a-long-enough-password");
+        var created = await accounts.CreateAsync(Actor.System, "kim@workflowadmin.local", "Kim", Roles.Support, "a-long-enough-password");
         var users = services.GetRequiredService<UserManager<ApplicationUser>>();
         var principal = await services.GetRequiredService<SignInManager<ApplicationUser>>().CreateUserPrincipalAsync(created.User!);
         var provider = (IdentityRevalidatingAuthenticationStateProvider)services.GetRequiredService<AuthenticationStateProvider>();
 
         Assert.True(await provider.IsStillValidAsync(users, principal));
 
-        await accounts.SetDisabledAsync(created.User!.Id, disabled: true);
+        await accounts.SetDisabledAsync(Actor.System, created.User!.Id, disabled: true);
 
         Assert.False(await provider.IsStillValidAsync(users, principal));
         Assert.False(await services.GetRequiredService<SignInManager<ApplicationUser>>().CanSignInAsync((await users.FindByIdAsync(created.User.Id))!));

@@ -1,3 +1,4 @@
+using WorkflowAdmin.Tests.Infrastructure;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,7 +34,7 @@ internal static class AdminTestData
         await using (var scope = services.CreateAsyncScope())
         {
             var execution = await scope.ServiceProvider.GetRequiredService<ExecutionService>()
-                .CreateAsync("provision-customer", Input(name, slug).ToJsonString(), new Trigger("ada", TriggerSource.Console), default);
+                .CreateAsync("provision-customer", Input(name, slug).ToJsonString(), TestActors.Admin, default);
             id = execution.Id;
         }
 

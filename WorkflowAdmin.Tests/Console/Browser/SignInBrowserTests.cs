@@ -1,3 +1,4 @@
+using WorkflowAdmin.Domain.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -118,7 +119,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser) : IAsyncLifetime
     private async Task CreateUserAsync(string email, string role, string password)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(email, email, role, password);
+        var result = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(Actor.System, email, email, role, password);
         Assert.True(result.Succeeded, string.Join(" ", result.Errors));
     }
 }

@@ -163,7 +163,7 @@ public abstract class DashboardPageTests<TDatabase> : IAsyncLifetime
 
         await using var scope = context.Services.CreateAsyncScope();
         var execution = await scope.ServiceProvider.GetRequiredService<ExecutionService>().CreateAsync(
-            ArithmeticWorkflow.WorkflowKey, $$$"""{"add":{"a":2,"b":3,"label":"{{{label}}}"}}""", new Trigger("ada", TriggerSource.Console), default);
+            ArithmeticWorkflow.WorkflowKey, $$$"""{"add":{"a":2,"b":3,"label":"{{{label}}}"}}""", TestActors.Admin, default);
         if (run)
         {
             await context.Services.GetRequiredService<WorkflowRunner>().RunAsync(execution.Id, default);

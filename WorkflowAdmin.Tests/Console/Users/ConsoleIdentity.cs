@@ -1,3 +1,4 @@
+using WorkflowAdmin.Domain.Security;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -29,7 +30,7 @@ internal static class ConsoleIdentity
     public static async Task<ApplicationUser> CreateUserAsync(IServiceProvider services, string email, string role)
     {
         await using var scope = services.CreateAsyncScope();
-        var created = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(email, email.Split('@')[0], role, Password);
+        var created = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateAsync(Actor.System, email, email.Split('@')[0], role, Password);
         Assert.True(created.Succeeded, string.Join(" ", created.Errors));
         return created.User!;
     }

@@ -1,3 +1,4 @@
+using WorkflowAdmin.Domain.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Domain.Identity;
@@ -23,7 +24,7 @@ public abstract class UserAccountsTests<TDatabase>(TDatabase database) : IAsyncL
     [Fact]
     public async Task Create_stores_the_user_with_name_role_and_creation_time()
     {
-        var result = await AccountsAsync(a => a.CreateAsync("kim@example.com", "  Kim Lee ", Roles.Auditor, ConsoleIdentity.Password));
+        var result = await AccountsAsync(a => a.CreateAsync(Actor.System, "kim@example.com", "  Kim Lee ", Roles.Auditor, ConsoleIdentity.Password));
 
         Assert.True(result.Succeeded);
         var (user, roles) = await LoadAsync(result.User!.Id);
@@ -43,7 +44,7 @@ public abstract class UserAccountsTests<TDatabase>(TDatabase database) : IAsyncL
     public async Task Create_refuses_a_broken_rule_names_the_field_and_stores_nothing(
         string email, string name, string role, string password, UserField field)
     {
-        var result = await AccountsAsync(a => a.CreateAsync(email, name, role, password));
+        var result = await AccountsAsync(a => a.CreateAsync(Actor.System, email, name, role, password));
 
         Assert.False(result.Succeeded);
         Assert.Contains(result.Problems, p => p.Field == field);
@@ -53,9 +54,9 @@ public abstract class UserAccountsTests<TDatabase>(TDatabase database) : IAsyncL
     [Fact]
     public async Task Create_refuses_an_email_that_is_taken()
     {
-        await AccountsAsync(a => a.CreateAsync("kim@example.com", "Kim", Roles.Support, ConsoleIdentity.Password));
+        await AccountsAsync(a => a.CreateAsync(Actor.System, "kim@example.com", "Kim", Roles.Support, ConsoleIdentity.Password));
 
-        var again = await AccountsAsync(a => a.CreateAsync("kim@example.com", "Kim Again", Roles.Admin, ConsoleIdentity.Password));
+        var again = await AccountsAsync(a => a.CreateAsync(Actor.System, "kim@example.com", "Kim Again", Roles.Admin, ConsoleIdentity.Password));
 
         Assert.False(again.Succeeded);
         var problem = Assert.Single(again.Problems);
@@ -68,7 +69,7 @@ public abstract class UserAccountsTests<TDatabase>(TDatabase database) : IAsyncL
         var id = await CreateAsync(Roles.Support);
         var (before, _) = await LoadAsync(id);
 
-        var result = await AccountsAsync(a => a.SetRoleAsync(id, Roles.Admin));
+        var result = await AccountsAsync(a => a.SetRoleAsync(Actor.System, id, Roles.Admin));
 
         Assert.True(result.Succeeded);
         var (after, roles) = await LoadAsync(id);
@@ -81,8 +82,8 @@ public abstract class UserAccountsTests<TDatabase>(TDatabase database) : IAsyncL
     {
         var id = await CreateAsync(Roles.Support);
 
-        Assert.Equal(UserField.Role, Assert.Single((await AccountsAsync(a => a.SetRoleAsync(id, "Owner"))).Problems).Field);
-        Assert.Equal("There is no such user.", Assert.Single((await AccountsAsync(a => a.SetRoleAsync("nobody", Roles.Admin))).Errors));
+        Assert.Equal(UserField.Role, Assert.Single((await AccountsAsync(a => a.SetRoleAsync(Actor.System, id, "Owner"))).Problems).Field);
+        Assert.Equal("There is no such user.", Assert.Single((await AccountsAsync(a => a.SetRoleAsync(Actor.System, "nobody", Roles.Admin))).Errors));
         Assert.Equal([Roles.Support], (await LoadAsync(id)).Roles);
     }
 
@@ -92,13 +93,13 @@ public abstract class UserAccountsTests<TDatabase>(TDatabase database) : IAsyncL
         var id = await CreateAsync(Roles.Support);
         var (before, _) = await LoadAsync(id);
 
-        Assert.True((await AccountsAsync(a => a.SetDisabledAsync(id, disabled: true))).Succeeded);
+        Assert.True((await AccountsAsync(a => a.SetDisabledAsync(Actor.System, id, disabled: true))).Succeeded);
 
         var (disabled, _) = await LoadAsync(id);
         Assert.True(disabled.IsDisabled);
         Assert.NotEqual(before.SecurityStamp, disabled.SecurityStamp);
 
-        Assert.True((await AccountsAsync(a => a.SetDisabledAsync(id, disabled: false))).Succeeded);
+        Assert.True((await AccountsAsync(a => a.SetDisabledAsync(Actor.System, id, disabled: false))).Succeeded);
         Assert.False((await LoadAsync(id)).User.IsDisabled);
     }
 
@@ -114,7 +115,7 @@ public abstract class UserAccountsTests<TDatabase>(TDatabase database) : IAsyncL
         });
         var (before, _) = await LoadAsync(id);
 
-        var result = await AccountsAsync(a => a.ResetPasswordAsync(id, "another-long-password"));
+        var result = await AccountsAsync(a => a.ResetPasswordAsync(Actor.System, id, "another-long-password"));
 
         Assert.True(result.Succeeded);
         var (after, _) = await LoadAsync(id);
@@ -129,7 +130,7 @@ public abstract class UserAccountsTests<TDatabase>(TDatabase database) : IAsyncL
     {
         var id = await CreateAsync(Roles.Support);
 
-        var result = await AccountsAsync(a => a.ResetPasswordAsync(id, "short"));
+        var result = await AccountsAsync(a => a.ResetPasswordAsync(Actor.System, id, "short"));
 
         Assert.False(result.Succeeded);
         Assert.All(result.Problems, p => Assert.Equal(UserField.Password, p.Field));

@@ -1,3 +1,4 @@
+using WorkflowAdmin.Domain.Security;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,7 +62,7 @@ public abstract class UserAdministrationTests<TDatabase>(TDatabase database) : I
         };
         if (session == "disabled-admin")
         {
-            await services.InScopeAsync(sp => sp.GetRequiredService<UserAccounts>().SetDisabledAsync(admin.Id, disabled: true));
+            await services.InScopeAsync(sp => sp.GetRequiredService<UserAccounts>().SetDisabledAsync(Actor.System, admin.Id, disabled: true));
         }
 
         var administration = As(principal);
@@ -99,7 +100,7 @@ public abstract class UserAdministrationTests<TDatabase>(TDatabase database) : I
     }
 
     private UserAdministration As(ClaimsPrincipal principal) =>
-        new(new FixedAuthenticationStateProvider(principal), services.GetRequiredService<IServiceScopeFactory>());
+        new(new FixedAuthenticationStateProvider(principal), services.GetRequiredService<IServiceScopeFactory>(), new WorkflowAdmin.Security.CircuitClient());
 
     private Task<string?> StampAsync(string id) =>
         services.InScopeAsync(async sp => (await sp.GetRequiredService<UserManager<ApplicationUser>>().FindByIdAsync(id))!.SecurityStamp);

@@ -97,7 +97,7 @@ public abstract class EngineTests<TDatabase>(TDatabase database) : IAsyncLifetim
     public async Task An_unknown_workflow_is_a_clear_error()
     {
         var ex = await Assert.ThrowsAsync<UnknownWorkflowException>(() =>
-            services.InScopeAsync(sp => sp.GetRequiredService<ExecutionService>().CreateAsync("nope", "{}", Trigger.System, default)));
+            services.InScopeAsync(sp => sp.GetRequiredService<ExecutionService>().CreateAsync("nope", "{}", TestActors.Admin, default)));
 
         Assert.Contains("There is no workflow 'nope'", ex.Message, StringComparison.Ordinal);
     }
@@ -252,7 +252,7 @@ public abstract class EngineTests<TDatabase>(TDatabase database) : IAsyncLifetim
 
         var ex = await Assert.ThrowsAsync<InputValidationException>(() =>
             services.InScopeAsync(sp => sp.GetRequiredService<ExecutionService>()
-                .RerunAsync(originalId, RerunMode.FromStart, null, "ada", " ", default)));
+                .RerunAsync(originalId, new RerunRequest(RerunMode.FromStart, " "), TestActors.Admin, default)));
 
         Assert.Equal("reason", Assert.Single(ex.Errors).Path);
     }
@@ -358,14 +358,14 @@ public abstract class EngineTests<TDatabase>(TDatabase database) : IAsyncLifetim
 
     private Task<Guid> CreateAsync(string input) =>
         services.InScopeAsync(async sp =>
-            (await sp.GetRequiredService<ExecutionService>().CreateAsync(ArithmeticWorkflow.WorkflowKey, input, new Trigger("ada", TriggerSource.Console), default)).Id);
+            (await sp.GetRequiredService<ExecutionService>().CreateAsync(ArithmeticWorkflow.WorkflowKey, input, TestActors.Admin, default)).Id);
 
     private Task<Guid> RerunAsync(Guid id, RerunMode mode, string? editedInput = null) =>
         services.InScopeAsync(async sp =>
-            (await sp.GetRequiredService<ExecutionService>().RerunAsync(id, mode, editedInput, "ada", "ticket 4711", default)).Id);
+            (await sp.GetRequiredService<ExecutionService>().RerunAsync(id, new RerunRequest(mode, "ticket 4711", editedInput, ConfirmDuplicate: true), TestActors.Admin, default)).Id);
 
     private Task<CancelOutcome> CancelAsync(Guid id) =>
-        services.InScopeAsync(sp => sp.GetRequiredService<ExecutionService>().CancelAsync(id, "ada", "wrong customer", default));
+        services.InScopeAsync(sp => sp.GetRequiredService<ExecutionService>().CancelAsync(id, "wrong customer", TestActors.Admin, default));
 
     private Task<RunOutcome> RunAsync(Guid id) => services.GetRequiredService<WorkflowRunner>().RunAsync(id, default);
 

@@ -258,7 +258,7 @@ public abstract class ProvisioningTests<TDatabase>(TDatabase database) : IAsyncL
         };
 
         var id = await services.InScopeAsync(async sp => (await sp.GetRequiredService<ExecutionService>()
-            .CreateAsync("onboard-customer", onboarding.ToJsonString(), new Trigger("ada", TriggerSource.Console), default)).Id);
+            .CreateAsync("onboard-customer", onboarding.ToJsonString(), TestActors.Admin, default)).Id);
         Assert.Equal(RunOutcome.Succeeded, await RunAsync(id));
 
         var execution = await LoadAsync(id);
@@ -317,11 +317,11 @@ public abstract class ProvisioningTests<TDatabase>(TDatabase database) : IAsyncL
 
     private Task<Guid> CreateAsync(JsonObject input) =>
         services.InScopeAsync(async sp => (await sp.GetRequiredService<ExecutionService>()
-            .CreateAsync("provision-customer", input.ToJsonString(), new Trigger("ada", TriggerSource.Console), default)).Id);
+            .CreateAsync("provision-customer", input.ToJsonString(), TestActors.Admin, default)).Id);
 
     private Task<Guid> RerunAsync(Guid id, RerunMode mode) =>
         services.InScopeAsync(async sp => (await sp.GetRequiredService<ExecutionService>()
-            .RerunAsync(id, mode, null, "ada", "ticket 4711: dates swapped", default)).Id);
+            .RerunAsync(id, new RerunRequest(mode, "ticket 4711: dates swapped"), TestActors.Admin, default)).Id);
 
     private Task<RunOutcome> RunAsync(Guid id) => services.GetRequiredService<WorkflowRunner>().RunAsync(id, default);
 

@@ -64,7 +64,7 @@ public abstract class ExecutionSeederTests<TDatabase>(TDatabase database) : IAsy
         var failedId = await db.WorkflowExecutions.Where(e => e.Status == ExecutionStatus.Failed)
             .OrderBy(e => e.CreatedAt).Select(e => e.Id).FirstAsync();
         var rerun = await services.InScopeAsync(sp => sp.GetRequiredService<ExecutionService>()
-            .RerunAsync(failedId, RerunMode.FromStart, null, "ada", "demo", default));
+            .RerunAsync(failedId, new RerunRequest(RerunMode.FromStart, "demo", ConfirmDuplicate: true), TestActors.Admin, default));
         Assert.Equal(RunOutcome.Succeeded, await services.GetRequiredService<WorkflowRunner>().RunAsync(rerun.Id, default));
     }
 }

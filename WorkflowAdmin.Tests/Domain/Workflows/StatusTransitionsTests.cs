@@ -11,6 +11,7 @@ public sealed class StatusTransitionsTests
         (ExecutionStatus.Running, ExecutionStatus.Succeeded),
         (ExecutionStatus.Running, ExecutionStatus.Failed),
         (ExecutionStatus.Running, ExecutionStatus.Cancelled),
+        (ExecutionStatus.Running, ExecutionStatus.Pending),
     ];
 
     public static TheoryData<ExecutionStatus, ExecutionStatus> AllPairs()

@@ -1,3 +1,4 @@
+using WorkflowAdmin.Tests.Infrastructure;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Tests.Domain.Workflows;
@@ -120,5 +121,5 @@ public sealed class WorkflowExecutionTests
     }
 
     private static WorkflowExecution NewExecution() =>
-        WorkflowExecution.Create("test", 1, "{}", "key", new Trigger("ada", TriggerSource.Console), Now);
+        WorkflowExecution.Create("test", 1, "{}", "key", TestActors.Admin.ToTrigger(), Now);
 }

@@ -26,6 +26,9 @@ public sealed partial class CreateUserPage : IDisposable
     private IServiceScopeFactory ScopeFactory { get; set; } = null!;
 
     [Inject]
+    private WorkflowAdmin.Security.CircuitClient Client { get; set; } = null!;
+
+    [Inject]
     private IOptions<IdentityOptions> IdentityOptions { get; set; } = null!;
 
     [Inject]
@@ -50,7 +53,7 @@ public sealed partial class CreateUserPage : IDisposable
         editContext = new EditContext(model);
         serverErrors = new ValidationMessageStore(editContext);
         editContext.OnFieldChanged += ForgetServerError;
-        administration = new UserAdministration(Authentication, ScopeFactory);
+        administration = new UserAdministration(Authentication, ScopeFactory, Client);
         allowed = await administration.CanManageUsersAsync();
     }
 

@@ -1,3 +1,4 @@
+using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Identity;
 
 namespace WorkflowAdmin.Features.Users;
@@ -26,7 +27,7 @@ internal static partial class DemoUsers
 
         foreach (var (email, name, role, password) in All)
         {
-            var result = await accounts.CreateAsync(email, name, role, password);
+            var result = await accounts.CreateAsync(Actor.System, email, name, role, password);
             if (!result.Succeeded)
             {
                 throw new InvalidOperationException($"Could not create demo user {email}: {string.Join(" ", result.Errors)}");

@@ -1,18 +1,23 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Domain.Security;
 
 namespace WorkflowAdmin.Features.Users;
 
 /// <summary>
 /// Creating and changing console users, for the command line, the demo set-up and the Users pages alike, so the
 /// rules (a known role, the password policy, a rotated security stamp on every change of access) hold everywhere.
+/// Every change is authorised against the acting <see cref="Actor"/> and commits together with its audit entry.
 /// </summary>
 public sealed class UserAccounts(UserManager<ApplicationUser> users, RoleManager<IdentityRole> roles, AppDbContext db, TimeProvider time)
 {
-    public async Task<UserChange> CreateAsync(string email, string displayName, string role, string password)
+    public async Task<UserChange> CreateAsync(Actor actor, string email, string displayName, string role, string password)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Demand(Permission.ManageUsers);
         if (!Roles.All.Contains(role))
         {
             return UserChange.Failed($"Unknown role '{role}'. Roles: {string.Join(", ", Roles.All)}.", UserField.Role);
@@ -35,15 +40,17 @@ public sealed class UserAccounts(UserManager<ApplicationUser> users, RoleManager
             DisplayName = displayName,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
-        return await InTransactionAsync(async () =>
+        return await InTransactionAsync(actor, AuditActions.UserCreated, user, async () =>
         {
             var created = await users.CreateAsync(user, password);
             return created.Succeeded ? UserChange.From(await users.AddToRoleAsync(user, role), user) : UserChange.From(created);
-        });
+        }, before: null, after: () => new { email, displayName, role });
     }
 
-    public async Task<UserChange> SetRoleAsync(string userId, string role)
+    public async Task<UserChange> SetRoleAsync(Actor actor, string userId, string role)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Demand(Permission.ManageUsers);
         if (!Roles.All.Contains(role))
         {
             return UserChange.Failed($"Unknown role '{role}'.", UserField.Role);
@@ -56,7 +63,8 @@ public sealed class UserAccounts(UserManager<ApplicationUser> users, RoleManager
         }
 
         await EnsureRolesAsync();
-        return await InTransactionAsync(async () =>
+        var previous = await users.GetRolesAsync(user);
+        return await InTransactionAsync(actor, AuditActions.UserRoleChanged, user, async () =>
         {
             var removed = await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user));
             if (!removed.Succeeded)
@@ -66,54 +74,71 @@ public sealed class UserAccounts(UserManager<ApplicationUser> users, RoleManager
 
             var added = await users.AddToRoleAsync(user, role);
             return added.Succeeded ? UserChange.From(await users.UpdateSecurityStampAsync(user), user) : UserChange.From(added);
-        });
+        }, before: new { roles = previous }, after: () => new { roles = new[] { role } });
     }
 
-    // Identity saves after each call; a user must never be left half-made or with no role between two of them.
-    private async Task<UserChange> InTransactionAsync(Func<Task<UserChange>> change)
+    // Identity saves after each call; a user must never be left half-made or with no role between two of them, and a
+    // change must never commit without its audit entry.
+    private async Task<UserChange> InTransactionAsync(
+        Actor actor, string action, ApplicationUser user, Func<Task<UserChange>> change, object? before, Func<object>? after)
     {
         await using var transaction = await db.Database.BeginTransactionAsync();
         var result = await change();
         if (result.Succeeded)
         {
+            await AuditTrail.SaveAsync(db, AuditRecord.For(
+                actor, action, time.GetUtcNow().UtcDateTime, AuditTargets.User, user.Id, before: before, after: after?.Invoke()),
+                CancellationToken.None);
             await transaction.CommitAsync();
         }
 
         return result;
     }
 
-    public async Task<UserChange> SetDisabledAsync(string userId, bool disabled)
+    public async Task<UserChange> SetDisabledAsync(Actor actor, string userId, bool disabled)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Demand(Permission.ManageUsers);
         var user = await users.FindByIdAsync(userId);
         if (user is null)
         {
             return UserChange.Failed("There is no such user.");
         }
 
-        user.IsDisabled = disabled;
-        var updated = await users.UpdateAsync(user);
+        var wasDisabled = user.IsDisabled;
+        return await InTransactionAsync(actor, disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled, user, async () =>
+        {
+            user.IsDisabled = disabled;
+            var updated = await users.UpdateAsync(user);
 
-        // A new stamp ends the user's open sessions at the next revalidation (within a minute).
-        return updated.Succeeded ? UserChange.From(await users.UpdateSecurityStampAsync(user), user) : UserChange.From(updated);
+            // A new stamp ends the user's open sessions at the next revalidation (within a minute).
+            return updated.Succeeded ? UserChange.From(await users.UpdateSecurityStampAsync(user), user) : UserChange.From(updated);
+        }, before: new { disabled = wasDisabled }, after: () => new { disabled });
     }
 
-    public async Task<UserChange> ResetPasswordAsync(string userId, string newPassword)
+    /// <remarks>The audit entry says that the password was reset, never what to.</remarks>
+    public async Task<UserChange> ResetPasswordAsync(Actor actor, string userId, string newPassword)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Demand(Permission.ManageUsers);
         var user = await users.FindByIdAsync(userId);
         if (user is null)
         {
             return UserChange.Failed("There is no such user.");
         }
 
-        var token = await users.GeneratePasswordResetTokenAsync(user);
-        var reset = await users.ResetPasswordAsync(user, token, newPassword);
-        if (reset.Succeeded)
+        return await InTransactionAsync(actor, AuditActions.UserPasswordReset, user, async () =>
         {
-            await users.SetLockoutEndDateAsync(user, null);
-            await users.ResetAccessFailedCountAsync(user);
-        }
+            var token = await users.GeneratePasswordResetTokenAsync(user);
+            var reset = await users.ResetPasswordAsync(user, token, newPassword);
+            if (reset.Succeeded)
+            {
+                await users.SetLockoutEndDateAsync(user, null);
+                await users.ResetAccessFailedCountAsync(user);
+            }
 
-        return UserChange.From(reset, user);
+            return UserChange.From(reset, user);
+        }, before: null, after: () => new { lockoutCleared = true });
     }
 
     public Task<bool> AnyAsync() => users.Users.AnyAsync();

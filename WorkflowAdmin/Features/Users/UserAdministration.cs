@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Domain.Security;
+using WorkflowAdmin.Security;
 
 namespace WorkflowAdmin.Features.Users;
 
@@ -14,7 +16,7 @@ namespace WorkflowAdmin.Features.Users;
 /// Each call runs in a service scope of its own: a circuit lives for hours, and a DbContext that long-lived would
 /// keep serving the users it read first.
 /// </remarks>
-public sealed class UserAdministration(AuthenticationStateProvider authentication, IServiceScopeFactory scopeFactory)
+public sealed class UserAdministration(AuthenticationStateProvider authentication, IServiceScopeFactory scopeFactory, CircuitClient client)
 {
     public const string NotAnAdmin = "Only an administrator can manage users.";
     public const string CannotDisableSelf = "You cannot disable your own account; ask another administrator.";
@@ -45,28 +47,33 @@ public sealed class UserAdministration(AuthenticationStateProvider authenticatio
     }
 
     public Task<UserChange> CreateAsync(string email, string displayName, string role, string password) =>
-        AsAdminAsync((accounts, _) => accounts.CreateAsync(email, displayName, role, password));
+        AsAdminAsync((accounts, _, actor) => accounts.CreateAsync(actor, email, displayName, role, password));
 
     public Task<UserChange> SetRoleAsync(string userId, string role) =>
-        AsAdminAsync((accounts, admin) => admin.Id == userId && role != Roles.Admin
+        AsAdminAsync((accounts, admin, actor) => admin.Id == userId && role != Roles.Admin
             ? Task.FromResult(UserChange.Failed(CannotDemoteSelf, UserField.Role))
-            : accounts.SetRoleAsync(userId, role));
+            : accounts.SetRoleAsync(actor, userId, role));
 
     public Task<UserChange> SetDisabledAsync(string userId, bool disabled) =>
-        AsAdminAsync((accounts, admin) => admin.Id == userId && disabled
+        AsAdminAsync((accounts, admin, actor) => admin.Id == userId && disabled
             ? Task.FromResult(UserChange.Failed(CannotDisableSelf))
-            : accounts.SetDisabledAsync(userId, disabled));
+            : accounts.SetDisabledAsync(actor, userId, disabled));
 
     public Task<UserChange> ResetPasswordAsync(string userId, string newPassword) =>
-        AsAdminAsync((accounts, _) => accounts.ResetPasswordAsync(userId, newPassword));
+        AsAdminAsync((accounts, _, actor) => accounts.ResetPasswordAsync(actor, userId, newPassword));
 
-    private async Task<UserChange> AsAdminAsync(Func<UserAccounts, ApplicationUser, Task<UserChange>> change)
+    private async Task<UserChange> AsAdminAsync(Func<UserAccounts, ApplicationUser, Actor, Task<UserChange>> change)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
-        var admin = await ActingAdminAsync(scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>());
-        return admin is null
-            ? UserChange.Failed(NotAnAdmin)
-            : await change(scope.ServiceProvider.GetRequiredService<UserAccounts>(), admin);
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var admin = await ActingAdminAsync(users);
+        if (admin is null)
+        {
+            return UserChange.Failed(NotAnAdmin);
+        }
+
+        var actor = await CurrentActor.ForUserAsync(users, admin, client.ClientIp);
+        return await change(scope.ServiceProvider.GetRequiredService<UserAccounts>(), admin, actor);
     }
 
     private async Task<ApplicationUser?> ActingAdminAsync(UserManager<ApplicationUser> users)

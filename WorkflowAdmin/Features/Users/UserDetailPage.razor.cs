@@ -26,6 +26,9 @@ public sealed partial class UserDetailPage
     private IServiceScopeFactory ScopeFactory { get; set; } = null!;
 
     [Inject]
+    private WorkflowAdmin.Security.CircuitClient Client { get; set; } = null!;
+
+    [Inject]
     private IDialogService Dialogs { get; set; } = null!;
 
     [Inject]
@@ -34,7 +37,7 @@ public sealed partial class UserDetailPage
     [Inject]
     private TimeProvider Clock { get; set; } = null!;
 
-    protected override void OnInitialized() => administration = new UserAdministration(Authentication, ScopeFactory);
+    protected override void OnInitialized() => administration = new UserAdministration(Authentication, ScopeFactory, Client);
 
     protected override Task OnParametersSetAsync() => LoadAsync();
 

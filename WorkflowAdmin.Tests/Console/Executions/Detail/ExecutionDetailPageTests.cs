@@ -133,7 +133,7 @@ public abstract class ExecutionDetailPageTests<TDatabase>(TDatabase database) : 
         await using (var scope = context.Services.CreateAsyncScope())
         {
             rerunId = (await scope.ServiceProvider.GetRequiredService<ExecutionService>()
-                .RerunAsync(originalId, RerunMode.ResumeFromFailedStep, null, "ada", "ticket 4711: dates swapped", default)).Id;
+                .RerunAsync(originalId, new RerunRequest(RerunMode.ResumeFromFailedStep, "ticket 4711: dates swapped"), TestActors.Admin, default)).Id;
         }
 
         await RunAsync(rerunId);
@@ -299,7 +299,7 @@ public abstract class ExecutionDetailPageTests<TDatabase>(TDatabase database) : 
     {
         await using var scope = context.Services.CreateAsyncScope();
         var execution = await scope.ServiceProvider.GetRequiredService<ExecutionService>()
-            .CreateAsync(ArithmeticWorkflow.WorkflowKey, input, new Trigger("ada", TriggerSource.Console), default);
+            .CreateAsync(ArithmeticWorkflow.WorkflowKey, input, TestActors.Admin, default);
         return execution.Id;
     }
 

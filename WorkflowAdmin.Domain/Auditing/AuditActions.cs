@@ -1,0 +1,40 @@
+namespace WorkflowAdmin.Domain.Auditing;
+
+/// <summary>The audit trail's action names. They are stored and filtered on; never rename one.</summary>
+public static class AuditActions
+{
+    public const string SignIn = "account.sign-in";
+    public const string SignInFailed = "account.sign-in-failed";
+    public const string SignOut = "account.sign-out";
+
+    public const string ExecutionTriggered = "execution.trigger";
+    public const string ExecutionRerun = "execution.rerun";
+    public const string ExecutionBulkRerun = "execution.bulk-rerun";
+    public const string ExecutionCancelled = "execution.cancel";
+
+    public const string UserCreated = "user.create";
+    public const string UserRoleChanged = "user.role-change";
+    public const string UserDisabled = "user.disable";
+    public const string UserEnabled = "user.enable";
+    public const string UserPasswordReset = "user.password-reset";
+
+    public const string ApiKeyCreated = "api-key.create";
+    public const string ApiKeyRevoked = "api-key.revoke";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        SignIn, SignInFailed, SignOut,
+        ExecutionTriggered, ExecutionRerun, ExecutionBulkRerun, ExecutionCancelled,
+        UserCreated, UserRoleChanged, UserDisabled, UserEnabled, UserPasswordReset,
+        ApiKeyCreated, ApiKeyRevoked,
+    ];
+}
+
+/// <summary>Target types named in the audit trail.</summary>
+public static class AuditTargets
+{
+    public const string Execution = "Execution";
+    public const string BulkRerun = "BulkRerun";
+    public const string User = "User";
+    public const string ApiKey = "ApiKey";
+}

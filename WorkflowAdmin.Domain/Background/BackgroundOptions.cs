@@ -1,0 +1,32 @@
+namespace WorkflowAdmin.Domain.Background;
+
+/// <summary>Background execution settings, bound from the "Background" section of appsettings.json.</summary>
+public sealed class BackgroundOptions
+{
+    public const string SectionName = "Background";
+
+    /// <summary>All, Web or Worker; also settable with <c>--role worker</c> on the command line.</summary>
+    public NodeRole Role { get; set; } = NodeRole.All;
+
+    /// <summary>How many executions this node runs at once.</summary>
+    public int WorkerCount { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>How often a worker looks for queued jobs (PostgreSQL storage; SQL Server's storage is told directly).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often recovery looks for lost executions.</summary>
+    public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A Pending execution older than this with no live job is queued again.</summary>
+    public TimeSpan PendingGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The PostgreSQL schema that holds the job queue's tables.</summary>
+    public string PostgreSqlSchema { get; set; } = "hangfire";
+
+    /// <summary>The SQL Server schema that holds the job queue's tables.</summary>
+    public string SqlServerSchema { get; set; } = "HangFire";
+
+    public bool RunsWorkers => Role != NodeRole.Web;
+
+    public bool ServesWeb => Role != NodeRole.Worker;
+}

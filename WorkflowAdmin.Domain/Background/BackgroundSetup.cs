@@ -1,0 +1,76 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.SqlServer;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using WorkflowAdmin.Domain.Data;
+
+namespace WorkflowAdmin.Domain.Background;
+
+public static class BackgroundSetup
+{
+    /// <summary>
+    /// Background execution on Hangfire. The queue lives where the data lives: SQL Server and PostgreSQL keep it in
+    /// the application's database, so any number of nodes share it; SQLite, a single-node embedded database, keeps it
+    /// in memory and relies on <see cref="ExecutionRecovery"/> to re-queue after a restart (decision 0008).
+    /// </summary>
+    public static IServiceCollection AddBackgroundExecution(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = configuration.GetSection(BackgroundOptions.SectionName).Get<BackgroundOptions>() ?? new BackgroundOptions();
+        var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (database.Provider == DatabaseProvider.Sqlite && options.Role != NodeRole.All)
+        {
+            throw new InvalidOperationException(
+                $"Background:Role is {options.Role}, but SQLite runs as a single node whose job queue is in memory: use Role All, "
+                + "or SQL Server or PostgreSQL to run separate web and worker nodes.");
+        }
+
+        services.AddOptions<BackgroundOptions>().BindConfiguration(BackgroundOptions.SectionName);
+        services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            switch (database.Provider)
+            {
+                case DatabaseProvider.SqlServer:
+                    config.UseSqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
+                    {
+                        SchemaName = options.SqlServerSchema,
+                        PrepareSchemaIfNecessary = true,
+                    });
+                    break;
+                case DatabaseProvider.PostgreSql:
+                    config.UsePostgreSqlStorage(
+                        b => b.UseNpgsqlConnection(database.ConnectionString),
+                        new PostgreSqlStorageOptions
+                        {
+                            SchemaName = options.PostgreSqlSchema,
+                            PrepareSchemaIfNecessary = true,
+                            QueuePollInterval = options.PollInterval,
+                        });
+                    break;
+                default:
+                    config.UseInMemoryStorage();
+                    break;
+            }
+        });
+
+        services.AddSingleton<IExecutionDispatcher, HangfireExecutionDispatcher>();
+        services.AddScoped<ExecutionJob>();
+        services.AddSingleton<ExecutionRecovery>();
+        if (options.RunsWorkers)
+        {
+            services.AddHangfireServer(server =>
+            {
+                server.WorkerCount = options.WorkerCount;
+                server.SchedulePollingInterval = options.PollInterval;
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+            services.AddHostedService<RecoveryService>();
+        }
+
+        return services;
+    }
+}

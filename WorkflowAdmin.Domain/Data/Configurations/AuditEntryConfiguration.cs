@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using WorkflowAdmin.Domain.Auditing;
+
+namespace WorkflowAdmin.Domain.Data.Configurations;
+
+public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.ToTable("AuditEntries");
+        builder.HasKey(e => e.Sequence);
+        builder.Property(e => e.Sequence).ValueGeneratedNever();
+        builder.Property(e => e.Actor).HasMaxLength(AuditEntry.MaxActorLength).IsRequired();
+        builder.Property(e => e.ActorKind).HasMaxLength(20).IsRequired();
+        builder.Property(e => e.ActorRoles).HasMaxLength(AuditEntry.MaxRolesLength).IsRequired();
+        builder.Property(e => e.Action).HasMaxLength(AuditEntry.MaxActionLength).IsRequired();
+        builder.Property(e => e.TargetType).HasMaxLength(AuditEntry.MaxTargetTypeLength);
+        builder.Property(e => e.TargetId).HasMaxLength(AuditEntry.MaxTargetIdLength);
+        builder.Property(e => e.Reason).HasMaxLength(AuditEntry.MaxReasonLength);
+        builder.Property(e => e.CorrelationId).HasMaxLength(AuditEntry.MaxCorrelationIdLength);
+        builder.Property(e => e.ClientIp).HasMaxLength(AuditEntry.MaxClientIpLength);
+        builder.Property(e => e.PreviousHash).HasMaxLength(AuditEntry.HashLength).IsFixedLength().IsRequired();
+        builder.Property(e => e.Hash).HasMaxLength(AuditEntry.HashLength).IsFixedLength().IsRequired();
+
+        // The audit page's filters, newest first: by time, by actor, by action, and "everything done to this target".
+        builder.HasIndex(e => e.OccurredAt);
+        builder.HasIndex(e => new { e.Actor, e.OccurredAt });
+        builder.HasIndex(e => new { e.Action, e.OccurredAt });
+        builder.HasIndex(e => new { e.TargetType, e.TargetId, e.OccurredAt });
+    }
+}

@@ -1,0 +1,44 @@
+namespace WorkflowAdmin.Domain.Security;
+
+/// <summary>An actor asked for something its roles or scopes do not allow. Nothing was written.</summary>
+public sealed class AccessDeniedException : Exception
+{
+    public AccessDeniedException(Actor actor, Permission permission)
+        : base(actor?.IsAuthenticated == true
+            ? $"{actor.Name} is not allowed to {Describe(permission)}."
+            : $"Sign in to {Describe(permission)}.")
+    {
+        Actor = actor;
+        Permission = permission;
+    }
+
+    public AccessDeniedException()
+    {
+    }
+
+    public AccessDeniedException(string message)
+        : base(message)
+    {
+    }
+
+    public AccessDeniedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public Actor? Actor { get; }
+
+    public Permission? Permission { get; }
+
+    public static string Describe(Permission permission) => permission switch
+    {
+        Security.Permission.ViewExecutions => "view executions",
+        Security.Permission.TriggerExecution => "start workflows",
+        Security.Permission.RerunExecution => "re-run executions",
+        Security.Permission.CancelExecution => "cancel executions",
+        Security.Permission.ManageUsers => "manage users",
+        Security.Permission.ReadAudit => "read the audit log",
+        Security.Permission.ManageApiKeys => "manage API keys",
+        _ => permission.ToString(),
+    };
+}

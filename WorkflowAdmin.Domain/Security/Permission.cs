@@ -1,0 +1,15 @@
+namespace WorkflowAdmin.Domain.Security;
+
+/// <summary>What an actor may do. Roles and API-key scopes both map onto this one list (see <see cref="Permissions"/>).</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Naming", "CA1711", Justification = "The suffix rule is about System.Security permission types; this is the product's own word.")]
+public enum Permission
+{
+    ViewExecutions,
+    TriggerExecution,
+    RerunExecution,
+    CancelExecution,
+    ManageUsers,
+    ReadAudit,
+    ManageApiKeys,
+}

@@ -1,0 +1,32 @@
+using WorkflowAdmin.Domain.Identity;
+
+namespace WorkflowAdmin.Domain.Security;
+
+/// <summary>
+/// The one table of who may do what. Support reads; Admin reads and acts; Auditor reads and reads the audit log.
+/// API keys get only what their scopes name.
+/// </summary>
+public static class Permissions
+{
+    private static readonly Dictionary<string, Permission[]> ByRole = new(StringComparer.Ordinal)
+    {
+        [Roles.Support] = [Permission.ViewExecutions],
+        [Roles.Auditor] = [Permission.ViewExecutions, Permission.ReadAudit],
+        [Roles.Admin] =
+        [
+            Permission.ViewExecutions, Permission.TriggerExecution, Permission.RerunExecution, Permission.CancelExecution,
+            Permission.ManageUsers, Permission.ReadAudit, Permission.ManageApiKeys,
+        ],
+    };
+
+    public static IReadOnlySet<Permission> ForRoles(IEnumerable<string> roles) =>
+        roles.SelectMany(r => ByRole.TryGetValue(r, out var granted) ? granted : []).ToHashSet();
+
+    public static IReadOnlySet<Permission> ForScopes(IEnumerable<ApiScope> scopes) =>
+        scopes.SelectMany(s => s switch
+        {
+            ApiScope.Read => [Permission.ViewExecutions],
+            ApiScope.Trigger => new[] { Permission.TriggerExecution },
+            _ => [],
+        }).ToHashSet();
+}

@@ -1,0 +1,21 @@
+using System.Collections.Concurrent;
+using WorkflowAdmin.Domain.Background;
+
+namespace WorkflowAdmin.Tests.Infrastructure;
+
+/// <summary>
+/// Stands in for the job queue where a test runs executions itself (through the runner) and only needs to know
+/// what was handed over; tests of background execution use the real Hangfire dispatcher.
+/// </summary>
+public sealed class RecordingDispatcher : IExecutionDispatcher
+{
+    public ConcurrentQueue<Guid> Enqueued { get; } = new();
+
+    public Task<string> EnqueueAsync(Guid executionId, CancellationToken cancellationToken)
+    {
+        Enqueued.Enqueue(executionId);
+        return Task.FromResult($"recorded-{executionId:N}");
+    }
+
+    public bool IsAlive(string? jobId) => jobId is not null && jobId.StartsWith("recorded-", StringComparison.Ordinal);
+}
