@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.Extensions.Configuration;
@@ -7,7 +8,9 @@ using MudBlazor;
 using MudBlazor.Services;
 using WorkflowAdmin.Domain;
 using WorkflowAdmin.Domain.Background;
+using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Security;
+using WorkflowAdmin.Tests.Console.Users;
 
 namespace WorkflowAdmin.Tests.Infrastructure;
 
@@ -38,6 +41,7 @@ public sealed class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IExecutionDispatcher>(sp => sp.GetRequiredService<RecordingDispatcher>());
         Services.AddScoped<CircuitClient>();
         Services.AddScoped<CurrentActor>();
+        Services.AddConsoleIdentity();
         Services.AddMudServices(options =>
         {
             options.SnackbarConfiguration.ShowTransitionDuration = 0;
@@ -53,6 +57,17 @@ public sealed class ConsoleTestContext : BunitContext, IAsyncLifetime
 
     /// <summary>Signs the test user in with the given roles (a user name like the demo users').</summary>
     public void SignInAs(params string[] roles) => Auth.SetAuthorized($"{string.Join("-", roles).ToLowerInvariant()}@workflowadmin.local").SetRoles(roles);
+
+    /// <summary>
+    /// Creates a real user with the role and signs them in. Actions need this rather than <see cref="SignInAs"/>:
+    /// services authorise against the user's roles in the database, found through the NameIdentifier claim.
+    /// </summary>
+    public async Task<ApplicationUser> SignInAsUserAsync(string role, string? email = null)
+    {
+        var user = await ConsoleIdentity.CreateUserAsync(Services, email ?? $"{role.ToLowerInvariant()}@workflowadmin.local", role);
+        Auth.SetAuthorized(user.UserName!).SetRoles(role).SetClaims(new Claim(ClaimTypes.NameIdentifier, user.Id));
+        return user;
+    }
 
     public Task InitializeAsync() => database.ResetAsync();
 

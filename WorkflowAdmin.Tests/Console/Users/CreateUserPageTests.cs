@@ -19,7 +19,6 @@ public abstract class CreateUserPageTests<TDatabase> : IAsyncLifetime
     protected CreateUserPageTests(TDatabase database)
     {
         context = new ConsoleTestContext(database);
-        context.Services.AddConsoleIdentity();
     }
 
     public async Task InitializeAsync()

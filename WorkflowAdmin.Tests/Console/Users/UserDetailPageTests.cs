@@ -20,7 +20,6 @@ public abstract class UserDetailPageTests<TDatabase> : IAsyncLifetime
     protected UserDetailPageTests(TDatabase database)
     {
         context = new ConsoleTestContext(database);
-        context.Services.AddConsoleIdentity();
     }
 
     public async Task InitializeAsync()
