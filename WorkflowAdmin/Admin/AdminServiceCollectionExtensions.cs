@@ -1,3 +1,4 @@
+using WorkflowAdmin.Features.BulkReruns;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Features.Provisioning;
 using WorkflowAdmin.Features.Users;
@@ -13,6 +14,7 @@ public static class AdminServiceCollectionExtensions
 
         // Executions
         services.AddEntityAdmin<ExecutionsAdmin>();
+        services.AddEntityAdmin<BulkRerunsAdmin>();
 
         // Provisioned records
         services.AddEntityAdmin<CustomersAdmin>();

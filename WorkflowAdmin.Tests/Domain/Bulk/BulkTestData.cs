@@ -16,6 +16,10 @@ internal static class BulkTestData
 {
     public const string FailedStep = "create-trial-plan";
 
+    // Every seeded execution gets a creation time of its own, later than the ones seeded before it, so lists
+    // (newest first) show them in a known order.
+    private static int secondsUsed;
+
     private static readonly ErrorInfo Outage = new(
         "WorkflowAdmin.Domain.Provisioning.Ports.ExternalSystemException", "License manager unavailable (outage 02:00-03:10)", null);
 
@@ -23,7 +27,8 @@ internal static class BulkTestData
     public static async Task<List<Guid>> SeedAsync(IServiceProvider services, int count, ExecutionStatus status = ExecutionStatus.Failed, string prefix = "bulk")
     {
         var definition = services.GetRequiredService<WorkflowRegistry>().Get(new ProvisioningWorkflow().Key);
-        var start = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddDays(-1);
+        var first = Interlocked.Add(ref secondsUsed, count) - count;
+        var start = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddDays(-1).AddSeconds(first);
         var ids = new List<Guid>(count);
         await using var scope = services.CreateAsyncScope();
         await using var inserter = await BulkInserter.OpenAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), default);
