@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Admin;
 using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Bulk;
+using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.BulkReruns;
@@ -76,6 +77,8 @@ public abstract class BulkRerunPageTests<TDatabase> : IAsyncLifetime
             "62 of 62 processed (100 %) · 60 re-run · 2 not re-run", page.Find("[data-testid=bulk-counters]").TextContent));
         Assert.Equal("Failed", page.Find("[data-testid=bulk-header] [data-testid=status-chip]").GetAttribute("data-status"));
         Assert.NotEqual("—", page.Find("[data-testid=bulk-finished]").TextContent);
+        Assert.Equal("2 executions not re-run: the list below says why.", page.Find("[data-testid=bulk-end]").TextContent);
+        page.WaitForAssertion(() => Assert.Equal("The new executions now: 60 waiting to run.", page.Find("[data-testid=bulk-outcomes]").TextContent));
 
         var firstRow = page.FindAll("[data-testid=bulk-items] tbody tr")[0];
         Assert.Equal($"/executions/{failed[0]}", firstRow.QuerySelector("[data-testid=item-original]")!.GetAttribute("href"));
@@ -83,6 +86,20 @@ public abstract class BulkRerunPageTests<TDatabase> : IAsyncLifetime
         var rerunHref = firstRow.QuerySelector("[data-testid=item-rerun]")!.GetAttribute("href");
         Assert.Equal($"/executions/{dispatcher.Enqueued.First()}", rerunHref);
         Assert.Equal("Pending", firstRow.QuerySelector("[data-testid=status-chip]")!.GetAttribute("data-status"));
+
+        // The bulk re-run is over, but its executions are not: the page keeps following them until they finish.
+        await using (var scope = context.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExecutionService>().CancelAsync(dispatcher.Enqueued.First(), "not needed after all", TestActors.Admin, default);
+        }
+
+        context.Time.Advance(TimeSpan.FromSeconds(1));
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("The new executions now: 59 waiting to run · 1 cancelled.", page.Find("[data-testid=bulk-outcomes]").TextContent);
+        });
+        page.WaitForAssertion(() => Assert.Equal(
+            "Cancelled", page.FindAll("[data-testid=bulk-items] tbody tr")[0].QuerySelector("[data-testid=status-chip]")!.GetAttribute("data-status")));
 
         // Only the ones that were not re-run, and why; the choice is in the address.
         await page.InvokeAsync(() => page.Find("[data-testid=items-not-rerun]").Click());

@@ -12,7 +12,9 @@ namespace WorkflowAdmin.Features.BulkReruns;
 /// <summary>
 /// One bulk re-run: who asked for it, when, why and how, a progress bar that follows the background job, and every
 /// execution's outcome, page by page (the new execution, or why it was not re-run). While the job runs, the page
-/// re-reads the one bulk re-run row every second, and the items only when that row says they moved on.
+/// re-reads the one bulk re-run row every second, and the items only when that row says they moved on; until the
+/// new executions have all finished, it counts them by status whenever one of them changed, so the admin sees them
+/// succeed.
 /// </summary>
 public sealed partial class BulkRerunPage : IDisposable
 {
@@ -23,6 +25,10 @@ public sealed partial class BulkRerunPage : IDisposable
 
     // The bulk re-run row is one primary-key read: cheap enough to follow a job that commits every few hundred ms.
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
+
+    // Counting the new executions by status reads up to 10,000 of them, so it is done when one of them changed (an
+    // indexed read on ModifiedAt), and every so often regardless, in case a node whose clock lags wrote the change.
+    private const int RecountTicks = 10;
     private static readonly int[] PageSizes = [50, 100];
 
     private readonly CancellationTokenSource disposed = new();
@@ -33,8 +39,11 @@ public sealed partial class BulkRerunPage : IDisposable
     private bool loading = true;
     private string? loadError;
     private string show = AllItems;
+    private Dictionary<ExecutionStatus, int> outcomes = [];
+    private DateTime? outcomesSeen;
     private ITimer? refreshTimer;
     private bool refreshing;
+    private int ticks;
 
     [Inject]
     private IDbContextFactory<AppDbContext> DbFactory { get; set; } = null!;
@@ -71,6 +80,24 @@ public sealed partial class BulkRerunPage : IDisposable
     private string CountersText => bulk is null ? "" : string.Create(CultureInfo.InvariantCulture,
         $"{bulk.ProcessedCount:N0} of {bulk.Total:N0} processed ({PercentText} %) · {bulk.SucceededCount:N0} re-run · {bulk.FailedCount:N0} not re-run");
 
+    private string? EndText => bulk?.Status switch
+    {
+        ExecutionStatus.Succeeded => "Every execution was re-run.",
+        ExecutionStatus.Failed => $"{Executions(bulk.FailedCount)} not re-run: the list below says why.",
+        _ => null,
+    };
+
+    // Whether some re-run is still to finish, so the page keeps following them after the bulk re-run itself ended.
+    private bool OutcomesLive => outcomes.GetValueOrDefault(ExecutionStatus.Pending) + outcomes.GetValueOrDefault(ExecutionStatus.Running) > 0;
+
+    private string OutcomesText => string.Join(" · ", new[]
+        {
+            (ExecutionStatus.Succeeded, "succeeded"), (ExecutionStatus.Running, "running"), (ExecutionStatus.Pending, "waiting to run"),
+            (ExecutionStatus.Failed, "failed"), (ExecutionStatus.Cancelled, "cancelled"),
+        }
+        .Where(o => outcomes.GetValueOrDefault(o.Item1) > 0)
+        .Select(o => string.Create(CultureInfo.InvariantCulture, $"{outcomes[o.Item1]:N0} {o.Item2}")));
+
     private string ModeText => bulk?.Mode switch
     {
         RerunMode.ResumeFromFailedStep => "Resume from the failed step: each re-run reuses the steps that had succeeded, with their outputs.",
@@ -99,6 +126,11 @@ public sealed partial class BulkRerunPage : IDisposable
             try
             {
                 bulk = await LoadBulkAsync();
+                if (bulk is not null)
+                {
+                    await LoadOutcomesAsync();
+                }
+
             }
             catch (DbException ex)
             {
@@ -119,6 +151,42 @@ public sealed partial class BulkRerunPage : IDisposable
     {
         await using var db = await DbFactory.CreateDbContextAsync(disposed.Token);
         return await db.BulkReruns.AsNoTracking().SingleOrDefaultAsync(b => b.Id == Id, disposed.Token);
+    }
+
+    /// <summary>Counts the re-runs created so far by their status now; true when the counts changed.</summary>
+    private async Task<bool> LoadOutcomesAsync()
+    {
+        await using var db = await DbFactory.CreateDbContextAsync(disposed.Token);
+        var counts = await (
+                from item in db.BulkRerunItems
+                where item.BulkRerunId == Id && item.RerunExecutionId != null
+                join rerun in db.WorkflowExecutions on item.RerunExecutionId equals (Guid?)rerun.Id
+                group rerun by rerun.Status into byStatus
+                select new { Status = byStatus.Key, Count = byStatus.Count(), Latest = byStatus.Max(r => r.ModifiedAt) })
+            .ToListAsync(disposed.Token);
+        var latest = counts.ToDictionary(c => c.Status, c => c.Count);
+        var changed = !latest.OrderBy(c => c.Key).SequenceEqual(outcomes.OrderBy(c => c.Key));
+        outcomes = latest;
+        outcomesSeen = counts.Count > 0 ? counts.Max(c => c.Latest) : null;
+        return changed;
+    }
+
+    /// <summary>Whether any re-run of this bulk re-run changed since the last count: an index range on ModifiedAt.</summary>
+    private async Task<bool> RerunsChangedAsync()
+    {
+        if (outcomesSeen is not { } seen)
+        {
+            return false;
+        }
+
+        await using var db = await DbFactory.CreateDbContextAsync(disposed.Token);
+        return await (
+                from rerun in db.WorkflowExecutions
+                where rerun.ModifiedAt > seen
+                join item in db.BulkRerunItems on (Guid?)rerun.Id equals item.RerunExecutionId
+                where item.BulkRerunId == Id
+                select rerun.Id)
+            .AnyAsync(disposed.Token);
     }
 
     private async Task<TableData<BulkRerunItemRow>> LoadItemsAsync(TableState state, CancellationToken cancellationToken)
@@ -173,7 +241,7 @@ public sealed partial class BulkRerunPage : IDisposable
 
     private void StartOrStopRefresh()
     {
-        var live = bulk is not null && !StatusTransitions.IsFinal(bulk.Status) && RendererInfo.IsInteractive;
+        var live = bulk is not null && (!StatusTransitions.IsFinal(bulk.Status) || OutcomesLive) && RendererInfo.IsInteractive;
         if (live && refreshTimer is null)
         {
             refreshTimer = Time.CreateTimer(_ => _ = InvokeAsync(RefreshAsync), null, RefreshInterval, RefreshInterval);
@@ -194,11 +262,22 @@ public sealed partial class BulkRerunPage : IDisposable
         }
 
         refreshing = true;
+        ticks++;
         try
         {
-            var latest = await LoadBulkAsync();
-            var moved = latest is null || bulk is null || latest.ProcessedCount != bulk.ProcessedCount || latest.Status != bulk.Status;
-            bulk = latest;
+            var moved = false;
+            if (bulk is null || !StatusTransitions.IsFinal(bulk.Status))
+            {
+                var latest = await LoadBulkAsync();
+                moved = latest is null || bulk is null || latest.ProcessedCount != bulk.ProcessedCount || latest.Status != bulk.Status;
+                bulk = latest;
+            }
+
+            if (bulk is not null && (moved || ticks % RecountTicks == 0 || await RerunsChangedAsync()))
+            {
+                moved |= await LoadOutcomesAsync();
+            }
+
             StartOrStopRefresh();
             if (moved && table is not null)
             {
