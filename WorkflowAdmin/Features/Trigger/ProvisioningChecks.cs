@@ -31,6 +31,9 @@ internal sealed partial class ProvisioningChecks
     /// <summary>The validation function MudBlazor calls for <paramref name="field"/>; it reads the form, not the value passed.</summary>
     public Func<T, string?> Rule<T>(FormField field) => _ => MessageFor(field);
 
+    /// <summary>Whether any error of the server's last verdict still applies (its value is unchanged, or it names no field).</summary>
+    public bool HasServerErrors => unplaced.Count > 0 || server.Values.Any(e => e.Value == ValueAt(form.InputFor(e.Field.InputType), e.Field));
+
     public string? MessageFor(FormField field) => ClientError(field) ?? ServerErrorAt(field);
 
     /// <summary>Every problem the form has now, in form order: what the summary lists as still to do.</summary>
@@ -64,7 +67,7 @@ internal sealed partial class ProvisioningChecks
             if (fields.TryGetValue(error.Path, out var field))
             {
                 var input = submitted.Entries.FirstOrDefault(e => e.Key == steps[field.InputType].Key).Value;
-                server.TryAdd(error.Path, new ServerError(error.Message, ValueAt(input, field)));
+                server.TryAdd(error.Path, new ServerError(field, error.Message, ValueAt(input, field)));
             }
             else
             {
@@ -149,5 +152,5 @@ internal sealed partial class ProvisioningChecks
     [GeneratedRegex(@"\b[a-z]+[A-Z][A-Za-z]*(\[\d+\])?")]
     private static partial Regex MemberReference();
 
-    private sealed record ServerError(string Message, string Value);
+    private sealed record ServerError(FormField Field, string Message, string Value);
 }

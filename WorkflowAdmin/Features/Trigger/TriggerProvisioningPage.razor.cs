@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -51,6 +52,9 @@ public sealed partial class TriggerProvisioningPage : IDisposable
     private bool loaded;
     private bool? allowed;
     private bool submitting;
+
+    // The last submit stopped at the form's own checks; the notice stays while any of them still fails.
+    private bool stoppedByChecks;
     private string? problem;
 
     [Inject]
@@ -85,11 +89,14 @@ public sealed partial class TriggerProvisioningPage : IDisposable
 
     private IReadOnlyList<(FormField Field, string Message)> Problems => checks.Problems();
 
+    private bool FieldsNeedAttention => stoppedByChecks && Problems.Count > 0;
+
     private string DefaultCatalogTitle => $"{(string.IsNullOrWhiteSpace(form.Customer.Name) ? "<customer>" : form.Customer.Name.Trim())} Subscription Catalog";
 
-    private string PaidStartPlaceholder => ProvisioningPreview.Day(form.Trial.ExpirationDate);
+    // An empty paid-plan date shows, greyed, the date the step will take in its place.
+    private string? PaidStartPlaceholder => IsoDay(form.Trial.ExpirationDate);
 
-    private string PaidExpirationPlaceholder => ProvisioningPreview.Day(form.PaidStart()?.AddYears(1));
+    private string? PaidExpirationPlaceholder => IsoDay(form.PaidStart()?.AddYears(1));
 
     public void Dispose()
     {
@@ -117,6 +124,7 @@ public sealed partial class TriggerProvisioningPage : IDisposable
         loaded = true;
         loadedFrom = From;
         problem = null;
+        stoppedByChecks = false;
         prefill = null;
         emailFields.Clear();
         form = ProvisioningForm.WithDefaults(Options, Time.GetUtcNow().UtcDateTime.Date);
@@ -157,6 +165,8 @@ public sealed partial class TriggerProvisioningPage : IDisposable
     private Func<int?, string?> Number(FormField field) => checks.Rule<int?>(field);
 
     private Func<decimal?, string?> Amount(FormField field) => checks.Rule<decimal?>(field);
+
+    private static string? IsoDay(DateTime? date) => date?.ToString(DateFormat, CultureInfo.InvariantCulture);
 
     private IWorkflowStep StepOf<TInput>() => definition.Steps.Single(s => s.InputType == typeof(TInput));
 
@@ -214,9 +224,9 @@ public sealed partial class TriggerProvisioningPage : IDisposable
 
         problem = null;
         await mudForm.ValidateAsync();
-        if (!mudForm.IsValid)
+        stoppedByChecks = !mudForm.IsValid;
+        if (stoppedByChecks)
         {
-            problem = "Some fields need attention; each says what is wrong. Nothing was started.";
             return;
         }
 
@@ -236,7 +246,6 @@ public sealed partial class TriggerProvisioningPage : IDisposable
         catch (InputValidationException ex)
         {
             checks.ShowServerErrors(ex.Errors, inputs);
-            problem = "The server did not accept the input; each field it named says why. Nothing was started.";
             await mudForm.ValidateAsync();
         }
         catch (AccessDeniedException)
