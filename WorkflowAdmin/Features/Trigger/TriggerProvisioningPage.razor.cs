@@ -50,6 +50,7 @@ public sealed partial class TriggerProvisioningPage : IDisposable
     private PrefillSource? prefill;
     private Guid? loadedFrom;
     private bool loaded;
+    private bool loading = true;
     private bool? allowed;
     private bool submitting;
 
@@ -121,6 +122,8 @@ public sealed partial class TriggerProvisioningPage : IDisposable
             return;
         }
 
+        // Until the form is rebuilt (and perhaps prefilled) the page shows progress, not a form about to change.
+        loading = true;
         loaded = true;
         loadedFrom = From;
         problem = null;
@@ -134,10 +137,7 @@ public sealed partial class TriggerProvisioningPage : IDisposable
         }
 
         checks = new ProvisioningChecks(definition, form);
-        if (mudForm is not null)
-        {
-            await mudForm.ResetValidationAsync();
-        }
+        loading = false;
     }
 
     private async Task PrefillAsync(Guid sourceId)
