@@ -38,13 +38,14 @@ public sealed class NavMenuTests : IClassFixture<SqliteDatabaseFixture>, IAsyncL
     }
 
     [Fact]
-    public void An_administrator_also_sees_users_under_administration()
+    public void An_administrator_also_sees_users_under_administration_and_new_provisioning()
     {
         context.SignInAs(Roles.Admin);
 
         var menu = context.Render<NavMenu>();
 
         Assert.Equal("/admin/users", menu.Find("[data-testid=nav-users]").GetAttribute("href"));
+        Assert.Equal("/executions/new", menu.Find("[data-testid=nav-new-provisioning]").GetAttribute("href"));
         Assert.Contains("Users", menu.Find("[data-testid=nav-group-administration]").TextContent, StringComparison.Ordinal);
     }
 }
