@@ -35,7 +35,7 @@ public static class DependencyInjection
         services.AddBackgroundExecution(configuration);
 
         // API access: keys for back-office systems
-        services.AddScoped<ApiKeys>();
+        services.AddScoped<ApiKeyService>();
 
         // Workflows
         services.AddProvisioning();

@@ -97,7 +97,7 @@ internal static class CommandLine
         await using var scope = app.Services.CreateAsyncScope();
         try
         {
-            var key = await scope.ServiceProvider.GetRequiredService<ApiKeys>().IssueAsync(name, scopes, Actor.System, CancellationToken.None);
+            var key = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().IssueAsync(name, scopes, Actor.System, CancellationToken.None);
             Console.WriteLine($"Created API key '{key.Name}' ({ApiScopes.Format(key.Scopes)}). Its secret, shown this once; store it now:");
             Console.WriteLine(key.Secret);
             return 0;

@@ -58,8 +58,12 @@ internal static class ApiSetup
             });
         });
 
-        // JSON: enums by name, in answers and in the OpenAPI document.
-        services.Configure<JsonOptions>(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // JSON: enums by name and numbers as numbers, in answers and in the OpenAPI document.
+        services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
 
         services.AddOpenApi(DocumentName, options =>
         {

@@ -1,5 +1,7 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Features.Api;
@@ -9,18 +11,18 @@ public record ExecutionSummary
 {
     public required Guid Id { get; init; }
 
-    /// <summary>The workflow's key, e.g. <c>provision-customer</c>.</summary>
+    [Description("The workflow's key, e.g. provision-customer.")]
     public required string Workflow { get; init; }
 
     public required int WorkflowVersion { get; init; }
 
-    /// <summary>Pending, Running, Succeeded, Failed or Cancelled; the last three are final.</summary>
+    [Description("Pending, Running, Succeeded, Failed or Cancelled; the last three are final.")]
     public required ExecutionStatus Status { get; init; }
 
-    /// <summary>What support searches by: for provisioning, the customer's slug.</summary>
+    [Description("What support searches by: for provisioning, the customer's slug.")]
     public string? BusinessKey { get; init; }
 
-    /// <summary>A console user's email, an API key's name, or "system".</summary>
+    [Description("A console user's email, an API key's name, or \"system\".")]
     public required string TriggeredBy { get; init; }
 
     public required TriggerSource Source { get; init; }
@@ -31,18 +33,18 @@ public record ExecutionSummary
 
     public DateTime? FinishedAt { get; init; }
 
-    /// <summary>Changes whenever the execution moves (a step starts, an attempt ends): a cheap "anything new?" check.</summary>
+    [Description("Changes whenever the execution moves (a step starts, an attempt ends): a cheap \"anything new?\" check.")]
     public required DateTime ModifiedAt { get; init; }
 
-    /// <summary>The step being run, or where a failed execution stopped.</summary>
+    [Description("The step being run, or where a failed execution stopped.")]
     public string? CurrentStep { get; init; }
 
     public ExecutionError? Error { get; init; }
 
-    /// <summary>The execution this one re-runs, if it is a re-run.</summary>
+    [Description("The execution this one re-runs, if it is a re-run.")]
     public Guid? RerunOf { get; init; }
 
-    /// <summary>This execution's URL in the API.</summary>
+    [Description("This execution's URL in the API.")]
     public string Href { get; init; } = "";
 }
 
@@ -56,9 +58,11 @@ public sealed record ExecutionDetail : ExecutionSummary
         Steps = steps;
     }
 
+    [JsonPropertyOrder(1)]
     public IReadOnlyList<StepSummary> Steps { get; init; }
 
-    /// <summary>Every step's output under its step key (e.g. <c>create-customer.customerId</c>); present when Succeeded.</summary>
+    [Description("Every step's output under its step key (e.g. create-customer.customerId); present when Succeeded.")]
+    [JsonPropertyOrder(2)]
     public JsonElement? Output { get; init; }
 
     public DateTime? CancelRequestedAt { get; init; }
@@ -74,7 +78,7 @@ public sealed record StepSummary
 
     public required int Attempts { get; init; }
 
-    /// <summary>True when a re-run took this step's output from the execution it re-runs instead of running it.</summary>
+    [Description("True when a re-run took this step's output from the execution it re-runs instead of running it.")]
     public required bool Reused { get; init; }
 
     public DateTime? StartedAt { get; init; }

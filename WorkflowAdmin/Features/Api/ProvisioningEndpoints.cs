@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
@@ -23,7 +26,7 @@ internal static class ProvisioningEndpoints
     {
         api.MapPost("/provisioning", CreateAsync)
             .RequireAuthorization(ApiPolicies.Trigger)
-            .Accepts<ProvisioningRequestBody>("application/json")
+            .AddOpenApiOperationTransformer(DescribeRequestAsync)
             .WithName("Provision")
             .WithSummary("Provision an enterprise customer")
             .WithDescription(
@@ -42,6 +45,39 @@ internal static class ProvisioningEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return api;
+    }
+
+    // The body is read by hand (JsonBody), so it is described here; Accepts<T>() would also make routing pick the
+    // API's "not found" endpoint for a wrong content type, where the client must hear 415.
+    private static async Task DescribeRequestAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var schema = await context.GetOrCreateSchemaAsync(typeof(ProvisioningRequestBody), null, cancellationToken);
+        IOpenApiSchema body = schema;
+        if (context.Document is { } document)
+        {
+            document.AddComponent(nameof(ProvisioningRequestBody), schema);
+            body = new OpenApiSchemaReference(nameof(ProvisioningRequestBody), document);
+        }
+
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = $"JSON, at most {JsonBody.MaxBytes / 1024} KB.",
+            Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
+            {
+                ["application/json"] = new() { Schema = body, Example = JsonNode.Parse(ProvisioningExample.Json) },
+            },
+        };
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = IdempotencyHeader,
+            In = ParameterLocation.Header,
+            Required = false,
+            Description = "Makes retries safe: the same key and body return the original execution for at least 24 hours. " +
+                          $"1 to {IdempotencyRecord.MaxKeyLength} printable ASCII characters, e.g. a UUID.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotencyRecord.MaxKeyLength },
+        });
     }
 
     private static async Task<IResult> CreateAsync(

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 namespace WorkflowAdmin.Features.Api;
 
 // The request as the OpenAPI document describes it. The endpoint reads the body itself (ProvisioningRequest maps it
@@ -11,20 +12,20 @@ public sealed record ProvisioningRequestBody
 {
     public required EnterpriseCustomerRequest EnterpriseCustomer { get; init; }
 
-    /// <summary>At least one; each is invited, or made an admin if they already have an account.</summary>
+    [Description("At least one; each is invited, or made an admin if they already have an account.")]
     public required IReadOnlyList<PendingAdminRequest> PendingAdmins { get; init; }
 
-    /// <summary>Optional: by default the catalog is titled after the customer, on the default catalog query.</summary>
+    [Description("Optional: by default the catalog is titled after the customer, on the default catalog query.")]
     public EnterpriseCatalogRequest? EnterpriseCatalog { get; init; }
 
-    /// <summary>Optional: by default the agreement's default catalog is the catalog created above.</summary>
+    [Description("Optional: by default the agreement's default catalog is the catalog created above.")]
     public CustomerAgreementRequest? CustomerAgreement { get; init; }
 
     public required TrialSubscriptionPlanRequest TrialSubscriptionPlan { get; init; }
 
     public required FirstPaidSubscriptionPlanRequest FirstPaidSubscriptionPlan { get; init; }
 
-    /// <summary>Optional learner credit.</summary>
+    [Description("Optional learner credit.")]
     public SubsidyRequest? Subsidy { get; init; }
 }
 
@@ -32,10 +33,10 @@ public sealed record EnterpriseCustomerRequest
 {
     public required string Name { get; init; }
 
-    /// <summary>Lowercase letters, digits and hyphens; the customer's identity (provisioning the same slug again reuses it).</summary>
+    [Description("Lowercase letters, digits and hyphens; the customer's identity (provisioning the same slug again reuses it).")]
     public required string Slug { get; init; }
 
-    /// <summary>ISO 3166-1 alpha-2, e.g. US.</summary>
+    [Description("ISO 3166-1 alpha-2, e.g. US.")]
     public required string Country { get; init; }
 }
 
@@ -60,21 +61,21 @@ public sealed record TrialSubscriptionPlanRequest
 {
     public required string Title { get; init; }
 
-    /// <summary>The plan's identity: provisioning with the same line item again reuses the plan.</summary>
+    [Description("The plan's identity: provisioning with the same line item again reuses the plan.")]
     public required string SalesforceOpportunityLineItem { get; init; }
 
     public required DateTime StartDate { get; init; }
 
-    /// <summary>After the start date.</summary>
+    [Description("After the start date.")]
     public required DateTime ExpirationDate { get; init; }
 
-    /// <summary>1 to 1,000,000; the first paid plan gets the same number.</summary>
+    [Description("1 to 1,000,000; the first paid plan gets the same number.")]
     public required int DesiredNumLicenses { get; init; }
 
-    /// <summary>Defaults to the configured trial product.</summary>
+    [Description("Defaults to the configured trial product.")]
     public int? ProductId { get; init; }
 
-    /// <summary>Defaults to the catalog created for the customer.</summary>
+    [Description("Defaults to the catalog created for the customer.")]
     public Guid? EnterpriseCatalogUuid { get; init; }
 }
 
@@ -84,13 +85,13 @@ public sealed record FirstPaidSubscriptionPlanRequest
 
     public string? SalesforceOpportunityLineItem { get; init; }
 
-    /// <summary>Defaults to the trial's expiration date.</summary>
+    [Description("Defaults to the trial's expiration date.")]
     public DateTime? StartDate { get; init; }
 
-    /// <summary>Defaults to one year after the start date.</summary>
+    [Description("Defaults to one year after the start date.")]
     public DateTime? ExpirationDate { get; init; }
 
-    /// <summary>Defaults to the configured paid product.</summary>
+    [Description("Defaults to the configured paid product.")]
     public int? ProductId { get; init; }
 
     public Guid? EnterpriseCatalogUuid { get; init; }
@@ -102,7 +103,7 @@ public sealed record SubsidyRequest
 
     public required long StartingBalanceCents { get; init; }
 
-    /// <summary>ISO 4217 in capitals; USD when left out.</summary>
+    [Description("ISO 4217 in capitals; USD when left out.")]
     public string? Currency { get; init; }
 
     public required DateTime StartDate { get; init; }

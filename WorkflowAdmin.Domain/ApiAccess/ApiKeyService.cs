@@ -12,7 +12,7 @@ namespace WorkflowAdmin.Domain.ApiAccess;
 /// same save; checking a presented secret is what every API request does first, so it reads one row by the key's
 /// public prefix and records use at most once a minute rather than writing on every request.
 /// </summary>
-public sealed partial class ApiKeys(AppDbContext db, TimeProvider time)
+public sealed partial class ApiKeyService(AppDbContext db, TimeProvider time)
 {
     /// <summary>How stale "last used" may get: a busy key writes once per this interval, not once per request.</summary>
     public static readonly TimeSpan UsageResolution = TimeSpan.FromMinutes(1);
