@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
@@ -55,6 +56,16 @@ internal static class ProvisioningEndpoints
         IOpenApiSchema body = schema;
         if (context.Document is { } document)
         {
+            // Each section becomes a named schema of its own, so readers (and the reference page) can follow it.
+            foreach (var property in typeof(ProvisioningRequestBody).GetProperties())
+            {
+                var type = property.PropertyType.IsGenericType ? property.PropertyType.GetGenericArguments()[0] : property.PropertyType;
+                var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+                document.AddComponent(type.Name, await context.GetOrCreateSchemaAsync(type, null, cancellationToken));
+                var reference = new OpenApiSchemaReference(type.Name, document);
+                schema.Properties![name] = type == property.PropertyType ? reference : new OpenApiSchema { Type = JsonSchemaType.Array, Items = reference };
+            }
+
             document.AddComponent(nameof(ProvisioningRequestBody), schema);
             body = new OpenApiSchemaReference(nameof(ProvisioningRequestBody), document);
         }
