@@ -38,7 +38,11 @@ public class ApiHost<TDatabase> : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await App.DisposeAsync();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+
         await Database.DisposeAsync();
     }
 
