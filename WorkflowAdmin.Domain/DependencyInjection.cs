@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
@@ -32,6 +33,9 @@ public static class DependencyInjection
 
         // Background execution: the job queue, the workers (unless this node is web-only) and recovery.
         services.AddBackgroundExecution(configuration);
+
+        // API access: keys for back-office systems
+        services.AddScoped<ApiKeyService>();
 
         // Workflows
         services.AddProvisioning();

@@ -1,3 +1,4 @@
+using WorkflowAdmin.Features.ApiKeys;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Features.Provisioning;
 using WorkflowAdmin.Features.Users;
@@ -27,6 +28,7 @@ public static class AdminServiceCollectionExtensions
 
         // Administration
         services.AddEntityAdmin<UsersAdmin>();
+        services.AddEntityAdmin<ApiKeysAdmin>();
         return services;
     }
 
