@@ -16,6 +16,9 @@ public sealed record DiffRow(DiffLine? Before, DiffLine? After)
     public bool IsChange => Before?.Kind != DiffKind.Same || After?.Kind != DiffKind.Same;
 }
 
+/// <summary>A run of side-by-side rows around changes, after <see cref="SkippedBefore"/> unchanged lines that are not shown.</summary>
+public sealed record DiffHunk(int SkippedBefore, IReadOnlyList<DiffRow> Rows);
+
 /// <summary>
 /// A line diff by longest common subsequence: the fewest removed and added lines that turn one text into the other.
 /// Made for the re-run dialog, which shows an edited input beside the original; inputs are a few hundred lines.
@@ -95,6 +98,49 @@ public static class LineDiff
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// Keeps the changed rows and <paramref name="context"/> unchanged rows on either side of each, so one edited
+    /// value in a long input is seen at once; a last hunk without rows counts the unchanged lines at the end.
+    /// </summary>
+    public static IReadOnlyList<DiffHunk> Hunks(IReadOnlyList<DiffRow> rows, int context)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(context);
+        var keep = new bool[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].IsChange)
+            {
+                for (var k = Math.Max(0, i - context); k <= Math.Min(rows.Count - 1, i + context); k++)
+                {
+                    keep[k] = true;
+                }
+            }
+        }
+
+        var hunks = new List<DiffHunk>();
+        var index = 0;
+        while (index < rows.Count)
+        {
+            var skipped = 0;
+            while (index < rows.Count && !keep[index])
+            {
+                skipped++;
+                index++;
+            }
+
+            var kept = new List<DiffRow>();
+            while (index < rows.Count && keep[index])
+            {
+                kept.Add(rows[index++]);
+            }
+
+            hunks.Add(new DiffHunk(skipped, kept));
+        }
+
+        return hunks;
     }
 
     private static string[] SplitLines(string text) =>

@@ -84,6 +84,20 @@ public sealed class LineDiffTests
     }
 
     [Fact]
+    public void Hunks_keep_changes_with_their_context_and_count_the_unchanged_lines_between()
+    {
+        var before = string.Join('\n', Enumerable.Range(1, 30).Select(i => $"line {i}"));
+        var after = before.Replace("line 5\n", "line five\n", StringComparison.Ordinal).Replace("line 20\n", "line twenty\n", StringComparison.Ordinal);
+
+        var hunks = LineDiff.Hunks(LineDiff.SideBySide(LineDiff.Compare(before, after)), context: 2);
+
+        Assert.Equal([(2, 5), (10, 5), (8, 0)], hunks.Select(h => (h.SkippedBefore, h.Rows.Count)));
+        Assert.Equal(["line 3", "line 4", "line 5", "line 6", "line 7"], hunks[0].Rows.Select(r => r.Before!.Text));
+        Assert.Equal("line twenty", hunks[1].Rows[2].After!.Text);
+        Assert.Empty(LineDiff.Hunks(LineDiff.SideBySide(LineDiff.Compare("a", "a")), context: 2).SelectMany(h => h.Rows));
+    }
+
+    [Fact]
     public void Line_endings_and_a_final_newline_are_not_changes()
     {
         Assert.All(LineDiff.Compare("a\r\nb\r\n", "a\nb"), l => Assert.Equal(DiffKind.Same, l.Kind));
