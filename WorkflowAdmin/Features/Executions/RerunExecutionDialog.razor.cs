@@ -152,6 +152,7 @@ public sealed partial class RerunExecutionDialog
         UpdatePlan();
     }
 
+    // Every keystroke, not debounced: the input is small, and a submit right after typing must see the last edit.
     private void SetEditedText(string? value)
     {
         editedText = value ?? "";

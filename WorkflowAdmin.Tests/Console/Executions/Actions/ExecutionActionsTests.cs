@@ -133,6 +133,7 @@ public abstract class ExecutionActionsTests<TDatabase>(TDatabase database) : IAs
         var broken = Editor(dialogs).GetAttribute("value")!.Replace("\"a\": 2", "\"a\": -1", StringComparison.Ordinal)
             .Replace("\"two-and-three\"", "\"\"", StringComparison.Ordinal);
         TypeInEditor(dialogs, broken);
+        dialogs.WaitForElement("[data-testid=input-errors]");
         Reason(dialogs).Input("ticket 4711: wrong operands");
         Submit(dialogs).Click();
 
@@ -382,11 +383,10 @@ public abstract class ExecutionActionsTests<TDatabase>(TDatabase database) : IAs
         return box.InvokeAsync(() => box.Instance.ValueChanged.InvokeAsync(true));
     }
 
-    // The editor validates after a pause in typing, timed by MudBlazor on the injected (fake) clock: let it pass.
-    private void TypeInEditor(IRenderedComponent<MudDialogProvider> dialogs, string text)
+    private static void TypeInEditor(IRenderedComponent<MudDialogProvider> dialogs, string text)
     {
         Editor(dialogs).Input(text);
-        dialogs.InvokeAsync(() => context.Time.Advance(TimeSpan.FromMilliseconds(500))).GetAwaiter().GetResult();
+        dialogs.WaitForAssertion(() => Assert.Equal(text, Editor(dialogs).GetAttribute("value")));
     }
 
     private static AngleSharp.Dom.IElement Editor(IRenderedComponent<MudDialogProvider> dialogs) => dialogs.Find("textarea[data-testid=input-editor]");
