@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Bulk;
 using WorkflowAdmin.Domain.Data;
@@ -39,6 +40,9 @@ public static class DependencyInjection
         services.AddScoped<BulkRerunJob>();
         services.AddSingleton<BulkRerunJobs>();
         services.AddSingleton<BulkRerunRecovery>();
+
+        // API access: keys for back-office systems
+        services.AddScoped<ApiKeyService>();
 
         // Workflows
         services.AddProvisioning();

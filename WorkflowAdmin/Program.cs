@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using WorkflowAdmin.Domain;
 using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Features.Api;
 using WorkflowAdmin.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--
 
 builder.Services.AddWorkflowDomain(builder.Configuration);
 builder.Services.AddConsole();
+builder.Services.AddApi();
 builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
 
 var app = builder.Build();
@@ -27,6 +29,7 @@ await app.PrepareDatabaseAsync();
 if (app.Services.GetRequiredService<IOptions<BackgroundOptions>>().Value.ServesWeb)
 {
     app.MapConsole();
+    app.MapApi();
     app.MapJobsDashboard();
 }
 

@@ -1,4 +1,6 @@
 using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.PostgreSql;
 using Hangfire.SqlServer;
 using Microsoft.Extensions.Configuration;
@@ -27,35 +29,16 @@ public static class BackgroundSetup
         }
 
         services.AddOptions<BackgroundOptions>().BindConfiguration(BackgroundOptions.SectionName);
-        services.AddHangfire(config =>
-        {
-            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
-            switch (database.Provider)
-            {
-                case DatabaseProvider.SqlServer:
-                    config.UseSqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
-                    {
-                        SchemaName = options.SqlServerSchema,
-                        PrepareSchemaIfNecessary = true,
-                    });
-                    break;
-                case DatabaseProvider.PostgreSql:
-                    config.UsePostgreSqlStorage(
-                        b => b.UseNpgsqlConnection(database.ConnectionString),
-                        new PostgreSqlStorageOptions
-                        {
-                            SchemaName = options.PostgreSqlSchema,
-                            PrepareSchemaIfNecessary = true,
-                            QueuePollInterval = options.PollInterval,
-                        });
-                    break;
-                default:
-                    config.UseInMemoryStorage();
-                    break;
-            }
-        });
+
+        // Storage and activator are registered here, per container, before AddHangfire: its own registrations read
+        // Hangfire's process-wide statics (JobStorage.Current, JobActivator.Current), so two hosts in one process
+        // (tests; a web and a worker node side by side) would end up sharing whichever was configured last.
+        services.AddSingleton<JobStorage>(_ => CreateStorage(database, options));
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
 
         services.AddSingleton<IExecutionDispatcher, HangfireExecutionDispatcher>();
         services.AddScoped<ExecutionJob>();
@@ -73,4 +56,23 @@ public static class BackgroundSetup
 
         return services;
     }
+
+    private static JobStorage CreateStorage(DatabaseOptions database, BackgroundOptions options) => database.Provider switch
+    {
+        DatabaseProvider.SqlServer => new SqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
+        {
+            SchemaName = options.SqlServerSchema,
+            PrepareSchemaIfNecessary = true,
+        }),
+        DatabaseProvider.PostgreSql => CreatePostgreSqlStorage(database.ConnectionString, new PostgreSqlStorageOptions
+        {
+            SchemaName = options.PostgreSqlSchema,
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = options.PollInterval,
+        }),
+        _ => new Hangfire.InMemory.InMemoryStorage(),
+    };
+
+    private static PostgreSqlStorage CreatePostgreSqlStorage(string connectionString, PostgreSqlStorageOptions options) =>
+        new(new NpgsqlConnectionFactory(connectionString, options), options);
 }

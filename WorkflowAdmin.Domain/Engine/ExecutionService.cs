@@ -113,19 +113,15 @@ public sealed partial class ExecutionService(
         var execution = NewExecution(definition, input, new Trigger(actorName, TriggerSource.Rerun));
         execution.MarkAsRerunOf(original, mode, reason);
 
-        var reusing = mode == RerunMode.ResumeFromFailedStep;
-        foreach (var step in definition.Steps)
+        foreach (var step in RerunPlan.For(definition, original.Steps, input.StepInputJson, mode))
         {
-            var stepInput = input.StepInputJson[step.Key];
-            var previous = original.Steps.SingleOrDefault(s => s.StepKey == step.Key);
-            reusing = reusing && previous is { Status: ExecutionStatus.Succeeded } && previous.InputJson == stepInput;
-            if (reusing)
+            if (step.ReusedFrom is { } previous)
             {
-                execution.AddReusedStep(previous!, Now());
+                execution.AddReusedStep(previous, Now());
             }
             else
             {
-                execution.AddPendingStep(step.Key, stepInput);
+                execution.AddPendingStep(step.StepKey, input.StepInputJson[step.StepKey]);
             }
         }
 

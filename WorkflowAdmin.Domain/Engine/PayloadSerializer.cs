@@ -126,6 +126,32 @@ public static partial class PayloadSerializer
         return new ValidatedInput(values, stepJson, composed.ToJsonString(Options), definition.GetBusinessKey(values));
     }
 
+    /// <summary>
+    /// Builds a workflow input from typed step inputs (what a form produces): each under its step key, in step
+    /// order. A null value is left out, which is how an optional step is skipped. The result still has to pass
+    /// <see cref="ParseInput(WorkflowDefinition, string)"/>; composing validates nothing.
+    /// </summary>
+    public static string ComposeInput(WorkflowDefinition definition, StepValues inputs)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(inputs);
+        foreach (var (key, _) in inputs.Entries)
+        {
+            _ = definition.GetStep(key); // a value for a step the workflow does not have is a programming error
+        }
+
+        var composed = new JsonObject();
+        foreach (var step in definition.Steps)
+        {
+            if (inputs.Entries.FirstOrDefault(e => e.Key == step.Key).Value is { } value)
+            {
+                composed[step.Key] = JsonSerializer.SerializeToNode(value, step.InputType, Options);
+            }
+        }
+
+        return composed.ToJsonString(Options);
+    }
+
     /// <summary>Builds a workflow's output: every step's output under its step key, in step order.</summary>
     public static string ComposeOutput(WorkflowDefinition definition, StepValues outputs)
     {

@@ -41,7 +41,8 @@ public sealed class SendNotificationStep : WorkflowStep<SendNotificationInput, S
         return new SendNotificationOutput { MessageId = message.Id, Recipients = message.Recipients, Created = existing is null };
     }
 
-    private sealed record WelcomeEmail(
+    // Internal so that seeded welcome emails have exactly the body a real run writes.
+    internal sealed record WelcomeEmail(
         string CustomerName, string CustomerSlug, DateTime TrialStartDate, DateTime TrialExpirationDate, int Licenses);
 }
 

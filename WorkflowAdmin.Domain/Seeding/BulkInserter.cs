@@ -53,10 +53,11 @@ internal sealed class BulkInserter : IAsyncDisposable
         return inserter;
     }
 
-    public Task AddAsync<T>(T entity, CancellationToken cancellationToken)
-        where T : class
+    /// <summary>Buffers one entity for the table of its runtime type (registered or not).</summary>
+    public Task AddAsync(object entity, CancellationToken cancellationToken)
     {
-        var table = GetTable(typeof(T));
+        ArgumentNullException.ThrowIfNull(entity);
+        var table = GetTable(entity.GetType());
         table.Pending.Add(entity);
         return table.Pending.Count >= table.RowsPerCommand ? FlushAsync(table, cancellationToken) : Task.CompletedTask;
     }

@@ -3,11 +3,15 @@ using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Provisioning;
+using WorkflowAdmin.Domain.Provisioning.Records;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Domain.Seeding;
 
-/// <summary>Fills the database with generated provisioning executions, for demos and benchmarks.</summary>
+/// <summary>
+/// Fills the database with generated provisioning executions, and the provisioning records their succeeded steps
+/// created, for demos and benchmarks.
+/// </summary>
 public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, TimeProvider time)
 {
     private const int ExecutionsPerCommit = 5_000;
@@ -21,16 +25,39 @@ public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.Executions);
         var stopwatch = Stopwatch.StartNew();
         var random = request.RandomSeed is { } seed ? new Random(seed) : new Random();
+        var definition = registry.Get(new ProvisioningWorkflow().Key);
+
+        // A second seed into the same database must not take a slug (a unique key) that a customer already has:
+        // numbering starts past every execution seeded before, and slugs in use are skipped.
+        var firstIndex = await db.WorkflowExecutions.CountAsync(e => e.DefinitionKey == definition.Key, cancellationToken);
+        var takenSlugs = (await db.Customers.AsNoTracking().Select(c => c.Slug).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var generator = new ProvisioningHistoryGenerator(
-            registry.Get(new ProvisioningWorkflow().Key), random, time.GetUtcNow().UtcDateTime, request.Executions);
+            definition, random, time.GetUtcNow().UtcDateTime, request.Executions, firstIndex, takenSlugs);
 
         await using var inserter = await BulkInserter.OpenAsync(db, cancellationToken);
+
+        // Parents before children: the inserter flushes tables in this order.
+        inserter.Register<Customer>();
+        inserter.Register<DirectoryUser>();
+        inserter.Register<CustomerAdmin>();
+        inserter.Register<PendingInvite>();
+        inserter.Register<Catalog>();
+        inserter.Register<CustomerAgreement>();
+        inserter.Register<SubscriptionPlan>();
+        inserter.Register<PlanRenewal>();
+        inserter.Register<Subsidy>();
+        inserter.Register<OutboxMessage>();
         inserter.Register<WorkflowExecution>();
         inserter.Register<StepExecution>();
         inserter.Register<StepAttempt>();
         var written = 0;
-        foreach (var execution in generator.Generate())
+        foreach (var (execution, records) in generator.Generate())
         {
+            foreach (var record in records)
+            {
+                await inserter.AddAsync(record, cancellationToken);
+            }
+
             await inserter.AddAsync(execution, cancellationToken);
             foreach (var step in execution.Steps)
             {

@@ -7,9 +7,13 @@ namespace WorkflowAdmin.Domain.Seeding;
 /// <summary>
 /// Generates a plausible month of provisioning history: mostly successes, failures at various steps with the
 /// errors real systems give, cancellations, re-run chains, and a few executions still pending or running.
-/// Every execution is built through the entity methods, so seeded rows obey the same rules as real ones.
+/// Every execution is built through the entity methods, so seeded rows obey the same rules as real ones, and it
+/// comes with the provisioning records its succeeded steps created, so re-running it works as on real data.
 /// </summary>
-internal sealed class ProvisioningHistoryGenerator(WorkflowDefinition definition, Random random, DateTime now, int count)
+/// <param name="firstIndex">Where customer numbering starts: past every customer an earlier seed may have made.</param>
+/// <param name="takenSlugs">Customer slugs already in the database, which generated customers must not reuse.</param>
+internal sealed class ProvisioningHistoryGenerator(
+    WorkflowDefinition definition, Random random, DateTime now, int count, int firstIndex, IReadOnlySet<string> takenSlugs)
 {
     private static readonly string[] Companies =
     [
@@ -56,13 +60,20 @@ internal sealed class ProvisioningHistoryGenerator(WorkflowDefinition definition
     private static readonly int FailureWeight = Failures.Sum(f => f.Weight);
 
     private readonly DateTime windowStart = now.AddDays(-30);
+    private readonly List<object> provisioned = [];
 
-    public IEnumerable<WorkflowExecution> Generate()
+    public IEnumerable<GeneratedExecution> Generate()
     {
         var produced = 0;
-        for (var index = 0; produced < count; index++)
+        for (var index = firstIndex; produced < count; index++)
         {
-            var customer = NewCustomer(index);
+            var (name, slug) = NameAndSlug(index);
+            if (takenSlugs.Contains(slug))
+            {
+                continue;
+            }
+
+            var customer = NewCustomer(index, name, slug);
             var createdAt = windowStart + ((now - windowStart) * ((double)produced / count)) + TimeSpan.FromSeconds(random.Next(0, 60));
             var isRecent = produced >= count * 0.995;
             var roll = random.NextDouble();
@@ -72,7 +83,7 @@ internal sealed class ProvisioningHistoryGenerator(WorkflowDefinition definition
                 : roll < 0.95 ? Failed(customer, createdAt)
                 : Cancelled(customer, createdAt);
             produced++;
-            yield return execution;
+            yield return Take(execution);
 
             // About half of the failures are re-run by an admin; some of those fail again and are re-run once more.
             var original = execution;
@@ -80,15 +91,23 @@ internal sealed class ProvisioningHistoryGenerator(WorkflowDefinition definition
             {
                 var rerun = Rerun(original, customer);
                 produced++;
-                yield return rerun;
+                yield return Take(rerun);
                 original = rerun;
             }
         }
     }
 
-    private WorkflowExecution Pending(Customer customer, DateTime createdAt) => Create(customer, createdAt, PickTrigger());
+    // The records made while this execution's steps succeeded go to the database with it.
+    private GeneratedExecution Take(WorkflowExecution execution)
+    {
+        var records = provisioned.ToArray();
+        provisioned.Clear();
+        return new GeneratedExecution(execution, records);
+    }
 
-    private WorkflowExecution Running(Customer customer, DateTime createdAt)
+    private WorkflowExecution Pending(GeneratedCustomer customer, DateTime createdAt) => Create(customer, createdAt, PickTrigger());
+
+    private WorkflowExecution Running(GeneratedCustomer customer, DateTime createdAt)
     {
         var execution = Create(customer, createdAt, PickTrigger());
         var clock = Start(execution, createdAt);
@@ -102,7 +121,7 @@ internal sealed class ProvisioningHistoryGenerator(WorkflowDefinition definition
         return execution;
     }
 
-    private WorkflowExecution Succeeded(Customer customer, DateTime createdAt)
+    private WorkflowExecution Succeeded(GeneratedCustomer customer, DateTime createdAt)
     {
         var execution = Create(customer, createdAt, PickTrigger());
         var clock = Start(execution, createdAt);
@@ -111,18 +130,18 @@ internal sealed class ProvisioningHistoryGenerator(WorkflowDefinition definition
             clock = Succeed(step, customer, clock);
         }
 
-        execution.Succeed(customer.ComposeOutput(definition), clock);
+        execution.Succeed(customer.ComposeOutput(), clock);
         return execution;
     }
 
-    private WorkflowExecution Failed(Customer customer, DateTime createdAt)
+    private WorkflowExecution Failed(GeneratedCustomer customer, DateTime createdAt)
     {
         var execution = Create(customer, createdAt, PickTrigger());
         RunUntilFailure(execution, customer, PickFailure(customer), Start(execution, createdAt));
         return execution;
     }
 
-    private WorkflowExecution Cancelled(Customer customer, DateTime createdAt)
+    private WorkflowExecution Cancelled(GeneratedCustomer customer, DateTime createdAt)
     {
         var execution = Create(customer, createdAt, PickTrigger());
         var reason = "customer withdrew the order";
@@ -144,24 +163,22 @@ internal sealed class ProvisioningHistoryGenerator(WorkflowDefinition definition
         return execution;
     }
 
-    private WorkflowExecution Rerun(WorkflowExecution original, Customer customer)
+    private WorkflowExecution Rerun(WorkflowExecution original, GeneratedCustomer customer)
     {
         var createdAt = original.FinishedAt!.Value.AddMinutes(random.Next(5, 600));
         var execution = WorkflowExecution.Create(
             definition.Key, definition.Version, original.InputJson, original.BusinessKey,
             new Trigger("admin@workflowadmin.local", TriggerSource.Rerun), createdAt);
         execution.MarkAsRerunOf(original, RerunMode.ResumeFromFailedStep, RerunReasons[random.Next(RerunReasons.Length)]);
-        var reusing = true;
-        foreach (var previous in original.Steps)
+        foreach (var step in RerunPlan.For(definition, original.Steps, customer.StepInputJson, RerunMode.ResumeFromFailedStep))
         {
-            reusing &= previous.Status == ExecutionStatus.Succeeded;
-            if (reusing)
+            if (step.ReusedFrom is { } previous)
             {
                 execution.AddReusedStep(previous, createdAt);
             }
             else
             {
-                execution.AddPendingStep(previous.StepKey, previous.InputJson);
+                execution.AddPendingStep(step.StepKey, customer.StepInputJson[step.StepKey]);
             }
         }
 
@@ -173,7 +190,7 @@ internal sealed class ProvisioningHistoryGenerator(WorkflowDefinition definition
                 clock = Succeed(step, customer, clock);
             }
 
-            execution.Succeed(customer.ComposeOutput(definition), clock);
+            execution.Succeed(customer.ComposeOutput(), clock);
         }
         else
         {
@@ -183,7 +200,7 @@ internal sealed class ProvisioningHistoryGenerator(WorkflowDefinition definition
         return execution;
     }
 
-    private DateTime RunUntilFailure(WorkflowExecution execution, Customer customer, Failure failure, DateTime clock)
+    private DateTime RunUntilFailure(WorkflowExecution execution, GeneratedCustomer customer, Failure failure, DateTime clock)
     {
         foreach (var step in execution.Steps.Where(s => s.Status == ExecutionStatus.Pending).ToList())
         {
@@ -219,7 +236,7 @@ internal sealed class ProvisioningHistoryGenerator(WorkflowDefinition definition
         return clock;
     }
 
-    private DateTime Succeed(StepExecution step, Customer customer, DateTime clock)
+    private DateTime Succeed(StepExecution step, GeneratedCustomer customer, DateTime clock)
     {
         // A few steps needed a second attempt after a transient error.
         if (definition.GetStep(step.StepKey).MaxAttempts > 1 && random.NextDouble() < 0.03)
@@ -232,11 +249,11 @@ internal sealed class ProvisioningHistoryGenerator(WorkflowDefinition definition
 
         step.StartAttempt(clock);
         clock += StepDuration();
-        step.Succeed(customer.OutputJson(step.StepKey), clock);
+        step.Succeed(customer.OutputJson(step.StepKey, clock), clock);
         return clock;
     }
 
-    private WorkflowExecution Create(Customer customer, DateTime createdAt, Trigger trigger)
+    private WorkflowExecution Create(GeneratedCustomer customer, DateTime createdAt, Trigger trigger)
     {
         var execution = WorkflowExecution.Create(definition.Key, definition.Version, customer.InputJson, customer.Slug, trigger, createdAt);
         foreach (var step in definition.Steps)
@@ -247,19 +264,21 @@ internal sealed class ProvisioningHistoryGenerator(WorkflowDefinition definition
         return execution;
     }
 
-    private Customer NewCustomer(int index)
+    private static (string Name, string Slug) NameAndSlug(int index)
     {
         var company = Companies[index % Companies.Length];
         var division = Divisions[index / Companies.Length % Divisions.Length];
         var name = division.Length == 0 ? company : $"{company} {division}";
-        var slug = Slugify(name) + (index < Companies.Length * Divisions.Length ? "" : $"-{index}");
-        return Customer.Generate(random, name, slug, Countries[random.Next(Countries.Length)], windowStart, now,
+        return (name, Slugify(name) + (index < Companies.Length * Divisions.Length ? "" : $"-{index}"));
+    }
+
+    private GeneratedCustomer NewCustomer(int index, string name, string slug) =>
+        GeneratedCustomer.Generate(random, name, slug, Countries[random.Next(Countries.Length)], windowStart, now,
             Enumerable.Range(0, random.Next(1, 5))
                 .Select(i => $"{FirstNames[random.Next(FirstNames.Length)]}.{LastNames[(index + i) % LastNames.Length]}@{slug}.example")
                 .Distinct()
                 .ToList(),
-            definition);
-    }
+            definition, provisioned);
 
     private Trigger PickTrigger()
     {
@@ -267,7 +286,7 @@ internal sealed class ProvisioningHistoryGenerator(WorkflowDefinition definition
         return new Trigger(actor, source);
     }
 
-    private Failure PickFailure(Customer customer)
+    private Failure PickFailure(GeneratedCustomer customer)
     {
         var roll = random.Next(FailureWeight);
         foreach (var failure in Failures)
@@ -304,3 +323,6 @@ internal sealed class ProvisioningHistoryGenerator(WorkflowDefinition definition
         public ErrorInfo ToError(string stepKey) => new(Type, Message, Stack(stepKey, Type, Message));
     }
 }
+
+/// <summary>A generated execution and the provisioning records its steps created (parents before children).</summary>
+internal sealed record GeneratedExecution(WorkflowExecution Execution, IReadOnlyList<object> Records);

@@ -13,10 +13,13 @@ namespace WorkflowAdmin.Tests.Infrastructure;
 public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
 {
     private readonly DatabaseFixture database;
+    private readonly IReadOnlyDictionary<string, string?> settings;
 
-    public ConsoleAppFactory(DatabaseFixture database)
+    /// <param name="settings">Configuration on top of the test defaults (a low rate limit, say).</param>
+    public ConsoleAppFactory(DatabaseFixture database, IReadOnlyDictionary<string, string?>? settings = null)
     {
         this.database = database;
+        this.settings = settings ?? new Dictionary<string, string?>();
         UseKestrel(0);
     }
 
@@ -38,5 +41,9 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", database.ConnectionString);
         builder.UseSetting("Demo:SeedExecutions", "0");
         builder.UseSetting("Workflows:RetryDelay", "00:00:00");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using WorkflowAdmin.Features.ApiKeys;
 using WorkflowAdmin.Features.BulkReruns;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Features.Provisioning;
@@ -29,6 +30,7 @@ public static class AdminServiceCollectionExtensions
 
         // Administration
         services.AddEntityAdmin<UsersAdmin>();
+        services.AddEntityAdmin<ApiKeysAdmin>();
         return services;
     }
 

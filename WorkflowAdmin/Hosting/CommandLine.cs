@@ -1,5 +1,7 @@
 using System.Globalization;
+using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Features.Executions;
@@ -16,6 +18,9 @@ internal static class CommandLine
           users create --email E --role R [--name N]
                                                   Create a console user (roles: Support, Admin, Auditor). The password
                                                   comes from WORKFLOWADMIN_PASSWORD or, if unset, a prompt.
+          api-keys create --name N --scopes trigger,read
+                                                  Create an API key for a back-office system and print its secret,
+                                                  once (it is stored only as a hash).
           bench list [--iterations N] [--sql]     Time the executions list's queries (EF and raw SQL) on this database;
                                                   --sql also prints the SQL EF sends.
         """;
@@ -32,6 +37,7 @@ internal static class CommandLine
             {
                 "seed" => await SeedAsync(app, args),
                 "users" when args.Length > 1 && args[1] == "create" => await CreateUserAsync(app, args),
+                "api-keys" when args.Length > 1 && args[1] == "create" => await CreateApiKeyAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "list" => await BenchListAsync(app, args),
                 _ => Fail($"Unknown command '{args[0]}'."),
             };
@@ -75,6 +81,31 @@ internal static class CommandLine
 
         Console.WriteLine($"Created {role} user {email}.");
         return 0;
+    }
+
+    private static async Task<int> CreateApiKeyAsync(WebApplication app, string[] args)
+    {
+        var name = RequiredText(args, "--name");
+        var scopeNames = RequiredText(args, "--scopes").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var scopes = ApiScopes.Parse(string.Join(",", scopeNames));
+        if (scopes.Count != scopeNames.Length)
+        {
+            throw new FormatException("--scopes takes trigger, read or both, comma-separated.");
+        }
+
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        await using var scope = app.Services.CreateAsyncScope();
+        try
+        {
+            var key = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().IssueAsync(name, scopes, Actor.System, CancellationToken.None);
+            Console.WriteLine($"Created API key '{key.Name}' ({ApiScopes.Format(key.Scopes)}). Its secret, shown this once; store it now:");
+            Console.WriteLine(key.Secret);
+            return 0;
+        }
+        catch (InputValidationException ex)
+        {
+            return Fail("The API key was not created: " + string.Join("; ", ex.Errors));
+        }
     }
 
     private static async Task<int> BenchListAsync(WebApplication app, string[] args)

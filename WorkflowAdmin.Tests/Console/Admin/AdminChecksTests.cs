@@ -2,7 +2,9 @@ using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Admin;
 using WorkflowAdmin.Admin.Filters;
+using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Console.Admin;
@@ -30,6 +32,14 @@ public abstract class AdminChecksTests<TDatabase>(TDatabase database) : IAsyncLi
         await using var db = database.CreateDbContext();
         await AdminTestData.AddUserAsync(db, "admin@workflowadmin.local", "Ada Admin", Roles.Admin);
         await AdminTestData.AddUserAsync(db, "support@workflowadmin.local", "Sam Support", Roles.Support, disabled: true);
+        await services.InScopeAsync(async sp =>
+        {
+            var keys = sp.GetRequiredService<ApiKeyService>();
+            await keys.IssueAsync("crm-integration", [ApiScope.Trigger, ApiScope.Read], Actor.System, CancellationToken.None);
+            var retired = await keys.IssueAsync("old-billing", [ApiScope.Read], Actor.System, CancellationToken.None);
+            await keys.RevokeAsync(retired.Id, Actor.System, CancellationToken.None);
+            return true;
+        });
     }
 
     public async Task DisposeAsync() => await services.DisposeAsync();
@@ -40,7 +50,7 @@ public abstract class AdminChecksTests<TDatabase>(TDatabase database) : IAsyncLi
         var slugs = services.GetRequiredService<AdminRegistry>().All.Select(a => a.Slug).ToList();
 
         Assert.Equal(
-            ["executions", "bulk-reruns", "customers", "customer-admins", "pending-invites", "catalogs", "agreements", "plans", "renewals", "subsidies", "outbox", "users"],
+            ["executions", "bulk-reruns", "customers", "customer-admins", "pending-invites", "catalogs", "agreements", "plans", "renewals", "subsidies", "outbox", "users", "api-keys"],
             slugs);
     }
 

@@ -30,7 +30,7 @@ public sealed class NavMenuTests : IClassFixture<SqliteDatabaseFixture>, IAsyncL
 
         Assert.Equal(
             ["nav-dashboard", "nav-executions", "nav-customers", "nav-customer-admins", "nav-pending-invites", "nav-catalogs",
-             "nav-agreements", "nav-plans", "nav-renewals", "nav-subsidies", "nav-outbox"],
+             "nav-agreements", "nav-plans", "nav-renewals", "nav-subsidies", "nav-outbox", "nav-api-reference"],
             menu.FindAll("a[data-testid]").Select(a => a.GetAttribute("data-testid")));
         Assert.Empty(menu.FindAll("[data-testid=nav-users]"));
         Assert.Contains("Provisioned records", menu.Find("[data-testid=nav-group-provisioned-records]").TextContent, StringComparison.Ordinal);
@@ -52,13 +52,16 @@ public sealed class NavMenuTests : IClassFixture<SqliteDatabaseFixture>, IAsyncL
     }
 
     [Fact]
-    public void An_administrator_also_sees_users_under_administration()
+    public void An_administrator_also_sees_users_under_administration_and_new_provisioning()
     {
         context.SignInAs(Roles.Admin);
 
         var menu = context.Render<NavMenu>();
 
         Assert.Equal("/admin/users", menu.Find("[data-testid=nav-users]").GetAttribute("href"));
+        Assert.Equal("/executions/new", menu.Find("[data-testid=nav-new-provisioning]").GetAttribute("href"));
         Assert.Contains("Users", menu.Find("[data-testid=nav-group-administration]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("/admin/api-keys", menu.Find("[data-testid=nav-api-keys]").GetAttribute("href"));
+        Assert.Contains("API keys", menu.Find("[data-testid=nav-group-administration]").TextContent, StringComparison.Ordinal);
     }
 }

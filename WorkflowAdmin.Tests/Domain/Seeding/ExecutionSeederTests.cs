@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Domain.Workflows;
@@ -29,7 +31,8 @@ public abstract class ExecutionSeederTests<TDatabase>(TDatabase database) : IAsy
         await using var db = database.CreateDbContext();
         Assert.Equal(2_000, result.Executions);
         Assert.Equal(2_000, await db.WorkflowExecutions.CountAsync());
-        var rows = await db.WorkflowExecutions.CountAsync() + await db.StepExecutions.CountAsync() + await db.StepAttempts.CountAsync();
+        var rows = await db.WorkflowExecutions.CountAsync() + await db.StepExecutions.CountAsync() + await db.StepAttempts.CountAsync()
+                   + await ProvisioningRowsAsync(db);
         Assert.Equal(rows, result.Rows);
         var statuses = await db.WorkflowExecutions.GroupBy(e => e.Status).Select(g => g.Key).ToListAsync();
         Assert.Equal(Enum.GetValues<ExecutionStatus>().Order(), statuses.Order());
@@ -59,14 +62,129 @@ public abstract class ExecutionSeederTests<TDatabase>(TDatabase database) : IAsy
         var inputs = await db.WorkflowExecutions.Select(e => e.InputJson).Take(100).ToListAsync();
         Assert.All(inputs, input => Assert.Equal(input, PayloadSerializer.ParseInput(definition, input).ComposedJson));
 
-        // From the start: seeded outputs name customers and plans that the provisioning tables do not hold, so only
-        // a run that recreates them by their natural keys can finish.
+        // From the start: every step finds (or, past the failure, creates) its records by their natural keys.
         var failedId = await db.WorkflowExecutions.Where(e => e.Status == ExecutionStatus.Failed)
             .OrderBy(e => e.CreatedAt).Select(e => e.Id).FirstAsync();
         var rerun = await services.InScopeAsync(sp => sp.GetRequiredService<ExecutionService>()
             .RerunAsync(failedId, new RerunRequest(RerunMode.FromStart, "demo", ConfirmDuplicate: true), TestActors.Admin, default));
         Assert.Equal(RunOutcome.Succeeded, await services.GetRequiredService<WorkflowRunner>().RunAsync(rerun.Id, default));
     }
+
+    [Fact]
+    public async Task A_seeded_failure_at_any_step_resumes_from_that_step_and_succeeds_on_the_records_the_seed_wrote()
+    {
+        await services.InScopeAsync(sp => sp.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(600, RandomSeed: 5), default));
+        await using var db = database.CreateDbContext();
+        var failures = (await db.WorkflowExecutions.AsNoTracking()
+                .Where(e => e.Status == ExecutionStatus.Failed && e.FailedStepKey != "create-customer")
+                .Select(e => new { e.Id, e.FailedStepKey, e.BusinessKey, e.CreatedAt })
+                .ToListAsync())
+            .GroupBy(e => e.FailedStepKey)
+            .Select(g => g.OrderBy(e => e.CreatedAt).First())
+            .ToList();
+        Assert.True(failures.Count >= 5, $"only {failures.Count} failed steps in the sample");
+
+        foreach (var failure in failures)
+        {
+            var rerun = await services.InScopeAsync(sp => sp.GetRequiredService<ExecutionService>().RerunAsync(
+                failure.Id, new RerunRequest(RerunMode.ResumeFromFailedStep, "demo data resumes", ConfirmDuplicate: true), TestActors.Admin, default));
+            var reused = rerun.Steps.Where(s => s.IsReused).Select(s => s.StepKey).ToList();
+            Assert.NotEmpty(reused);
+            Assert.DoesNotContain(failure.FailedStepKey, reused);
+
+            var outcome = await services.GetRequiredService<WorkflowRunner>().RunAsync(rerun.Id, default);
+
+            var result = await db.WorkflowExecutions.AsNoTracking().SingleAsync(e => e.Id == rerun.Id);
+            Assert.True(outcome == RunOutcome.Succeeded, $"resuming {failure.FailedStepKey}: {result.FailedStepKey} {result.ErrorType}: {result.ErrorMessage}");
+
+            // The steps that ran used the records the reused outputs point to: one customer, one agreement, its plans.
+            var output = JsonNode.Parse(result.OutputJson!)!;
+            var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Slug == failure.BusinessKey);
+            Assert.Equal(customer.Id, output["create-customer"]!["customerId"]!.GetValue<Guid>());
+            var agreement = await db.CustomerAgreements.AsNoTracking().SingleAsync(a => a.CustomerId == customer.Id);
+            Assert.Equal(agreement.Id, output["create-trial-plan"]!["agreementId"]!.GetValue<Guid>());
+            Assert.Equal(2, await db.SubscriptionPlans.CountAsync(p => p.AgreementId == agreement.Id));
+            Assert.Equal(1, await db.OutboxMessages.CountAsync(m => m.IdempotencyKey == $"welcome-email:{customer.Id}"));
+        }
+    }
+
+    [Fact]
+    public async Task Every_record_a_seeded_output_names_exists_with_the_values_the_output_shows()
+    {
+        await services.InScopeAsync(sp => sp.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(300, RandomSeed: 11), default));
+        await using var db = database.CreateDbContext();
+        var succeeded = await db.WorkflowExecutions.AsNoTracking()
+            .Where(e => e.Status == ExecutionStatus.Succeeded).OrderBy(e => e.CreatedAt).Take(40).ToListAsync();
+        Assert.NotEmpty(succeeded);
+
+        foreach (var execution in succeeded)
+        {
+            var output = JsonNode.Parse(execution.OutputJson!)!;
+            Guid Id(string step, string field) => output[step]![field]!.GetValue<Guid>();
+            var (customerId, catalogId, agreementId) = (Id("create-customer", "customerId"), Id("create-catalog", "catalogId"), Id("create-customer-agreement", "agreementId"));
+            var (trialId, paidId, renewalId, messageId) = (Id("create-trial-plan", "planId"), Id("create-first-paid-plan", "planId"), Id("create-renewal", "renewalId"), Id("send-notification", "messageId"));
+            var customer = await db.Customers.AsNoTracking().SingleAsync(c => c.Id == customerId);
+            Assert.Equal(execution.BusinessKey, customer.Slug);
+            var catalog = await db.Catalogs.AsNoTracking().SingleAsync(c => c.Id == catalogId);
+            Assert.Equal(customer.Id, catalog.CustomerId);
+            var agreement = await db.CustomerAgreements.AsNoTracking().SingleAsync(a => a.Id == agreementId);
+            Assert.Equal((customer.Id, catalog.Id), (agreement.CustomerId, agreement.DefaultCatalogId!.Value));
+            var trial = await db.SubscriptionPlans.AsNoTracking().SingleAsync(p => p.Id == trialId);
+            Assert.Equal((agreement.Id, true), (trial.AgreementId, trial.IsTrial));
+            Assert.Equal(output["create-trial-plan"]!["salesforceLineItem"]!.GetValue<string>(), trial.SalesforceLineItem);
+            var paid = await db.SubscriptionPlans.AsNoTracking().SingleAsync(p => p.Id == paidId);
+            Assert.Equal((agreement.Id, false, trial.ExpirationDate), (paid.AgreementId, paid.IsTrial, paid.StartDate));
+            Assert.True(await db.PlanRenewals.AnyAsync(r => r.Id == renewalId && r.PriorPlanId == trial.Id && r.RenewedPlanId == paid.Id));
+            if (output["create-subsidy"]!["skipped"]!.GetValue<bool>())
+            {
+                Assert.False(await db.Subsidies.AnyAsync(s => s.CustomerId == customer.Id));
+            }
+            else
+            {
+                var subsidyId = Id("create-subsidy", "subsidyId");
+                Assert.True(await db.Subsidies.AnyAsync(s => s.Id == subsidyId && s.CustomerId == customer.Id));
+            }
+
+            foreach (var admin in output["create-admins"]!["created"]!.AsArray())
+            {
+                var email = admin!["email"]!.GetValue<string>();
+                Assert.True(admin["kind"]!.GetValue<string>() == "admin"
+                    ? await db.CustomerAdmins.AnyAsync(a => a.CustomerId == customer.Id && a.Email == email) && await db.DirectoryUsers.AnyAsync(u => u.Email == email)
+                    : await db.PendingInvites.AnyAsync(i => i.CustomerId == customer.Id && i.Email == email && i.Role == "admin"));
+            }
+
+            Assert.True(await db.OutboxMessages.AnyAsync(m => m.Id == messageId && m.IdempotencyKey == $"welcome-email:{customer.Id}"));
+        }
+
+        // Nothing is written for a step that never succeeded: a customer exists exactly where its creation succeeded.
+        var createdSlugs = await db.StepExecutions.Where(s => s.StepKey == "create-customer" && s.Status == ExecutionStatus.Succeeded)
+            .Join(db.WorkflowExecutions, s => s.ExecutionId, e => e.Id, (s, e) => e.BusinessKey!)
+            .Distinct().ToListAsync();
+        Assert.True(createdSlugs.Count < await db.WorkflowExecutions.Select(e => e.BusinessKey).Distinct().CountAsync());
+        Assert.Equal(createdSlugs.Order(StringComparer.Ordinal), (await db.Customers.Select(c => c.Slug).ToListAsync()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Seeding_twice_into_the_same_database_gives_new_customers_their_own_slugs()
+    {
+        await services.InScopeAsync(sp => sp.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(300, RandomSeed: 3), default));
+        await using var db = database.CreateDbContext();
+        var firstCustomers = await db.Customers.CountAsync();
+
+        await services.InScopeAsync(sp => sp.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(300, RandomSeed: 3), default));
+
+        Assert.Equal(600, await db.WorkflowExecutions.CountAsync());
+        Assert.True(await db.Customers.CountAsync() > firstCustomers);
+        var originalsPerSlug = await db.WorkflowExecutions.Where(e => e.RerunOfId == null)
+            .GroupBy(e => e.BusinessKey).Select(g => g.Count()).ToListAsync();
+        Assert.All(originalsPerSlug, n => Assert.Equal(1, n));
+    }
+
+    private static async Task<int> ProvisioningRowsAsync(AppDbContext db) =>
+        await db.Customers.CountAsync() + await db.DirectoryUsers.CountAsync() + await db.CustomerAdmins.CountAsync()
+        + await db.PendingInvites.CountAsync() + await db.Catalogs.CountAsync() + await db.CustomerAgreements.CountAsync()
+        + await db.SubscriptionPlans.CountAsync() + await db.PlanRenewals.CountAsync() + await db.Subsidies.CountAsync()
+        + await db.OutboxMessages.CountAsync();
 }
 
 public sealed class SqliteExecutionSeederTests(SqliteDatabaseFixture database)

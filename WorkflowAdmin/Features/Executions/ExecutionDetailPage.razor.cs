@@ -229,6 +229,13 @@ public sealed partial class ExecutionDetailPage : IDisposable
         }
     }
 
+    // An action on this page changed the execution: show it as it is now, and follow it if it became live.
+    private async Task ReloadAsync()
+    {
+        await LoadAsync();
+        StartOrStopRefresh();
+    }
+
     private async Task DownloadAsync()
     {
         if (execution is null)

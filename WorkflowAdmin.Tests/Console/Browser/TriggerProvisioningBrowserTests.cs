@@ -1,0 +1,126 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Features.Users;
+using WorkflowAdmin.Tests.Infrastructure;
+
+namespace WorkflowAdmin.Tests.Console.Browser;
+
+/// <summary>
+/// The sales-led deal of user-journeys.md in real Chromium against the real app (Hangfire running in-process): an
+/// admin opens the form from the navigation, submits a mistake, sees it at its field with everything else kept,
+/// fixes it, starts the provisioning and watches the execution succeed on its page.
+/// </summary>
+[Collection(BrowserGroup.Name)]
+public sealed class TriggerProvisioningBrowserTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private static readonly Regex ExecutionAddress = new("/executions/[0-9a-f-]{36}$");
+
+    private readonly SqliteDatabaseFixture database = new();
+    private ConsoleAppFactory app = null!;
+    private IBrowserContext context = null!;
+    private IPage page = null!;
+
+    public async Task InitializeAsync()
+    {
+        await database.InitializeAsync();
+        app = new ConsoleAppFactory(database);
+        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+        });
+        page = await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await context.DisposeAsync();
+        await app.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_fixes_a_field_error_starts_a_provisioning_and_watches_it_succeed()
+    {
+        var admin = DemoUsers.All.Single(u => u.Role == Roles.Admin);
+        await page.SignInAsync(app.BaseAddress, admin.Email, admin.Password);
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await page.WaitUntilInteractiveAsync();
+        await page.ClickAsync("[data-testid=nav-new-provisioning]");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/executions/new$"));
+        await page.Locator("[data-testid=trigger-form]").WaitForAsync();
+
+        await FillAsync("customer-name", "Northwind Traders");
+        await Assertions.Expect(Input("customer-slug")).ToHaveValueAsync("northwind-traders");
+        await Input("customer-country").FillAsync("United States");
+        await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasTextString = "United States (US)" }).ClickAsync();
+        await Assertions.Expect(Input("customer-country")).ToHaveValueAsync("United States (US)");
+        await FillAsync("admin-email", "ada@northwind.example");
+        await page.ClickAsync("[data-testid=add-admin-email]");
+        var emails = page.Locator("input[data-testid=admin-email]");
+        await Assertions.Expect(emails).ToHaveCountAsync(2);
+        await emails.Nth(1).FillAsync("grace@northwind");
+        await emails.Nth(1).PressAsync("Tab");
+        await FillAsync("trial-line-item", "00k000000000001");
+        await FillAsync("trial-licenses", "25");
+        await page.GetByText("Add a learner-credit subsidy").ClickAsync();
+        await FillAsync("subsidy-balance", "5000");
+
+        await page.ClickAsync("[data-testid=start-provisioning]");
+
+        await Assertions.Expect(page.GetByText("Admin email 2 must be a valid email address")).ToBeVisibleAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/executions/new$"));
+        await Assertions.Expect(Input("customer-name")).ToHaveValueAsync("Northwind Traders");
+        await Assertions.Expect(Input("customer-slug")).ToHaveValueAsync("northwind-traders");
+        await Assertions.Expect(Input("customer-country")).ToHaveValueAsync("United States (US)");
+        await Assertions.Expect(emails.Nth(0)).ToHaveValueAsync("ada@northwind.example");
+        await Assertions.Expect(emails.Nth(1)).ToHaveValueAsync("grace@northwind");
+        await Assertions.Expect(Input("trial-line-item")).ToHaveValueAsync("00k000000000001");
+        await Assertions.Expect(Input("trial-licenses")).ToHaveValueAsync("25");
+        await Assertions.Expect(Input("subsidy-balance")).ToHaveValueAsync("5000.00");
+
+        await emails.Nth(1).FillAsync("grace@northwind.example");
+        await emails.Nth(1).PressAsync("Tab");
+        await Assertions.Expect(page.GetByText("Admin email 2 must be a valid email address")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-testid=preview-ready]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=preview-admins]")).ToContainTextAsync("2 admins invited");
+        await ScreenshotWholeFormAsync();
+
+        await page.ClickAsync("[data-testid=start-provisioning]");
+
+        await Assertions.Expect(page).ToHaveURLAsync(ExecutionAddress);
+        var header = page.Locator("[data-testid=execution-header]");
+        await Assertions.Expect(header.Locator("[data-testid=status-chip]")).ToHaveAttributeAsync("data-status", nameof(ExecutionStatus.Succeeded));
+        await Assertions.Expect(page.Locator("[data-testid=step-row][data-status=Succeeded]")).ToHaveCountAsync(9);
+        await Assertions.Expect(page.Locator("[data-testid=triggered-by]")).ToContainTextAsync(admin.Email);
+        await Assertions.Expect(page.Locator("[data-testid=business-key]")).ToHaveTextAsync("northwind-traders");
+
+        await using var db = database.CreateDbContext();
+        var execution = await db.WorkflowExecutions.AsNoTracking().SingleAsync();
+        Assert.EndsWith($"/executions/{execution.Id}", page.Url, StringComparison.Ordinal);
+        Assert.Equal((admin.Email, TriggerSource.Console), (execution.TriggeredBy, execution.TriggerSource));
+        Assert.Equal("Northwind Traders", (await db.Customers.SingleAsync()).Name);
+        Assert.Equal(500_000L, (await db.Subsidies.SingleAsync()).StartingBalanceCents);
+    }
+
+    // The app bar and drawer are fixed; a viewport as tall as the page shows the whole form without them drifting.
+    private async Task ScreenshotWholeFormAsync()
+    {
+        var height = await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
+        await page.SetViewportSizeAsync(1440, height);
+        await page.ScreenshotAsync("trigger-form");
+        await page.SetViewportSizeAsync(1440, 900);
+    }
+
+    private ILocator Input(string testId) => page.Locator($"input[data-testid={testId}]");
+
+    // A MudBlazor field takes its value on change, which the browser fires when the field loses focus.
+    private async Task FillAsync(string testId, string value)
+    {
+        await Input(testId).FillAsync(value);
+        await Input(testId).PressAsync("Tab");
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Provisioning;
+using WorkflowAdmin.Domain.Security;
+using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Security;
+
+namespace WorkflowAdmin.Features.Executions;
+
+/// <summary>
+/// The execution detail page's actions: re-run, cancel, start a new one like it. Each button shows only when the
+/// execution's status allows the action and the signed-in user's roles (read from the database) permit it, so
+/// Support and Auditors see none. This is courtesy, not protection: the services authorise every call again.
+/// </summary>
+public sealed partial class ExecutionActions
+{
+    private static readonly string StartLikeWorkflow = new ProvisioningWorkflow().Key;
+
+    private Actor? actor;
+
+    [Parameter]
+    [EditorRequired]
+    public WorkflowExecution Execution { get; set; } = null!;
+
+    /// <summary>Display name of the step a running execution is on, for the cancel dialog's wording.</summary>
+    [Parameter]
+    public string? CurrentStepName { get; set; }
+
+    /// <summary>Called after the execution was changed here (cancelled), so the page shows it as it now is.</summary>
+    [Parameter]
+    public EventCallback Changed { get; set; }
+
+    [Inject]
+    private CurrentActor CurrentActor { get; set; } = null!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = null!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = null!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = null!;
+
+    private bool CanRerun =>
+        actor!.Can(Permission.RerunExecution) && Execution.Status is ExecutionStatus.Failed or ExecutionStatus.Cancelled;
+
+    private bool CanCancel =>
+        actor!.Can(Permission.CancelExecution) && Execution.Status is ExecutionStatus.Pending or ExecutionStatus.Running
+                                                && Execution.CancelRequestedAt is null;
+
+    private bool CanStartLike => actor!.Can(Permission.TriggerExecution) && Execution.DefinitionKey == StartLikeWorkflow;
+
+    protected override async Task OnInitializedAsync() => actor = await CurrentActor.GetAsync();
+
+    private async Task RerunAsync()
+    {
+        var parameters = new DialogParameters<RerunExecutionDialog> { { d => d.Original, Execution } };
+        var options = new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true, CloseOnEscapeKey = false, BackdropClick = false };
+        var dialog = await Dialogs.ShowAsync<RerunExecutionDialog>("Re-run", parameters, options);
+        var result = await dialog.Result;
+        if (result is { Canceled: false, Data: Guid rerunId })
+        {
+            Snackbar.Add("Re-run started. This is the new execution; the original links to it.", Severity.Success);
+            Navigation.NavigateTo($"executions/{rerunId}");
+        }
+    }
+
+    private async Task CancelAsync()
+    {
+        var parameters = new DialogParameters<CancelExecutionDialog>
+        {
+            { d => d.Execution, Execution },
+            { d => d.CurrentStepName, CurrentStepName },
+        };
+        var dialog = await Dialogs.ShowAsync<CancelExecutionDialog>("Cancel", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        var result = await dialog.Result;
+        if (result is { Canceled: false, Data: CancelOutcome outcome })
+        {
+            Snackbar.Add(
+                outcome == CancelOutcome.Cancelled
+                    ? "Cancelled: the execution had not started, and none of its steps will run."
+                    : "Stop requested: the execution stops at its next step boundary and then shows as Cancelled.",
+                outcome == CancelOutcome.Cancelled ? Severity.Success : Severity.Info);
+            await Changed.InvokeAsync();
+        }
+    }
+}
