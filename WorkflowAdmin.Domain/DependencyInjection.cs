@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Background;
+using WorkflowAdmin.Domain.Bulk;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Onboarding;
@@ -33,6 +34,12 @@ public static class DependencyInjection
 
         // Background execution: the job queue, the workers (unless this node is web-only) and recovery.
         services.AddBackgroundExecution(configuration);
+
+        // Bulk re-runs: started by the console, worked through by a background job, recovered with the executions.
+        services.AddScoped<BulkReruns>();
+        services.AddScoped<BulkRerunJob>();
+        services.AddSingleton<BulkRerunJobs>();
+        services.AddSingleton<BulkRerunRecovery>();
 
         // API access: keys for back-office systems
         services.AddScoped<ApiKeyService>();

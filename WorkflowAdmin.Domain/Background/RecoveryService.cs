@@ -2,10 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WorkflowAdmin.Domain.Bulk;
 
 namespace WorkflowAdmin.Domain.Background;
 
-/// <summary>Runs <see cref="ExecutionRecovery"/> at start-up and then every <see cref="BackgroundOptions.RecoveryInterval"/>.</summary>
+/// <summary>Runs <see cref="ExecutionRecovery"/> and <see cref="BulkRerunRecovery"/> at start-up and then every <see cref="BackgroundOptions.RecoveryInterval"/>.</summary>
 internal sealed partial class RecoveryService(
     IServiceProvider services, TimeProvider time, IOptions<BackgroundOptions> options, ILogger<RecoveryService> logger)
     : BackgroundService
@@ -15,17 +16,23 @@ internal sealed partial class RecoveryService(
         using var timer = new PeriodicTimer(options.Value.RecoveryInterval, time);
         do
         {
-            try
-            {
-                await services.GetRequiredService<ExecutionRecovery>().SweepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // A sweep that fails (database briefly away) must not stop the next one.
-                LogSweepFailed(ex);
-            }
+            await SweepAsync(() => services.GetRequiredService<ExecutionRecovery>().SweepAsync(stoppingToken), stoppingToken);
+            await SweepAsync(() => services.GetRequiredService<BulkRerunRecovery>().SweepAsync(stoppingToken), stoppingToken);
         }
         while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private async Task SweepAsync(Func<Task> sweep, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await sweep();
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // A sweep that fails (database briefly away) must not stop the other one, nor the next.
+            LogSweepFailed(ex);
+        }
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)

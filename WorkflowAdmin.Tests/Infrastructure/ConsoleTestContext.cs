@@ -35,7 +35,7 @@ public sealed class ConsoleTestContext : BunitContext, IAsyncLifetime
         var configuration = TestConfiguration.For(database);
         Services.AddSingleton<IConfiguration>(configuration);
         Services.AddSingleton<TimeProvider>(Time);
-        Services.AddLogging();
+        Services.AddTestLogging();
         Services.AddWorkflowDomain(configuration);
         Services.AddSingleton<RecordingDispatcher>();
         Services.AddSingleton<IExecutionDispatcher>(sp => sp.GetRequiredService<RecordingDispatcher>());

@@ -27,7 +27,7 @@ public sealed class TestServices : IAsyncDisposable
         var configuration = TestConfiguration.For(database);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(5) };
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddTestLogging();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<TimeProvider>(time);
         services.AddWorkflowDomain(configuration);

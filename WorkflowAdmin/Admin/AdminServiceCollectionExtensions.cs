@@ -1,4 +1,5 @@
 using WorkflowAdmin.Features.ApiKeys;
+using WorkflowAdmin.Features.BulkReruns;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Features.Provisioning;
 using WorkflowAdmin.Features.Users;
@@ -14,6 +15,7 @@ public static class AdminServiceCollectionExtensions
 
         // Executions
         services.AddEntityAdmin<ExecutionsAdmin>();
+        services.AddEntityAdmin<BulkRerunsAdmin>();
 
         // Provisioned records
         services.AddEntityAdmin<CustomersAdmin>();

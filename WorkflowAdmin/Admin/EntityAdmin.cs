@@ -85,7 +85,7 @@ public abstract partial class EntityAdmin
     }
 
     // A typo in a role name would hide a list from everyone, silently; refuse it when the admin is built.
-    private static string CheckRoles(string value)
+    private protected static string CheckRoles(string value)
     {
         var names = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var unknown = names.Where(n => !Domain.Identity.Roles.All.Contains(n)).ToList();

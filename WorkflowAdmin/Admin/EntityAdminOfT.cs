@@ -46,6 +46,9 @@ public abstract partial class EntityAdmin<TRow> : EntityAdmin
 
     public bool HasSearch => searchFields.Count > 0;
 
+    /// <summary>The action offered on ticked rows and on all matching rows (Django's <c>actions</c>), if any.</summary>
+    public AdminBulkAction<TRow>? Bulk { get; private set; }
+
     /// <summary>The rows of the list: an explicit <c>Select</c> into <typeparamref name="TRow"/>, nothing else.</summary>
     public abstract IQueryable<TRow> Query(AppDbContext db);
 
@@ -138,6 +141,19 @@ public abstract partial class EntityAdmin<TRow> : EntityAdmin
         ArgumentException.ThrowIfNullOrWhiteSpace(label);
         ArgumentNullException.ThrowIfNull(match);
         searchFields.Add(new SearchField(label, match, when, hint));
+    }
+
+    /// <summary>
+    /// Offers <paramref name="run"/> on many rows at once to <paramref name="roles"/>: the list grows a tick box per
+    /// row and buttons for the ticked rows and for all matching rows.
+    /// </summary>
+    protected void BulkAction(string verb, string icon, Func<AdminSelection<TRow>, IDialogService, Task<bool>> run, string roles = Domain.Identity.Roles.Admin)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(verb);
+        ArgumentNullException.ThrowIfNull(run);
+        Bulk = Bulk is null
+            ? new AdminBulkAction<TRow>(verb, icon, CheckRoles(roles), run)
+            : throw new InvalidOperationException($"{GetType().Name} declares two bulk actions.");
     }
 
     /// <summary>Appends a term to the default ordering (Django's <c>ordering</c>); it also breaks ties after a column sort.</summary>

@@ -88,6 +88,8 @@ public sealed partial class EntityListPage<TRow> : IDisposable
             var page = await Admin.LoadPageAsync(db, state, cancellationToken);
             count = exactCount is { } known && known.Key == FilterKey(state) ? known.Count : page.Count;
             rowsOnPage = page.Rows.Count;
+            pageRows = page.Rows;
+            ForgetTicksIfFiltersChanged();
             StartCountsIfFiltersChanged();
             return new GridData<TRow> { Items = page.Rows, TotalItems = count.Value.Value };
         }

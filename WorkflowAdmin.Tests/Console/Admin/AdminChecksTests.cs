@@ -28,6 +28,7 @@ public abstract class AdminChecksTests<TDatabase>(TDatabase database) : IAsyncLi
         await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
         await AdminTestData.ProvisionAsync(services.Provider, "Northwind Traders", "northwind-traders");
         await AdminTestData.ProvisionAsync(services.Provider, "Contoso Pharmaceuticals", "contoso-pharmaceuticals");
+        await AdminTestData.StartBulkRerunAsync(services.Provider);
         await using var db = database.CreateDbContext();
         await AdminTestData.AddUserAsync(db, "admin@workflowadmin.local", "Ada Admin", Roles.Admin);
         await AdminTestData.AddUserAsync(db, "support@workflowadmin.local", "Sam Support", Roles.Support, disabled: true);
@@ -49,7 +50,7 @@ public abstract class AdminChecksTests<TDatabase>(TDatabase database) : IAsyncLi
         var slugs = services.GetRequiredService<AdminRegistry>().All.Select(a => a.Slug).ToList();
 
         Assert.Equal(
-            ["executions", "customers", "customer-admins", "pending-invites", "catalogs", "agreements", "plans", "renewals", "subsidies", "outbox", "users", "api-keys"],
+            ["executions", "bulk-reruns", "customers", "customer-admins", "pending-invites", "catalogs", "agreements", "plans", "renewals", "subsidies", "outbox", "users", "api-keys"],
             slugs);
     }
 

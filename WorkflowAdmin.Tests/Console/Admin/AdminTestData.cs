@@ -2,6 +2,7 @@ using WorkflowAdmin.Tests.Infrastructure;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
@@ -40,6 +41,16 @@ internal static class AdminTestData
 
         var outcome = await services.GetRequiredService<WorkflowRunner>().RunAsync(id, default);
         Assert.Equal(RunOutcome.Succeeded, outcome);
+    }
+
+    /// <summary>A bulk re-run of a few of the seeded failures, as an admin starts it.</summary>
+    public static async Task StartBulkRerunAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var failed = await db.WorkflowExecutions.Where(e => e.Status == ExecutionStatus.Failed).OrderBy(e => e.Id).Select(e => e.Id).Take(5).ToListAsync();
+        await scope.ServiceProvider.GetRequiredService<WorkflowAdmin.Domain.Bulk.BulkReruns>()
+            .StartAsync(failed, RerunMode.ResumeFromFailedStep, "license manager outage", "5 selected in /executions", TestActors.Admin, default);
     }
 
     public static async Task AddUserAsync(AppDbContext db, string email, string name, string role, bool disabled = false)

@@ -37,6 +37,20 @@ public sealed class NavMenuTests : IClassFixture<SqliteDatabaseFixture>, IAsyncL
         Assert.Equal("/executions", menu.Find("[data-testid=nav-executions]").GetAttribute("href"));
     }
 
+    [Theory]
+    [InlineData(Roles.Admin)]
+    [InlineData(Roles.Auditor)]
+    public void Administrators_and_auditors_see_the_bulk_reruns_after_the_executions(string role)
+    {
+        context.SignInAs(role);
+
+        var menu = context.Render<NavMenu>();
+
+        var links = menu.FindAll("a[data-testid]").Select(a => a.GetAttribute("data-testid")).ToList();
+        Assert.Equal(links.IndexOf("nav-executions") + 1, links.IndexOf("nav-bulk-reruns"));
+        Assert.Equal("/bulk-reruns", menu.Find("[data-testid=nav-bulk-reruns]").GetAttribute("href"));
+    }
+
     [Fact]
     public void An_administrator_also_sees_users_under_administration_and_new_provisioning()
     {

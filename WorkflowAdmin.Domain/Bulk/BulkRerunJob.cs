@@ -1,0 +1,171 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using WorkflowAdmin.Domain.Background;
+using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Workflows;
+
+namespace WorkflowAdmin.Domain.Bulk;
+
+/// <summary>
+/// The background job that works through a bulk re-run: batch by batch, each in a scope and a transaction of its
+/// own, it creates the re-runs of the executions still pending, records each outcome on its item, saves progress
+/// with the batch, and only then hands the new executions to the workers. The items are the checkpoint: a job
+/// that dies loses at most its uncommitted batch, and the next delivery carries on with the items left.
+/// </summary>
+/// <remarks>
+/// Hangfire must not retry it (a retry is just another delivery, which recovery already provides), and two
+/// deliveries must not work side by side: the job holds the bulk re-run's claim in the queue's storage while it
+/// runs, and a delivery that finds it taken leaves at once. The bulk re-run as a whole is the audited action; the
+/// re-runs it creates are not audited one by one.
+/// </remarks>
+[AutomaticRetry(Attempts = 0)]
+public sealed partial class BulkRerunJob(
+    IServiceScopeFactory scopeFactory, BulkRerunJobs jobs, IExecutionDispatcher dispatcher, TimeProvider time, ILogger<BulkRerunJob> logger)
+{
+    /// <summary>Executions re-run per transaction: small enough to commit often, big enough to keep round trips few.</summary>
+    public const int BatchSize = 50;
+
+    [JobDisplayName("Bulk re-run {0}")]
+    public async Task RunAsync(Guid bulkId, CancellationToken cancellationToken)
+    {
+        using var claim = jobs.TryClaim(bulkId);
+        if (claim is null)
+        {
+            LogBusy(bulkId);
+            return;
+        }
+
+        var batches = 0;
+        while (await RunBatchAsync(bulkId, cancellationToken))
+        {
+            batches++;
+        }
+
+        LogDone(bulkId, batches);
+    }
+
+    /// <summary>Processes the next batch; false when there is nothing (more) to do.</summary>
+    private async Task<bool> RunBatchAsync(Guid bulkId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        List<Guid> created = [];
+        bool more;
+        await using (var scope = scopeFactory.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var bulk = await db.BulkReruns.SingleOrDefaultAsync(b => b.Id == bulkId, cancellationToken);
+            if (bulk is null)
+            {
+                LogMissing(bulkId);
+                return false;
+            }
+
+            if (StatusTransitions.IsFinal(bulk.Status))
+            {
+                return false;
+            }
+
+            var now = Now();
+            if (bulk.Status == ExecutionStatus.Pending)
+            {
+                bulk.Start(now);
+            }
+
+            var items = await db.BulkRerunItems
+                .Where(i => i.BulkRerunId == bulkId && i.Status == ExecutionStatus.Pending)
+                .OrderBy(i => i.Ordinal)
+                .Take(BatchSize)
+                .ToListAsync(cancellationToken);
+            var existing = await LiveOrSuccessfulRerunsAsync(db, items, cancellationToken);
+            var executions = scope.ServiceProvider.GetRequiredService<ExecutionService>();
+            foreach (var item in items)
+            {
+                var (rerunId, error) = existing.TryGetValue(item.ExecutionId, out var earlier)
+                    ? (null, $"Not re-run: it already has a re-run that is {earlier.Status} ({earlier.Id}).")
+                    : await RerunAsync(executions, bulk, item, cancellationToken);
+                bulk.Record(item, rerunId, error);
+                if (rerunId is { } id)
+                {
+                    created.Add(id);
+                }
+            }
+
+            // Finishing checks that every item was recorded, so counts and items that disagree fail the job
+            // loudly rather than loop.
+            more = items.Count > 0 && bulk.ProcessedCount < bulk.Total;
+            if (!more)
+            {
+                bulk.Finish(Now());
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        foreach (var id in created)
+        {
+            await DispatchAsync(id);
+        }
+
+        return more;
+    }
+
+    /// <summary>Per original in the batch, one re-run that is pending, running or succeeded: the duplicate guard's evidence.</summary>
+    private static async Task<Dictionary<Guid, (Guid Id, ExecutionStatus Status)>> LiveOrSuccessfulRerunsAsync(
+        AppDbContext db, List<BulkRerunItem> items, CancellationToken cancellationToken)
+    {
+        var originals = items.Select(i => (Guid?)i.ExecutionId).ToList();
+        var reruns = await db.WorkflowExecutions.AsNoTracking()
+            .Where(e => originals.Contains(e.RerunOfId)
+                        && (e.Status == ExecutionStatus.Pending || e.Status == ExecutionStatus.Running || e.Status == ExecutionStatus.Succeeded))
+            .Select(e => new { Original = e.RerunOfId!.Value, e.Id, e.Status, e.CreatedAt })
+            .ToListAsync(cancellationToken);
+        return reruns.GroupBy(r => r.Original)
+            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.CreatedAt).Select(r => (r.Id, r.Status)).First());
+    }
+
+    private static async Task<(Guid? RerunId, string? Error)> RerunAsync(
+        ExecutionService executions, BulkRerun bulk, BulkRerunItem item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (_, rerun) = await executions.PrepareRerunAsync(item.ExecutionId, bulk.Mode, null, bulk.RequestedBy, bulk.Reason, cancellationToken);
+            return (rerun.Id, null);
+        }
+        catch (Exception ex) when (ex is ExecutionStateException or ExecutionNotFoundException or InputValidationException or UnknownWorkflowException)
+        {
+            // Refused for this execution alone (not Failed or Cancelled, or its input no longer fits the workflow):
+            // the item says why, and the bulk re-run goes on with the others.
+            return (null, ex.Message);
+        }
+    }
+
+    private async Task DispatchAsync(Guid executionId)
+    {
+        try
+        {
+            await dispatcher.EnqueueAsync(executionId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The re-run is committed and Pending; execution recovery queues it within a sweep.
+            LogDispatchFailed(ex, executionId);
+        }
+    }
+
+    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bulk re-run {BulkRerunId} is being worked on by another job; this delivery leaves it to that one.")]
+    private partial void LogBusy(Guid bulkRerunId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bulk re-run {BulkRerunId}: {Batches} batch(es) processed; nothing is left.")]
+    private partial void LogDone(Guid bulkRerunId, int batches);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk re-run {BulkRerunId} does not exist; nothing to do.")]
+    private partial void LogMissing(Guid bulkRerunId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Re-run {ExecutionId} was saved but could not be queued; recovery will queue it.")]
+    private partial void LogDispatchFailed(Exception exception, Guid executionId);
+}
