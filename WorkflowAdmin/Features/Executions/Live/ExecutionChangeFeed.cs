@@ -130,13 +130,7 @@ public sealed partial class ExecutionChangeFeed : IAsyncDisposable
         var now = time.GetUtcNow().UtcDateTime;
         var from = (state.Newest is { } newest && newest < now ? newest : now) - options.Overlap;
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await db.WorkflowExecutions.AsNoTracking()
-            .Where(e => e.ModifiedAt >= from)
-            .OrderByDescending(e => e.ModifiedAt)
-            .Take(options.MaxChangesPerPoll)
-            .Select(e => new ChangedRow(e.Id, e.Status, e.CurrentStepKey, e.ModifiedAt, e.RerunOfId))
-            .ToListAsync(cancellationToken);
+        var rows = await ReadChangesAsync(dbFactory, from, options.MaxChangesPerPoll, cancellationToken);
 
         var changes = new List<ExecutionChange>();
         foreach (var row in rows)
@@ -172,7 +166,23 @@ public sealed partial class ExecutionChangeFeed : IAsyncDisposable
         return changes.Count > 0 || partial ? new ExecutionChangeBatch(changes, partial) : null;
     }
 
-    private sealed record ChangedRow(Guid Id, ExecutionStatus Status, string? CurrentStepKey, DateTime ModifiedAt, Guid? RerunOfId);
+    /// <summary>The poll's one query, on a context of its own (the feed outlives any request).</summary>
+    internal static async Task<List<ChangedRow>> ReadChangesAsync(
+        IDbContextFactory<AppDbContext> dbFactory, DateTime from, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await ChangesSince(db, from, limit).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>An index range on ModifiedAt, newest first, five small columns per row.</summary>
+    internal static IQueryable<ChangedRow> ChangesSince(AppDbContext db, DateTime from, int limit) =>
+        db.WorkflowExecutions.AsNoTracking()
+            .Where(e => e.ModifiedAt >= from)
+            .OrderByDescending(e => e.ModifiedAt)
+            .Take(limit)
+            .Select(e => new ChangedRow(e.Id, e.Status, e.CurrentStepKey, e.ModifiedAt, e.RerunOfId));
+
+    internal sealed record ChangedRow(Guid Id, ExecutionStatus Status, string? CurrentStepKey, DateTime ModifiedAt, Guid? RerunOfId);
 
     /// <summary>One period of polling, from the first listener to the last one leaving; a new period starts afresh.</summary>
     private sealed class Polling : IAsyncDisposable
