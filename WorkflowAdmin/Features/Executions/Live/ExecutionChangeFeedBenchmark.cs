@@ -55,13 +55,13 @@ public sealed class ExecutionChangeFeedBenchmark(
         }
     }
 
-    // Where a window starts that holds exactly the `rows` newest stamps (just past the newest for none).
+    // Where a window starts that holds exactly the `rows` newest stamps (a second past the newest for none).
     private async Task<DateTime> WindowStartAsync(int rows, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var stamps = db.WorkflowExecutions.OrderByDescending(e => e.ModifiedAt).Select(e => e.ModifiedAt);
         return rows == 0
-            ? (await stamps.FirstAsync(cancellationToken)).AddTicks(1)
+            ? (await stamps.FirstAsync(cancellationToken)).AddSeconds(1)
             : await stamps.Skip(rows - 1).FirstAsync(cancellationToken);
     }
 
