@@ -205,11 +205,18 @@ public abstract class ExecutionChangeFeedTests<TDatabase>(TDatabase database) : 
         var first = await CreateAsync(worker);
         await TickAsync();
         Assert.Equal(first, Assert.Single((await recorder.NextAsync()).Changes).Id);
+        await WaitUntilAsync(() =>
+        {
+            lock (stuckBatches)
+            {
+                return stuckBatches.Count == 1;
+            }
+        });
         var second = await CreateAsync(worker);
         await TickAsync();
+        Assert.Equal(second, Assert.Single((await recorder.NextAsync()).Changes).Id);
         var third = await CreateAsync(worker);
         await TickAsync();
-        Assert.Equal(second, Assert.Single((await recorder.NextAsync()).Changes).Id);
         Assert.Equal(third, Assert.Single((await recorder.NextAsync()).Changes).Id);
 
         // The slow listener was handed one batch; what came meanwhile waits for it, merged into one.
@@ -227,6 +234,50 @@ public abstract class ExecutionChangeFeedTests<TDatabase>(TDatabase database) : 
             }
         });
         Assert.Equal(new[] { second, third }.Order(), stuckBatches[1].Changes.Select(c => c.Id).Order());
+    }
+
+    [Fact]
+    public async Task A_listener_stuck_while_more_than_a_polls_worth_changed_is_told_that_anything_may_have()
+    {
+        await web.DisposeAsync();
+        web = CreateWeb(s => s.Configure<LiveUpdatesOptions>(o => o.MaxChangesPerPoll = 3));
+        var stuck = new TaskCompletionSource();
+        var batches = new List<ExecutionChangeBatch>();
+        using var slow = Feed.Subscribe(batch =>
+        {
+            lock (batches)
+            {
+                batches.Add(batch);
+                return batches.Count == 1 ? stuck.Task : Task.CompletedTask;
+            }
+        });
+
+        for (var poll = 0; poll < 3; poll++)
+        {
+            await CreateAsync(worker);
+            await CreateAsync(worker);
+            await TickAsync();
+
+            // The first batch is in the listener's hands before the next ones queue up behind it.
+            await WaitUntilAsync(() =>
+            {
+                lock (batches)
+                {
+                    return batches.Count == 1;
+                }
+            });
+        }
+
+        stuck.SetResult();
+        await WaitUntilAsync(() =>
+        {
+            lock (batches)
+            {
+                return batches.Count == 2;
+            }
+        });
+        Assert.Equal(2, batches[0].Changes.Count);
+        Assert.Equal((true, 0), (batches[1].IsPartial, batches[1].Changes.Count));
     }
 
     [Fact]

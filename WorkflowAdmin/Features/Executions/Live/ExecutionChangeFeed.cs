@@ -291,6 +291,14 @@ public sealed partial class ExecutionChangeFeed : IAsyncDisposable
                 }
 
                 waiting = waiting is null ? batch : waiting.Merge(batch);
+
+                // A listener stuck for long must not hoard every change meanwhile: past one poll's worth, it is told
+                // only that anything may have changed, which is what it would conclude from so many anyway.
+                if (waiting.Changes.Count > feed.options.MaxChangesPerPoll)
+                {
+                    waiting = new ExecutionChangeBatch([], IsPartial: true);
+                }
+
                 if (delivering)
                 {
                     return;
