@@ -126,9 +126,16 @@ public sealed partial class ExecutionChangeFeed : IAsyncDisposable
     /// <summary>One poll: the executions stamped since the window's start, newest first, as one indexed range read.</summary>
     private async Task<ExecutionChangeBatch?> PollAsync(Polling state, CancellationToken cancellationToken)
     {
-        // Never ahead of this clock: a node whose clock runs fast must not push the window past everyone else's stamps.
+        // Never ahead of this clock: a node whose clock runs fast must not push the window past everyone else's
+        // stamps. Never back either: what came before the previous window was settled then (or before anyone listened).
         var now = time.GetUtcNow().UtcDateTime;
         var from = (state.Newest is { } newest && newest < now ? newest : now) - options.Overlap;
+        if (state.From is { } previous && previous > from)
+        {
+            from = previous;
+        }
+
+        state.From = from;
 
         var rows = await ReadChangesAsync(dbFactory, from, options.MaxChangesPerPoll, cancellationToken);
 
@@ -198,6 +205,9 @@ public sealed partial class ExecutionChangeFeed : IAsyncDisposable
 
         /// <summary>The newest stamp read so far; null until the first poll finds one.</summary>
         public DateTime? Newest { get; set; }
+
+        /// <summary>Where the previous poll's window started.</summary>
+        public DateTime? From { get; set; }
 
         /// <summary>(execution, stamp) pairs already reported, within the window that is read again.</summary>
         public HashSet<(Guid Id, DateTime ModifiedAt)> Reported { get; } = [];

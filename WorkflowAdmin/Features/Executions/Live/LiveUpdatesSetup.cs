@@ -7,8 +7,8 @@ public static class LiveUpdatesSetup
     {
         services.AddOptions<LiveUpdatesOptions>()
             .BindConfiguration(LiveUpdatesOptions.SectionName)
-            .Validate(o => o.Interval > TimeSpan.Zero && o.Overlap >= TimeSpan.Zero && o.MaxChangesPerPoll > 0,
-                $"{LiveUpdatesOptions.SectionName}: Interval must be positive, Overlap not negative, MaxChangesPerPoll at least 1.");
+            .Validate(o => o.Interval > TimeSpan.Zero && o.Overlap >= o.Interval && o.MaxChangesPerPoll > 0,
+                $"{LiveUpdatesOptions.SectionName}: Interval must be positive, Overlap at least Interval (or changes fall between two polls), MaxChangesPerPoll at least 1.");
         services.AddSingleton<ExecutionChangeFeed>();
         return services;
     }
