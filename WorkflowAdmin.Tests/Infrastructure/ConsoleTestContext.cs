@@ -9,6 +9,7 @@ using MudBlazor.Services;
 using WorkflowAdmin.Domain;
 using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Features.Executions.Live;
 using WorkflowAdmin.Security;
 using WorkflowAdmin.Tests.Console.Users;
 
@@ -41,6 +42,7 @@ public sealed class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IExecutionDispatcher>(sp => sp.GetRequiredService<RecordingDispatcher>());
         Services.AddScoped<CircuitClient>();
         Services.AddScoped<CurrentActor>();
+        Services.AddLiveUpdates();
         Services.AddConsoleIdentity();
         Services.AddMudServices(options =>
         {

@@ -56,6 +56,13 @@ public abstract partial class EntityAdmin
 
     public AdminCreateLink? Create { get; private set; }
 
+    /// <summary>
+    /// Whether the list follows executions as they change (see <c>ExecutionChangeFeed</c>): its rows and counts
+    /// reload by themselves when a change can affect them. Only lists of executions can; the default is a list
+    /// that shows what it read.
+    /// </summary>
+    public virtual bool IsLive => false;
+
     public bool IsVisibleTo(ClaimsPrincipal user) => IsInAnyRole(user, Roles);
 
     public bool CanCreate(ClaimsPrincipal user) => Create is { } create && IsVisibleTo(user) && IsInAnyRole(user, create.Roles);

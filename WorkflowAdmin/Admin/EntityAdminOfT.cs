@@ -4,6 +4,7 @@ using MudBlazor;
 using WorkflowAdmin.Admin.Columns;
 using WorkflowAdmin.Admin.Filters;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Features.Executions.Live;
 
 namespace WorkflowAdmin.Admin;
 
@@ -51,6 +52,13 @@ public abstract partial class EntityAdmin<TRow> : EntityAdmin
 
     /// <summary>The rows of the list: an explicit <c>Select</c> into <typeparamref name="TRow"/>, nothing else.</summary>
     public abstract IQueryable<TRow> Query(AppDbContext db);
+
+    /// <summary>
+    /// For a live list (<see cref="EntityAdmin.IsLive"/>): whether <paramref name="changes"/> can alter the view that
+    /// <paramref name="state"/> shows with <paramref name="rowsOnPage"/>. Saying no spares a reload; the default
+    /// reloads on any change.
+    /// </summary>
+    public virtual bool IsAffectedBy(ExecutionChangeBatch changes, ListState state, IReadOnlyList<TRow> rowsOnPage) => IsLive;
 
     public string SearchPlaceholder(ListState state) =>
         "Search " + string.Join(", ", searchFields.Where(f => f.AppliesTo(state)).Select(f => f.Label));

@@ -7,6 +7,7 @@ using MudBlazor;
 using WorkflowAdmin.Admin.Columns;
 using WorkflowAdmin.Admin.Filters;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Features.Executions.Live;
 
 namespace WorkflowAdmin.Admin;
 
@@ -36,6 +37,12 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     // An exact count over a huge table can take seconds; it stops when the page goes.
     private readonly CancellationTokenSource pageLifetime = new();
 
+    // A live list (Admin.IsLive) follows the execution change feed; see OnExecutionsChangedAsync.
+    private IDisposable? changeSubscription;
+    private IReadOnlyList<TRow> rowsShown = [];
+    private bool liveReloading;
+    private bool liveReloadAgain;
+
     [Parameter, EditorRequired]
     public EntityAdmin<TRow> Admin { get; set; } = null!;
 
@@ -51,11 +58,15 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     [Inject]
     private ISnackbar Snackbar { get; set; } = null!;
 
+    [Inject]
+    private ExecutionChangeFeed ChangeFeed { get; set; } = null!;
+
     private ClaimsPrincipal User { get; set; } = new();
 
     public void Dispose()
     {
         disposed = true;
+        changeSubscription?.Dispose();
         pageLifetime.Cancel();
         pageLifetime.Dispose();
         Navigation.LocationChanged -= OnLocationChanged;
@@ -70,6 +81,15 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         if (AuthenticationState is not null)
         {
             User = (await AuthenticationState).User;
+        }
+    }
+
+    // Only an interactive render gets here (prerendering is not a circuit); the grid's first load starts after this.
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender && Admin.IsLive)
+        {
+            changeSubscription = ChangeFeed.Subscribe(batch => InvokeAsync(() => OnExecutionsChangedAsync(batch)));
         }
     }
 
@@ -90,6 +110,7 @@ public sealed partial class EntityListPage<TRow> : IDisposable
             rowsOnPage = page.Rows.Count;
             pageRows = page.Rows;
             ForgetTicksIfFiltersChanged();
+            rowsShown = page.Rows;
             StartCountsIfFiltersChanged();
             return new GridData<TRow> { Items = page.Rows, TotalItems = count.Value.Value };
         }
@@ -101,6 +122,41 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         {
             Snackbar.Add($"The {Admin.Noun} could not be loaded: {ex.Message}", Severity.Error);
             return new GridData<TRow> { Items = [], TotalItems = 0 };
+        }
+    }
+
+    /// <summary>
+    /// Reloads the rows and the chip counts for the same state (page, sort, filters and search stay as they are) when
+    /// the admin says the changes can affect this view. The feed delivers at most one batch per interval, and a batch
+    /// that arrives during a reload causes one more after it, so a list reloads at most once per interval.
+    /// </summary>
+    private async Task OnExecutionsChangedAsync(ExecutionChangeBatch changes)
+    {
+        if (disposed || grid is null || !Admin.IsAffectedBy(changes, state, rowsShown))
+        {
+            return;
+        }
+
+        if (liveReloading)
+        {
+            liveReloadAgain = true;
+            return;
+        }
+
+        liveReloading = true;
+        try
+        {
+            do
+            {
+                liveReloadAgain = false;
+                countsKey = null;
+                await grid.ReloadServerData();
+            }
+            while (liveReloadAgain && !disposed);
+        }
+        finally
+        {
+            liveReloading = false;
         }
     }
 

@@ -5,6 +5,7 @@ using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Features.Executions;
+using WorkflowAdmin.Features.Executions.Live;
 using WorkflowAdmin.Features.Users;
 
 namespace WorkflowAdmin.Hosting;
@@ -23,6 +24,8 @@ internal static class CommandLine
                                                   once (it is stored only as a hash).
           bench list [--iterations N] [--sql]     Time the executions list's queries (EF and raw SQL) on this database;
                                                   --sql also prints the SQL EF sends.
+          bench live [--iterations N] [--sql]     Time the live change feed's poll (one per interval for all open
+                                                  pages) on this database.
         """;
 
     public const string PasswordVariable = "WORKFLOWADMIN_PASSWORD";
@@ -39,6 +42,7 @@ internal static class CommandLine
                 "users" when args.Length > 1 && args[1] == "create" => await CreateUserAsync(app, args),
                 "api-keys" when args.Length > 1 && args[1] == "create" => await CreateApiKeyAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "list" => await BenchListAsync(app, args),
+                "bench" when args.Length > 1 && args[1] == "live" => await BenchLiveAsync(app, args),
                 _ => Fail($"Unknown command '{args[0]}'."),
             };
         }
@@ -113,6 +117,15 @@ internal static class CommandLine
         var iterations = OptionalInt(args, "--iterations") ?? 20;
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         var benchmark = ActivatorUtilities.CreateInstance<ExecutionListBenchmark>(app.Services);
+        await benchmark.RunAsync(iterations, args.Contains("--sql"), Console.Out, CancellationToken.None);
+        return 0;
+    }
+
+    private static async Task<int> BenchLiveAsync(WebApplication app, string[] args)
+    {
+        var iterations = OptionalInt(args, "--iterations") ?? 50;
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        var benchmark = ActivatorUtilities.CreateInstance<ExecutionChangeFeedBenchmark>(app.Services);
         await benchmark.RunAsync(iterations, args.Contains("--sql"), Console.Out, CancellationToken.None);
         return 0;
     }

@@ -8,6 +8,7 @@ using WorkflowAdmin.Components;
 using WorkflowAdmin.Components.Layout;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Features.Executions.Live;
 using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Security;
 
@@ -56,6 +57,9 @@ internal static class ConsoleSetup
 
         services.AddScoped<UserAccounts>();
         services.AddAdmins();
+
+        // Open execution pages follow changes through one shared poll of the database.
+        services.AddLiveUpdates();
         return services;
     }
 

@@ -78,7 +78,7 @@ internal static class AdminTestData
         await db.SaveChangesAsync();
     }
 
-    private static JsonObject Input(string name, string slug) => new()
+    public static JsonObject Input(string name, string slug) => new()
     {
         ["create-customer"] = new JsonObject { ["name"] = name, ["slug"] = slug, ["country"] = "US" },
         ["create-admins"] = new JsonObject { ["userEmails"] = new JsonArray($"ada@{slug}.example", $"grace@{slug}.example") },

@@ -6,19 +6,18 @@ using MudBlazor;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Features.Executions.Live;
 
 namespace WorkflowAdmin.Features.Executions;
 
 /// <summary>
 /// Everything about one execution on one page: header, lineage, step timeline with the selected step's payloads,
 /// error and attempts, and the composed input and output. The selected step lives in the URL (<c>?step=</c>), so
-/// a link handed to someone else opens on the same step. A Pending or Running execution is re-read periodically.
+/// a link handed to someone else opens on the same step. The page follows the execution and its lineage through the
+/// shared <see cref="ExecutionChangeFeed"/>: it reads the database again only when one of them changed.
 /// </summary>
 public sealed partial class ExecutionDetailPage : IDisposable
 {
-    // Frequent enough to follow a run step by step; each refresh is one indexed read of one execution.
-    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
-
     private readonly CancellationTokenSource disposed = new();
     private WorkflowExecution? execution;
     private ExecutionLineage lineage = ExecutionLineage.None;
@@ -29,12 +28,13 @@ public sealed partial class ExecutionDetailPage : IDisposable
     private bool loading = true;
     private string? chosenKey;
     private int activeTab;
-    private ITimer? refreshTimer;
-    private bool refreshing;
     private string? loadError;
+    private IDisposable? changeSubscription;
 
-    // What a refresh compares before reloading: it changes whenever the execution or any of its steps moves on.
-    private string? changeToken;
+    // Changes that arrived while the page was reading; handled, merged, once the read is done.
+    private ExecutionChangeBatch? unhandledChanges;
+    private bool followingChanges;
+    private bool followFailed;
 
     [Inject]
     private IDbContextFactory<AppDbContext> DbFactory { get; set; } = default!;
@@ -52,7 +52,7 @@ public sealed partial class ExecutionDetailPage : IDisposable
     private ISnackbar Snackbar { get; set; } = default!;
 
     [Inject]
-    private TimeProvider Time { get; set; } = default!;
+    private ExecutionChangeFeed ChangeFeed { get; set; } = default!;
 
     [Parameter]
     public Guid Id { get; set; }
@@ -81,19 +81,21 @@ public sealed partial class ExecutionDetailPage : IDisposable
         _ => "",
     };
 
-    // A run in progress shows how long it has been going so far.
-    private string DurationText => execution switch
-    {
-        { Duration: { } duration } => DetailFormat.Duration(duration),
-        { StartedAt: { } started, FinishedAt: null } => $"{DetailFormat.Duration(Time.GetUtcNow().UtcDateTime - started)} so far",
-        _ => DetailFormat.None,
-    };
-
     public void Dispose()
     {
-        refreshTimer?.Dispose();
+        changeSubscription?.Dispose();
         disposed.Cancel();
         disposed.Dispose();
+    }
+
+    // Subscribed before the first read, so a change made while the page loads is not missed. Prerendering is not a
+    // circuit and never follows anything.
+    protected override void OnInitialized()
+    {
+        if (RendererInfo.IsInteractive)
+        {
+            changeSubscription = ChangeFeed.Subscribe(batch => InvokeAsync(() => OnExecutionsChangedAsync(batch)));
+        }
     }
 
     protected override async Task OnParametersSetAsync()
@@ -114,7 +116,7 @@ public sealed partial class ExecutionDetailPage : IDisposable
             }
 
             loading = false;
-            StartOrStopRefresh();
+            await FollowChangesAsync();
         }
 
         chosenKey = Step;
@@ -152,7 +154,6 @@ public sealed partial class ExecutionDetailPage : IDisposable
             .AsSplitQuery()
             .SingleOrDefaultAsync(e => e.Id == Id, disposed.Token);
         lineage = execution is null ? ExecutionLineage.None : await ExecutionLineage.LoadAsync(db, execution, disposed.Token);
-        changeToken = await ChangeTokenAsync(db);
 
         // Executions store the workflow key; names come from the definition in code, falling back to the key for
         // workflows or steps that no longer exist.
@@ -166,75 +167,89 @@ public sealed partial class ExecutionDetailPage : IDisposable
         ];
     }
 
-    private async Task<string> ChangeTokenAsync(AppDbContext db)
+    private Task OnExecutionsChangedAsync(ExecutionChangeBatch batch)
     {
-        var modified = await db.WorkflowExecutions.Where(e => e.Id == Id).Select(e => (DateTime?)e.ModifiedAt).SingleOrDefaultAsync(disposed.Token);
-        var steps = db.StepExecutions.Where(s => s.ExecutionId == Id);
-        var attempts = await steps.SumAsync(s => s.AttemptCount, disposed.Token);
-        var finished = await steps.CountAsync(s => s.FinishedAt != null, disposed.Token);
-        return FormattableString.Invariant($"{modified:O}|{attempts}|{finished}");
+        unhandledChanges = unhandledChanges?.Merge(batch) ?? batch;
+        return FollowChangesAsync();
     }
 
-    private void StartOrStopRefresh()
+    /// <summary>
+    /// Brings the page up to date with the changes received so far. One read at a time: changes that arrive during
+    /// a read are merged and handled after it, and a first load in progress handles them when it ends.
+    /// </summary>
+    private async Task FollowChangesAsync()
     {
-        var live = execution is not null && !StatusTransitions.IsFinal(execution.Status) && RendererInfo.IsInteractive;
-        if (live && refreshTimer is null)
-        {
-            refreshTimer = Time.CreateTimer(_ => _ = InvokeAsync(RefreshAsync), null, RefreshInterval, RefreshInterval);
-        }
-        else if (!live && refreshTimer is not null)
-        {
-            refreshTimer.Dispose();
-            refreshTimer = null;
-        }
-    }
-
-    private async Task RefreshAsync()
-    {
-        // A slow database must not pile up refreshes behind each other (ticks arrive on the dispatcher, one at a time).
-        if (disposed.IsCancellationRequested || refreshing)
+        if (loading || followingChanges || disposed.IsCancellationRequested)
         {
             return;
         }
 
-        refreshing = true;
+        followingChanges = true;
         try
         {
-            // Payloads can be megabytes: read two small aggregates first, and the whole execution only if it moved.
-            await using (var db = await DbFactory.CreateDbContextAsync(disposed.Token))
+            while (unhandledChanges is { } batch && !disposed.IsCancellationRequested)
             {
-                if (await ChangeTokenAsync(db) == changeToken)
+                unhandledChanges = null;
+                if (execution is not null && await RefreshAsync(batch, execution))
                 {
-                    return;
+                    StateHasChanged();
                 }
             }
-
-            await LoadAsync();
-            StartOrStopRefresh();
-            StateHasChanged();
         }
         catch (OperationCanceledException) when (disposed.IsCancellationRequested)
         {
         }
         catch (DbException ex)
         {
-            // The page still shows the last state it read; say that it stopped following, rather than failing the circuit.
-            refreshTimer?.Dispose();
-            refreshTimer = null;
-            Snackbar.Add($"Stopped refreshing this execution: {ex.Message}", Severity.Warning);
+            // The page still shows the last state it read and tries again at the next change; said once, not every time.
+            if (!followFailed)
+            {
+                followFailed = true;
+                Snackbar.Add($"This execution could not be refreshed: {ex.Message}", Severity.Warning);
+            }
         }
         finally
         {
-            refreshing = false;
+            followingChanges = false;
         }
     }
 
-    // An action on this page changed the execution: show it as it is now, and follow it if it became live.
-    private async Task ReloadAsync()
+    // An action on this page changed the execution: show it as it is now (the feed keeps following it).
+    private Task ReloadAsync() => LoadAsync();
+
+    /// <summary>Re-reads what <paramref name="batch"/> made stale: the whole execution, only its lineage, or nothing.</summary>
+    private async Task<bool> RefreshAsync(ExecutionChangeBatch batch, WorkflowExecution current)
     {
-        await LoadAsync();
-        StartOrStopRefresh();
+        var own = batch.Find(current.Id);
+        var executionChanged = own is not null && own.ModifiedAt != current.ModifiedAt;
+        var lineageChanged = batch.Changes.Any(c => LineageStatus(c.Id) is { } shown ? shown != c.Status : c.RerunOfId == current.Id);
+        if (batch.IsPartial && !executionChanged)
+        {
+            // Too much changed at once for the batch to list it all: ask about this execution alone (one key lookup).
+            await using var db = await DbFactory.CreateDbContextAsync(disposed.Token);
+            var modified = await db.WorkflowExecutions.Where(e => e.Id == current.Id).Select(e => (DateTime?)e.ModifiedAt).SingleOrDefaultAsync(disposed.Token);
+            executionChanged = modified != current.ModifiedAt;
+            lineageChanged = true;
+        }
+
+        if (executionChanged)
+        {
+            // Payloads and steps are read again only now; the page stays as it is while they load.
+            await LoadAsync();
+        }
+        else if (lineageChanged)
+        {
+            await using var db = await DbFactory.CreateDbContextAsync(disposed.Token);
+            lineage = await ExecutionLineage.LoadAsync(db, current, disposed.Token);
+        }
+
+        followFailed = false;
+        return executionChanged || lineageChanged;
     }
+
+    // The status the lineage strip shows for an execution, or null when the strip does not show it.
+    private ExecutionStatus? LineageStatus(Guid id) =>
+        new[] { lineage.RerunOf, lineage.Root }.Concat(lineage.Reruns).FirstOrDefault(l => l?.Id == id)?.Status;
 
     private async Task DownloadAsync()
     {

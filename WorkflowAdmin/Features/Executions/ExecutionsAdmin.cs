@@ -6,6 +6,7 @@ using WorkflowAdmin.Components.Shared;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Features.Executions.Live;
 
 namespace WorkflowAdmin.Features.Executions;
 
@@ -27,10 +28,11 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         Column("Workflow", r => r.Workflow).WithClass("mono nowrap");
         Column("Business key", r => r.BusinessKey).WithClass("mono nowrap");
         Column("Status", r => r.Status).WithComponent<StatusChip>(nameof(StatusChip.Status));
+        Column("Step", r => r.CurrentStep).WithClass("mono nowrap").SortableWhen(false);
         Column("Triggered by", r => r.TriggeredBy);
         Column("Source", r => r.Source);
         Column("Created", r => r.CreatedAt).WithClass("nowrap");
-        Column("Duration", r => r.Duration).WithClass("nowrap");
+        Column("Duration", r => r.Duration).WithTemplate(DurationCell);
         Column("Error", r => r.Error).WithTemplate(ErrorCell).SortableWhen(false);
 
         FilterByEnum("Status", r => r.Status, "status", showCounts: true, color: StatusChip.ColorOf);
@@ -56,6 +58,28 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         BulkAction("Re-run", Icons.Material.Filled.Replay, BulkRerunDialog.ShowAsync, Domain.Identity.Roles.Admin);
     }
 
+    public override bool IsLive => true;
+
+    /// <summary>
+    /// A change reaches this view when it alters a row on the page (its status or step; durations tick by
+    /// themselves), or when it may have moved an execution to another status: that changes the chip counts and can
+    /// bring a row into, or take one out of, the filtered page. A step moving on in an execution elsewhere does not.
+    /// </summary>
+    public override bool IsAffectedBy(ExecutionChangeBatch changes, ListState state, IReadOnlyList<ExecutionRow> rowsOnPage)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(rowsOnPage);
+        if (changes.IsPartial)
+        {
+            return true;
+        }
+
+        var shown = rowsOnPage.ToDictionary(r => r.Id);
+        return changes.Changes.Any(c => shown.TryGetValue(c.Id, out var row)
+            ? row.Status != c.Status || row.CurrentStep != c.CurrentStepKey
+            : c.IsNewStatus);
+    }
+
     public override IQueryable<ExecutionRow> Query(AppDbContext db)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -65,6 +89,7 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
             Workflow = e.DefinitionKey,
             BusinessKey = e.BusinessKey,
             Status = e.Status,
+            CurrentStep = e.CurrentStepKey,
             TriggeredBy = e.TriggeredBy,
             Source = e.TriggerSource,
             CreatedAt = e.CreatedAt,
@@ -81,6 +106,18 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         var statuses = CountsFilter!.Selected(state.Filter(CountsFilter.Key));
         return statuses.Contains(nameof(ExecutionStatus.Failed)) && !statuses.Contains(nameof(ExecutionStatus.Succeeded));
     }
+
+    private static RenderFragment DurationCell(ExecutionRow row) => builder =>
+    {
+        builder.OpenElement(0, "span");
+        builder.AddAttribute(1, "class", "nowrap");
+        builder.AddAttribute(2, "data-testid", "execution-duration");
+        builder.OpenComponent<ExecutionDuration>(3);
+        builder.AddComponentParameter(4, nameof(ExecutionDuration.Started), row.StartedAt);
+        builder.AddComponentParameter(5, nameof(ExecutionDuration.Finished), row.FinishedAt);
+        builder.CloseComponent();
+        builder.CloseElement();
+    };
 
     private static RenderFragment ErrorCell(ExecutionRow row) => builder =>
     {
@@ -112,6 +149,9 @@ public sealed record ExecutionRow
     public string? BusinessKey { get; init; }
 
     public required ExecutionStatus Status { get; init; }
+
+    /// <summary>The step the execution is on, or stopped at when it failed or was cancelled.</summary>
+    public string? CurrentStep { get; init; }
 
     public required string TriggeredBy { get; init; }
 
