@@ -33,6 +33,7 @@ public sealed class NavMenuTests : IClassFixture<SqliteDatabaseFixture>, IAsyncL
              "nav-agreements", "nav-plans", "nav-renewals", "nav-subsidies", "nav-outbox", "nav-api-reference"],
             menu.FindAll("a[data-testid]").Select(a => a.GetAttribute("data-testid")));
         Assert.Empty(menu.FindAll("[data-testid=nav-users]"));
+        Assert.Empty(menu.FindAll("[data-testid=nav-jobs]"));
         Assert.Contains("Provisioned records", menu.Find("[data-testid=nav-group-provisioned-records]").TextContent, StringComparison.Ordinal);
         Assert.Equal("/executions", menu.Find("[data-testid=nav-executions]").GetAttribute("href"));
     }
@@ -63,5 +64,6 @@ public sealed class NavMenuTests : IClassFixture<SqliteDatabaseFixture>, IAsyncL
         Assert.Contains("Users", menu.Find("[data-testid=nav-group-administration]").TextContent, StringComparison.Ordinal);
         Assert.Equal("/admin/api-keys", menu.Find("[data-testid=nav-api-keys]").GetAttribute("href"));
         Assert.Contains("API keys", menu.Find("[data-testid=nav-group-administration]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("/jobs", menu.Find("[data-testid=nav-jobs]").GetAttribute("href"));
     }
 }
