@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using WorkflowAdmin.Domain.ApiAccess;
+using WorkflowAdmin.Domain.Bulk;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
@@ -45,6 +47,9 @@ public abstract class AuthorizationMatrixTests<TDatabase>(TDatabase database) : 
         ["change role"] = ["Admin"],
         ["disable user"] = ["Admin"],
         ["reset password"] = ["Admin"],
+        ["bulk re-run"] = ["Admin"],
+        ["issue API key"] = ["Admin"],
+        ["revoke API key"] = ["Admin"],
     };
 
     private static readonly Dictionary<string, Actor> Actors = new()
@@ -64,6 +69,9 @@ public abstract class AuthorizationMatrixTests<TDatabase>(TDatabase database) : 
         ["change role"] = (f, actor) => f.Accounts(a => a.SetRoleAsync(actor, f.UserId, Roles.Auditor)),
         ["disable user"] = (f, actor) => f.Accounts(a => a.SetDisabledAsync(actor, f.UserId, disabled: true)),
         ["reset password"] = (f, actor) => f.Accounts(a => a.ResetPasswordAsync(actor, f.UserId, "another-long-password")),
+        ["bulk re-run"] = (f, actor) => f.Run<BulkReruns>(b => b.StartAsync([f.FailedId], RerunMode.FromStart, "matrix", "1 selected", actor, default)),
+        ["issue API key"] = (f, actor) => f.Run<ApiKeyService>(k => k.IssueAsync("crm", [ApiScope.Trigger], actor, default)),
+        ["revoke API key"] = (f, actor) => f.Run<ApiKeyService>(k => k.RevokeAsync(f.ApiKeyId, actor, default)),
     };
 
     public async Task InitializeAsync()
@@ -114,6 +122,8 @@ public abstract class AuthorizationMatrixTests<TDatabase>(TDatabase database) : 
 
         public string UserId { get; private set; } = "";
 
+        public Guid ApiKeyId { get; private set; }
+
         public static async Task<Fixture> CreateAsync(TestServices services)
         {
             var fixture = new Fixture(services);
@@ -124,6 +134,8 @@ public abstract class AuthorizationMatrixTests<TDatabase>(TDatabase database) : 
             fixture.PendingId = (await services.InScopeAsync(sp => sp.GetRequiredService<ExecutionService>()
                 .CreateAsync(ArithmeticWorkflow.WorkflowKey, """{"add":{"a":1,"b":2,"label":"p"}}""", Actor.System, default))).Id;
             fixture.UserId = (await ConsoleIdentity.CreateUserAsync(services.Provider, "kim@example.com", Roles.Support)).Id;
+            fixture.ApiKeyId = (await services.InScopeAsync(sp => sp.GetRequiredService<ApiKeyService>()
+                .IssueAsync("billing", [ApiScope.Read], Actor.System, default))).Id;
             return fixture;
         }
 
@@ -131,6 +143,14 @@ public abstract class AuthorizationMatrixTests<TDatabase>(TDatabase database) : 
             services.InScopeAsync(async sp =>
             {
                 await action(sp.GetRequiredService<ExecutionService>());
+                return 0;
+            });
+
+        public Task Run<TService>(Func<TService, Task> action)
+            where TService : notnull =>
+            services.InScopeAsync(async sp =>
+            {
+                await action(sp.GetRequiredService<TService>());
                 return 0;
             });
 
@@ -152,8 +172,11 @@ public abstract class AuthorizationMatrixTests<TDatabase>(TDatabase database) : 
                 var users = await db.Users.AsNoTracking().OrderBy(u => u.Id)
                     .Select(u => u.Id + ":" + u.IsDisabled + ":" + u.SecurityStamp + ":" + u.PasswordHash).ToListAsync();
                 var roles = await db.UserRoles.AsNoTracking().OrderBy(r => r.UserId).Select(r => r.UserId + ":" + r.RoleId).ToListAsync();
+                var keys = await db.ApiKeys.AsNoTracking().OrderBy(k => k.Id).Select(k => k.Id + ":" + k.RevokedAt).ToListAsync();
+                var bulk = await db.BulkReruns.CountAsync();
                 var audit = await db.AuditEntries.CountAsync();
-                return string.Join("|", executions) + "#" + string.Join("|", users) + "#" + string.Join("|", roles) + "#" + audit;
+                return string.Join("|", executions) + "#" + string.Join("|", users) + "#" + string.Join("|", roles) + "#"
+                       + string.Join("|", keys) + "#" + bulk + "#" + audit;
             });
     }
 }
