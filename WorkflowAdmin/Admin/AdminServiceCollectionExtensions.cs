@@ -1,3 +1,4 @@
+using WorkflowAdmin.Features.Audit;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Features.Provisioning;
 using WorkflowAdmin.Features.Users;
@@ -13,6 +14,9 @@ public static class AdminServiceCollectionExtensions
 
         // Executions
         services.AddEntityAdmin<ExecutionsAdmin>();
+
+        // Audit
+        services.AddEntityAdmin<AuditAdmin>();
 
         // Provisioned records
         services.AddEntityAdmin<CustomersAdmin>();

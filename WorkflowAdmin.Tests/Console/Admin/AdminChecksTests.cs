@@ -39,7 +39,7 @@ public abstract class AdminChecksTests<TDatabase>(TDatabase database) : IAsyncLi
         var slugs = services.GetRequiredService<AdminRegistry>().All.Select(a => a.Slug).ToList();
 
         Assert.Equal(
-            ["executions", "customers", "customer-admins", "pending-invites", "catalogs", "agreements", "plans", "renewals", "subsidies", "outbox", "users"],
+            ["executions", "audit", "customers", "customer-admins", "pending-invites", "catalogs", "agreements", "plans", "renewals", "subsidies", "outbox", "users"],
             slugs);
     }
 
