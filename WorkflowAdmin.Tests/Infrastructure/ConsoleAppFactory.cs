@@ -13,10 +13,13 @@ namespace WorkflowAdmin.Tests.Infrastructure;
 public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
 {
     private readonly DatabaseFixture database;
+    private readonly (string Key, string Value)[] settings;
 
-    public ConsoleAppFactory(DatabaseFixture database)
+    /// <param name="settings">Configuration a test needs on top of the defaults, such as <c>("Background:Role", "Web")</c>.</param>
+    public ConsoleAppFactory(DatabaseFixture database, params (string Key, string Value)[] settings)
     {
         this.database = database;
+        this.settings = settings;
         UseKestrel(0);
     }
 
@@ -38,5 +41,9 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", database.ConnectionString);
         builder.UseSetting("Demo:SeedExecutions", "0");
         builder.UseSetting("Workflows:RetryDelay", "00:00:00");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }

@@ -31,7 +31,7 @@ public sealed class AuditAdmin : EntityAdmin<AuditRow>
         RowLink = r => AuditLinks.Entry(r.Sequence);
         ExportLink(AuditExportEndpoint.Path, "Export CSV", ReaderRoles);
 
-        Column("Time", r => r.OccurredAt).WithTemplate(TimeCell).WithClass("nowrap");
+        Column("Time", r => r.OccurredAt).WithTemplate(TimeCell);
         Column("Actor", r => r.Actor).WithTemplate(ActorCell).SortableWhen(false);
         Column("Action", r => r.Action).WithTemplate(ActionCell).SortableWhen(false);
         Column("Target", r => r.TargetId).WithTemplate(TargetCell).SortableWhen(false);
@@ -106,8 +106,9 @@ public sealed class AuditAdmin : EntityAdmin<AuditRow>
     private static RenderFragment TimeCell(AuditRow row) => builder =>
     {
         builder.OpenElement(0, "span");
-        builder.AddAttribute(1, "title", AuditFormat.Precise(row.OccurredAt));
-        builder.AddContent(2, AuditFormat.Short(row.OccurredAt));
+        builder.AddAttribute(1, "class", "nowrap");
+        builder.AddAttribute(2, "title", AuditFormat.Precise(row.OccurredAt));
+        builder.AddContent(3, AuditFormat.Short(row.OccurredAt));
         builder.CloseElement();
     };
 
