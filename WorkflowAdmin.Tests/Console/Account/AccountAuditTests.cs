@@ -27,8 +27,7 @@ public abstract partial class AccountAuditTests<TDatabase>(TDatabase database) :
         await database.ResetAsync();
         app = new ConsoleAppFactory(database);
 
-        // A browser's behaviour: cookies kept, redirects visible to the test.
-        client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+        client = ConsoleHttp.CreateClient(app);
 
         // Start-up created the demo users (the system's entries); what the tests do comes after those.
         entriesBefore = (await AuditLog.ReadAsync(database)).Count;
@@ -117,38 +116,15 @@ public abstract partial class AccountAuditTests<TDatabase>(TDatabase database) :
         Assert.Equal([AuditActions.SignIn], (await AuditLog.ReadAfterAsync(database, entriesBefore)).Select(e => e.Action));
     }
 
-    private async Task<HttpResponseMessage> SignInAsync(string email, string password)
-    {
-        var token = await TokenAsync("/account/login");
-        return await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login",
-            ["__RequestVerificationToken"] = token,
-            ["Input.Email"] = email,
-            ["Input.Password"] = password,
-        }));
-    }
+    private Task<HttpResponseMessage> SignInAsync(string email, string password) => client.SignInAsync(email, password);
 
-    // The antiforgery token a page's form carries, as the browser would submit it.
-    private async Task<string> TokenAsync(string path)
-    {
-        var html = await client.GetStringAsync(path);
-        var field = TokenField().Match(html);
-        var value = field.Success ? ValueAttribute().Match(field.Value) : Match.Empty;
-        return value.Success ? WebUtility.HtmlDecode(value.Groups[1].Value) : throw new InvalidOperationException($"{path} has no antiforgery token.");
-    }
+    private Task<string> TokenAsync(string path) => client.AntiforgeryTokenAsync(path);
 
     private async Task<string> UserIdAsync(string email)
     {
         await using var scope = app.Services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email))!.Id;
     }
-
-    [GeneratedRegex("""<input[^>]*name="__RequestVerificationToken"[^>]*>""")]
-    private static partial Regex TokenField();
-
-    [GeneratedRegex("value=\"([^\"]*)\"")]
-    private static partial Regex ValueAttribute();
 
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex TraceId();
