@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Components;
@@ -191,8 +192,9 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
     public async Task Verify_is_refused_in_the_circuit_to_a_user_whose_role_does_not_read_the_audit_trail()
     {
         // The session claims Auditor, but the account is Support in the database now: the check goes by the database.
-        await context.SignInAsUserAsync(Roles.Support);
+        var user = await context.SignInAsUserAsync(Roles.Support);
         context.Auth.SetRoles(Roles.Auditor);
+        context.Auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, user.Id));
         var check = context.Render<AuditChainCheck>();
 
         await check.InvokeAsync(() => check.Find("[data-testid=audit-verify-button]").Click());
