@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Data;
@@ -145,6 +147,64 @@ public abstract class AuditChainTests<TDatabase>(TDatabase database) : IAsyncLif
     }
 
     [Fact]
+    public async Task Deleting_the_last_entries_together_with_the_chain_head_is_still_detected()
+    {
+        await AppendAsync(4);
+        await ExecuteAsync("""DELETE FROM "AuditEntries" WHERE "Sequence" = 4""");
+        await ExecuteAsync("""DELETE FROM "AuditChainHead" """);
+
+        var verification = await VerifyAsync();
+
+        Assert.False(verification.IsIntact);
+        Assert.Equal(3, verification.VerifiedEntries);
+        Assert.Equal(4, verification.FirstBrokenSequence);
+        Assert.Contains("the record of where the chain ends is missing", verification.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_row_inserted_beyond_the_end_of_the_chain_is_detected()
+    {
+        await AppendAsync(3);
+        await using (var db = database.CreateDbContext())
+        {
+            var last = await db.AuditEntries.AsNoTracking().SingleAsync(e => e.Sequence == 3);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "AuditEntries" ("Sequence", "OccurredAt", "Actor", "ActorKind", "ActorRoles", "Action", "PreviousHash", "Hash")
+                VALUES (4, {last.OccurredAt}, 'mallory', 'User', 'Admin', 'user.create', {last.Hash}, {last.Hash})
+                """);
+        }
+
+        var verification = await VerifyAsync();
+
+        Assert.False(verification.IsIntact);
+        Assert.Equal(4, verification.FirstBrokenSequence);
+        Assert.Equal("Entry 4 lies beyond the end of the chain: the application did not write it.", verification.Message);
+    }
+
+    // Sign-ins never stop: an entry that arrives while the chain is being walked belongs to a later verification, and
+    // must not read as a deleted or foreign entry in this one.
+    [Theory]
+    [InlineData("AuditChainHead")]
+    [InlineData("AuditEntries")]
+    public async Task An_entry_appended_while_the_chain_is_verified_does_not_make_it_look_broken(string appendBeforeReading)
+    {
+        await AppendAsync(3);
+        var appender = new AppendOnce(appendBeforeReading, async () =>
+        {
+            await using var other = database.CreateDbContext();
+            await AuditTrail.SaveAsync(other, Record("arrived during verification"), default);
+        });
+
+        await using var db = CreateDbContext(appender);
+        var verification = await AuditChain.VerifyAsync(db, default);
+
+        Assert.True(appender.Appended);
+        Assert.True(verification.IsIntact, verification.Message);
+        Assert.InRange(verification.VerifiedEntries, 3, 4);
+        Assert.True((await VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
     public async Task Deleting_an_entry_in_the_middle_names_the_missing_entry()
     {
         await AppendAsync(4);
@@ -185,6 +245,21 @@ public abstract class AuditChainTests<TDatabase>(TDatabase database) : IAsyncLif
         return entry;
     }
 
+    private AppDbContext CreateDbContext(IInterceptor interceptor)
+    {
+        DbContextOptions<TContext> Options<TContext>()
+            where TContext : DbContext
+        {
+            var builder = new DbContextOptionsBuilder<TContext>();
+            builder.UseWorkflowDatabase(database.Provider, database.ConnectionString).AddInterceptors(interceptor);
+            return builder.Options;
+        }
+
+        return database.Provider == DatabaseProvider.Sqlite
+            ? new SqliteAppDbContext(Options<SqliteAppDbContext>())
+            : new PostgreSqlAppDbContext(Options<PostgreSqlAppDbContext>());
+    }
+
     private AuditRecord Record(string reason) =>
         AuditRecord.For(TestActors.Admin, AuditActions.ExecutionCancelled, services.Time.GetUtcNow().UtcDateTime, AuditTargets.Execution,
             Guid.NewGuid().ToString(), reason, before: new { status = "Pending" }, after: new { status = "Cancelled" });
@@ -216,3 +291,21 @@ public sealed class SqliteAuditChainTests(SqliteDatabaseFixture database)
 
 public sealed class PostgresAuditChainTests(PostgresDatabaseFixture database)
     : AuditChainTests<PostgresDatabaseFixture>(database), IClassFixture<PostgresDatabaseFixture>;
+
+/// <summary>Runs <paramref name="append"/> once, just before the first query that reads <paramref name="table"/>.</summary>
+internal sealed class AppendOnce(string table, Func<Task> append) : DbCommandInterceptor
+{
+    public bool Appended { get; private set; }
+
+    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        if (!Appended && command.CommandText.Contains($"FROM \"{table}\"", StringComparison.Ordinal))
+        {
+            Appended = true;
+            await append();
+        }
+
+        return result;
+    }
+}
