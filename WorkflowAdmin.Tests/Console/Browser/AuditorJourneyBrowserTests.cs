@@ -93,6 +93,7 @@ public sealed class AuditorJourneyBrowserTests(BrowserFixture browser) : IAsyncL
         await Assertions.Expect(actions).ToHaveCountAsync(2);
         Assert.Equal(["execution.cancel", "execution.rerun"], (await actions.EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.action)")).Order(StringComparer.Ordinal));
         await page.ScreenshotAsync("audit-filtered");
+        var filteredList = page.Url;
 
         // The re-run's entry: who, in what role, why, and what it created.
         var rerunRow = page.Locator("[data-testid=list-grid] tbody tr", new PageLocatorOptions { Has = page.Locator("[data-action='execution.rerun']") });
@@ -105,8 +106,19 @@ public sealed class AuditorJourneyBrowserTests(BrowserFixture browser) : IAsyncL
         await Assertions.Expect(page.Locator("[data-testid=audit-entry-integrity]")).ToHaveAttributeAsync("data-intact", "true");
         await page.ScreenshotAsync("audit-entry");
 
-        // Back to the filtered list, and export exactly what it shows.
-        await page.GoBackAsync();
+        // On the execution itself, the Audit tab tells the same story.
+        await page.ClickAsync("[data-testid=audit-entry-target] [data-testid=audit-target-link]");
+        await page.WaitForURLAsync(url => url.Contains($"/executions/{rerunOf}", StringComparison.Ordinal));
+        await page.Locator(".mud-tab", new PageLocatorOptions { HasTextRegex = new Regex("^Audit$") }).ClickAsync();
+        var onExecution = page.Locator("[data-testid=execution-audit-entry]");
+        await Assertions.Expect(onExecution).ToHaveCountAsync(1);
+        await Assertions.Expect(onExecution).ToHaveAttributeAsync("data-action", "execution.rerun");
+        await Assertions.Expect(onExecution).ToContainTextAsync(RerunReason);
+        await page.ScreenshotAsync("execution-audit-tab");
+
+        // Back to the filtered list (its address keeps the filters), and export exactly what it shows.
+        await page.GotoAsync(filteredList);
+        await page.WaitUntilInteractiveAsync();
         await Assertions.Expect(actions).ToHaveCountAsync(2);
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=list-export]"));

@@ -25,6 +25,4 @@ public static class AuditActionLabels
 
     /// <summary>The label of <paramref name="action"/>; an action this build does not know shows as stored.</summary>
     public static string Of(string action) => Labels.GetValueOrDefault(action, action);
-
-    public static bool IsKnown(string action) => Labels.ContainsKey(action);
 }
