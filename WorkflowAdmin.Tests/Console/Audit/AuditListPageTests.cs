@@ -41,7 +41,7 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
         "target={execution}",
         "from=2026-03-02T09:10:00Z&to=2026-03-02T09:20:00Z",
         "action=execution.cancel&from=2026-03-02T09:10:00Z",
-        "q=dates",
+        "action=execution.rerun&q=dates",
         "q=grace",
         "q={execution-prefix}",
     };
@@ -98,6 +98,22 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
         Assert.NotEmpty(expected);
         Assert.True(expected.Count < entries.Count, "The filter should leave some entries out.");
         page.WaitForAssertion(() => Assert.Equal(expected, page.FindAll("[data-testid=row]").Select(r => r.GetAttribute("href"))));
+    }
+
+    [Fact]
+    public void Reasons_are_searched_once_an_action_or_a_time_range_narrows_the_list_and_the_empty_list_says_so()
+    {
+        context.SignInAs(Roles.Auditor);
+
+        var everything = Open("/audit?q=dates");
+
+        Assert.Contains("Reasons are searched once an action or a time range is chosen.", everything.Find("[data-testid=list-empty]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Search actor, target id", everything.Find("input[data-testid=list-search]").GetAttribute("placeholder"));
+
+        var narrowed = Open("/audit?from=2026-03-02&q=dates");
+
+        Assert.Equal("Search actor, target id, reason", narrowed.Find("input[data-testid=list-search]").GetAttribute("placeholder"));
+        Assert.Equal(entries.Count(e => e.Reason?.Contains("dates", StringComparison.Ordinal) == true), narrowed.FindAll("[data-testid=row]").Count);
     }
 
     [Fact]
@@ -214,7 +230,7 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
             e => e.TargetId == execution,
         "from=2026-03-02T09:10:00Z&to=2026-03-02T09:20:00Z" => e => e.OccurredAt >= AuditTestData.Start.AddMinutes(10) && e.OccurredAt < AuditTestData.Start.AddMinutes(20),
         "action=execution.cancel&from=2026-03-02T09:10:00Z" => e => e.Action == AuditActions.ExecutionCancelled && e.OccurredAt >= AuditTestData.Start.AddMinutes(10),
-        "q=dates" => e => e.Reason?.Contains("dates", StringComparison.Ordinal) == true,
+        "action=execution.rerun&q=dates" => e => e.Action == AuditActions.ExecutionRerun && e.Reason?.Contains("dates", StringComparison.Ordinal) == true,
         "q=grace" => e => e.Actor.StartsWith("grace", StringComparison.Ordinal),
         _ when query.StartsWith("q=", StringComparison.Ordinal) => e => e.TargetId?.StartsWith(execution[..8], StringComparison.Ordinal) == true,
         _ => throw new ArgumentOutOfRangeException(nameof(query), query, "No expectation for this query."),
