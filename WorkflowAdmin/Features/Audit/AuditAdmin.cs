@@ -20,6 +20,10 @@ public sealed class AuditAdmin : EntityAdmin<AuditRow>
     /// <summary>The roles holding <see cref="Domain.Security.Permission.ReadAudit"/>, for pages and the navigation.</summary>
     public const string ReaderRoles = Domain.Identity.Roles.Admin + "," + Domain.Identity.Roles.Auditor;
 
+    private const string ActionKey = "action";
+    private const string FromKey = "from";
+    private const string ToKey = "to";
+
     public AuditAdmin()
         : base("Audit log", SlugValue)
     {
@@ -39,12 +43,12 @@ public sealed class AuditAdmin : EntityAdmin<AuditRow>
         Column("Client IP", r => r.ClientIp).WithClass("mono nowrap").SortableWhen(false);
 
         FilterByText("Actor", r => r.Actor, "actor");
-        FilterByChoices("Action", r => r.Action, "action",
+        FilterByChoices("Action", r => r.Action, ActionKey,
             AuditActions.All.Select(a => new FilterOption(a, AuditActionLabels.Of(a))).ToList());
         Filter("Target type", "target-type",
             AuditTargets.All.Select(t => new FilterOption(t, t)).ToList(), (rows, type) => rows.Where(r => r.TargetType == type));
         FilterByText("Target id", "target", TargetIs);
-        FilterByDate("Time", r => r.OccurredAt, "from", "to");
+        FilterByDate("Time", r => r.OccurredAt, FromKey, ToKey);
 
         // Actors and target ids match as prefixes through their indexes. A reason can only be read row by row (a
         // second on a million entries), so reasons are searched once an action or a time window narrows the rows.
@@ -96,7 +100,7 @@ public sealed class AuditAdmin : EntityAdmin<AuditRow>
     }
 
     private static bool IsNarrowed(ListState state) =>
-        state.Filter("action") is not null || state.Filter("from") is not null || state.Filter("to") is not null;
+        state.Filter(ActionKey) is not null || state.Filter(FromKey) is not null || state.Filter(ToKey) is not null;
 
     // Every entry's target type is one of AuditTargets.All, so naming them all costs nothing in the result and lets
     // the database look the id up in the (TargetType, TargetId, OccurredAt) index instead of reading every entry.
