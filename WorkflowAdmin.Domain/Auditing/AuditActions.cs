@@ -37,4 +37,6 @@ public static class AuditTargets
     public const string BulkRerun = "BulkRerun";
     public const string User = "User";
     public const string ApiKey = "ApiKey";
+
+    public static IReadOnlyList<string> All { get; } = [Execution, BulkRerun, User, ApiKey];
 }

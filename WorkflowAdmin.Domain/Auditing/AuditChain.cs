@@ -39,20 +39,26 @@ public static class AuditChain
 
     /// <summary>
     /// Walks the chain in order, recomputing every hash, and reports the first entry whose stored hash, link or
-    /// position does not match; also checks that the head names the last entry (a deleted tail shows there).
-    /// Reads in pages so a long trail never sits in memory at once.
+    /// position does not match. The walk covers the chain as its head recorded it when verification began: entries
+    /// appended meanwhile (sign-ins do not pause) belong to the next verification. The head must name the last entry
+    /// walked (a deleted tail shows there), and no entry may lie beyond the head (a row inserted behind the
+    /// application's back). Reads in pages so a long trail never sits in memory at once.
     /// </summary>
     public static async Task<AuditVerification> VerifyAsync(AppDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         const int PageSize = 2000;
+
+        // An entry and the head's move past it commit together, so every entry up to the head read now is committed.
+        var head = await db.AuditChainHeads.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        var end = head?.LastSequence ?? long.MaxValue;
         var previousHash = GenesisHash;
         long expected = 1;
         while (true)
         {
             var from = expected;
             var page = await db.AuditEntries.AsNoTracking()
-                .Where(e => e.Sequence >= from)
+                .Where(e => e.Sequence >= from && e.Sequence <= end)
                 .OrderBy(e => e.Sequence)
                 .Take(PageSize)
                 .ToListAsync(cancellationToken);
@@ -84,11 +90,27 @@ public static class AuditChain
         }
 
         var verified = expected - 1;
-        var head = await db.AuditChainHeads.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
-        if (head is not null && (head.LastSequence != verified || head.LastHash != previousHash))
+        if (head is null)
+        {
+            return verified == 0
+                ? AuditVerification.Intact(0)
+                : AuditVerification.Broken(verified, verified + 1,
+                    $"Entries 1 to {verified} link up, but the record of where the chain ends is missing: entries after {verified} may have been deleted.");
+        }
+
+        if (head.LastSequence != verified || head.LastHash != previousHash)
         {
             return AuditVerification.Broken(verified, verified + 1,
                 $"The chain ends at entry {verified}, but entry {head.LastSequence} was recorded: entries were deleted.");
+        }
+
+        // The newest entry first, then the head: a legitimate entry read here has its head move committed already.
+        var newest = await db.AuditEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken);
+        var lastNow = (await db.AuditChainHeads.AsNoTracking().SingleOrDefaultAsync(cancellationToken))?.LastSequence ?? 0;
+        if (newest > lastNow)
+        {
+            var foreign = await db.AuditEntries.Where(e => e.Sequence > lastNow).MinAsync(e => e.Sequence, cancellationToken);
+            return AuditVerification.Broken(verified, foreign, $"Entry {foreign} lies beyond the end of the chain: the application did not write it.");
         }
 
         return AuditVerification.Intact(verified);

@@ -1,4 +1,5 @@
 using WorkflowAdmin.Features.ApiKeys;
+using WorkflowAdmin.Features.Audit;
 using WorkflowAdmin.Features.BulkReruns;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Features.Provisioning;
@@ -16,6 +17,9 @@ public static class AdminServiceCollectionExtensions
         // Executions
         services.AddEntityAdmin<ExecutionsAdmin>();
         services.AddEntityAdmin<BulkRerunsAdmin>();
+
+        // Audit
+        services.AddEntityAdmin<AuditAdmin>();
 
         // Provisioned records
         services.AddEntityAdmin<CustomersAdmin>();

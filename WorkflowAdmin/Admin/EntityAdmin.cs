@@ -63,9 +63,26 @@ public abstract partial class EntityAdmin
     /// </summary>
     public virtual bool IsLive => false;
 
+    /// <summary>A download of the whole filtered list (not one page), served by an endpoint of the feature's own.</summary>
+    public AdminExportLink? Export { get; private set; }
+
     public bool IsVisibleTo(ClaimsPrincipal user) => IsInAnyRole(user, Roles);
 
     public bool CanCreate(ClaimsPrincipal user) => Create is { } create && IsVisibleTo(user) && IsInAnyRole(user, create.Roles);
+
+    public bool CanExport(ClaimsPrincipal user) => Export is { } export && IsVisibleTo(user) && IsInAnyRole(user, export.Roles);
+
+    /// <summary>
+    /// The export's address for the list as <paramref name="state"/> shows it: the same search, filters and sort,
+    /// without the page, so the file holds every matching row. The endpoint reads it back with <see cref="ListState.FromUri"/>.
+    /// </summary>
+    public string ExportHref(ListState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var export = Export ?? throw new InvalidOperationException($"{GetType().Name} declares no export.");
+        var query = (state with { Page = 1, PageSize = null }).ToQueryString();
+        return query.Length == 0 ? export.Href : $"{export.Href}?{query}";
+    }
 
     /// <summary>
     /// Runs the list's own query for <paramref name="state"/> without the UI: one page of rows and the capped count.
@@ -76,13 +93,27 @@ public abstract partial class EntityAdmin
     /// <summary>The URL parameters every filter of this admin reads; the list state keeps only these and its own.</summary>
     public abstract IReadOnlyList<AdminFilter> Filters { get; }
 
-    internal abstract RenderFragment RenderList();
+    /// <summary>The list page; <paramref name="headerContent"/> is a feature's own addition below the title (a panel, a notice).</summary>
+    internal abstract RenderFragment RenderList(RenderFragment? headerContent = null);
 
     protected void CreateLink(string href, string label, string roles = Domain.Identity.Roles.Admin)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(href);
         ArgumentException.ThrowIfNullOrWhiteSpace(label);
         Create = new AdminCreateLink(href, label, CheckRoles(roles));
+    }
+
+    /// <summary>Offers <paramref name="href"/> (a GET endpoint that authorises on its own) as a download of the filtered list.</summary>
+    protected void ExportLink(string href, string label, string roles)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(href);
+        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        if (href.Contains('?', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The export link gets the list's query string; give it without one.", nameof(href));
+        }
+
+        Export = new AdminExportLink(href, label, CheckRoles(roles));
     }
 
     private static bool IsInAnyRole(ClaimsPrincipal user, string roles)
@@ -110,6 +141,9 @@ public abstract partial class EntityAdmin
 
 /// <summary>A "create" button on a list, shown only to <paramref name="Roles"/> (comma-separated).</summary>
 public sealed record AdminCreateLink(string Href, string Label, string Roles);
+
+/// <summary>An "export" button on a list, shown only to <paramref name="Roles"/> (comma-separated).</summary>
+public sealed record AdminExportLink(string Href, string Label, string Roles);
 
 /// <summary>One page of rows as the list shows it, untyped for the checks and the benchmark.</summary>
 public sealed record AdminListResult(IReadOnlyList<object> Rows, ListCount Count);

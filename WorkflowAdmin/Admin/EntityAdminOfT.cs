@@ -66,13 +66,14 @@ public abstract partial class EntityAdmin<TRow> : EntityAdmin
     public string? SearchHint(ListState state) =>
         searchFields.Where(f => !f.AppliesTo(state) && f.Hint is not null).Select(f => f.Hint).FirstOrDefault();
 
-    internal override RenderFragment RenderList() => builder =>
+    internal override RenderFragment RenderList(RenderFragment? headerContent = null) => builder =>
     {
         builder.OpenComponent<EntityListPage<TRow>>(0);
 
         // Keyed by admin: moving between two lists of one row type starts a fresh page, not one with stale state.
         builder.SetKey(this);
         builder.AddComponentParameter(1, nameof(EntityListPage<TRow>.Admin), this);
+        builder.AddComponentParameter(2, nameof(EntityListPage<TRow>.HeaderContent), headerContent);
         builder.CloseComponent();
     };
 
@@ -102,6 +103,14 @@ public abstract partial class EntityAdmin<TRow> : EntityAdmin
         return filter;
     }
 
+    /// <summary>One or several of a fixed set of text values (an <c>IN</c> list), such as the audit trail's action names.</summary>
+    protected ChoiceFilter FilterByChoices(string title, Expression<Func<TRow, string>> field, string key, IReadOnlyList<FilterOption> options) =>
+        AddFilter(new ChoiceFilter(title, key, options, multiple: true), (rows, state) =>
+        {
+            var values = FilterValues(key, state);
+            return values.Count == 0 ? rows : rows.Where(QueryExpressions.AnyOf(field, values));
+        });
+
     protected ChoiceFilter FilterByBool(string title, Expression<Func<TRow, bool>> field, string key, string yes = "Yes", string no = "No") =>
         AddFilter(new ChoiceFilter(title, key, [new FilterOption("yes", yes), new FilterOption("no", no)], multiple: false), (rows, state) =>
             FilterValues(key, state) is [var value] ? rows.Where(QueryExpressions.AnyOf(field, [value == "yes"])) : rows);
@@ -109,6 +118,14 @@ public abstract partial class EntityAdmin<TRow> : EntityAdmin
     protected TextFilter FilterByText(string title, Expression<Func<TRow, string?>> field, string key, TextMatch match = TextMatch.Exact) =>
         AddFilter(new TextFilter(title, key, match), (rows, state) =>
             state.Filter(key) is { } value ? rows.Where(QueryExpressions.Text(field, match, value)) : rows);
+
+    /// <summary>A typed value with a predicate of the admin's own, for a match a plain field comparison cannot make use an index.</summary>
+    protected TextFilter FilterByText(string title, string key, Func<string, Expression<Func<TRow, bool>>> match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        return AddFilter(new TextFilter(title, key, TextMatch.Exact), (rows, state) =>
+            state.Filter(key) is { } value ? rows.Where(match(value)) : rows);
+    }
 
     protected DateRangeFilter FilterByDate(string title, Expression<Func<TRow, DateTime>> field, string fromKey, string toKey) =>
         FilterByDate(title, Expression.Lambda<Func<TRow, DateTime?>>(Expression.Convert(field.Body, typeof(DateTime?)), field.Parameters), fromKey, toKey);

@@ -46,6 +46,10 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     [Parameter, EditorRequired]
     public EntityAdmin<TRow> Admin { get; set; } = null!;
 
+    /// <summary>What the feature's page adds below the title, such as the audit log's verification panel.</summary>
+    [Parameter]
+    public RenderFragment? HeaderContent { get; set; }
+
     [CascadingParameter]
     private Task<AuthenticationState>? AuthenticationState { get; set; }
 

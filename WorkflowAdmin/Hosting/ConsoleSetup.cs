@@ -8,6 +8,7 @@ using WorkflowAdmin.Components;
 using WorkflowAdmin.Components.Layout;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Features.Audit;
 using WorkflowAdmin.Features.Executions.Live;
 using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Security;
@@ -94,6 +95,7 @@ internal static class ConsoleSetup
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapAuditExport();
         return app;
     }
 }

@@ -50,7 +50,7 @@ public abstract class AdminChecksTests<TDatabase>(TDatabase database) : IAsyncLi
         var slugs = services.GetRequiredService<AdminRegistry>().All.Select(a => a.Slug).ToList();
 
         Assert.Equal(
-            ["executions", "bulk-reruns", "customers", "customer-admins", "pending-invites", "catalogs", "agreements", "plans", "renewals", "subsidies", "outbox", "users", "api-keys"],
+            ["executions", "bulk-reruns", "audit", "customers", "customer-admins", "pending-invites", "catalogs", "agreements", "plans", "renewals", "subsidies", "outbox", "users", "api-keys"],
             slugs);
     }
 

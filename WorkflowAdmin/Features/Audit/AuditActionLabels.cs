@@ -1,0 +1,28 @@
+using WorkflowAdmin.Domain.Auditing;
+
+namespace WorkflowAdmin.Features.Audit;
+
+/// <summary>The audit trail's action names as people read them; the stored name stays visible next to the label.</summary>
+public static class AuditActionLabels
+{
+    private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
+    {
+        [AuditActions.SignIn] = "Signed in",
+        [AuditActions.SignInFailed] = "Sign-in failed",
+        [AuditActions.SignOut] = "Signed out",
+        [AuditActions.ExecutionTriggered] = "Triggered execution",
+        [AuditActions.ExecutionRerun] = "Re-ran execution",
+        [AuditActions.ExecutionBulkRerun] = "Bulk re-run",
+        [AuditActions.ExecutionCancelled] = "Cancelled execution",
+        [AuditActions.UserCreated] = "Created user",
+        [AuditActions.UserRoleChanged] = "Changed role",
+        [AuditActions.UserDisabled] = "Disabled user",
+        [AuditActions.UserEnabled] = "Enabled user",
+        [AuditActions.UserPasswordReset] = "Reset password",
+        [AuditActions.ApiKeyCreated] = "Created API key",
+        [AuditActions.ApiKeyRevoked] = "Revoked API key",
+    };
+
+    /// <summary>The label of <paramref name="action"/>; an action this build does not know shows as stored.</summary>
+    public static string Of(string action) => Labels.GetValueOrDefault(action, action);
+}
