@@ -5,6 +5,7 @@ using Hangfire.PostgreSql;
 using Hangfire.SqlServer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using WorkflowAdmin.Domain.Data;
 
 namespace WorkflowAdmin.Domain.Background;
@@ -35,10 +36,11 @@ public static class BackgroundSetup
         // (tests; a web and a worker node side by side) would end up sharing whichever was configured last.
         services.AddSingleton<JobStorage>(_ => CreateStorage(database, options));
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
-        services.AddHangfire(config => config
+        services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>())));
 
         services.AddSingleton<IExecutionDispatcher, HangfireExecutionDispatcher>();
         services.AddScoped<ExecutionJob>();

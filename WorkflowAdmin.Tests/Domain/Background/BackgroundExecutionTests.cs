@@ -38,6 +38,20 @@ public abstract class BackgroundExecutionTests<TDatabase>(TDatabase database) : 
     }
 
     [Fact]
+    public async Task A_node_keeps_queueing_after_another_node_in_the_same_process_stops()
+    {
+        // Hangfire keeps its log provider in a static: the node that stopped must not take the survivor's logging
+        // (and with it every new Hangfire client) down with it.
+        await using var survivor = await BackgroundNode.StartAsync(database, NodeRole.All, queueSchema);
+        var other = await BackgroundNode.StartAsync(database, NodeRole.All, queueSchema[..^1] + "x");
+        await other.DisposeAsync();
+
+        var id = await survivor.TriggerAsync(Input);
+
+        Assert.Equal(ExecutionStatus.Succeeded, (await survivor.WaitUntilFinishedAsync(id)).Status);
+    }
+
+    [Fact]
     public async Task A_job_delivered_twice_runs_the_execution_once()
     {
         await using var node = await BackgroundNode.StartAsync(database, NodeRole.All, queueSchema);
