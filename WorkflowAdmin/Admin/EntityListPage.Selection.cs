@@ -9,6 +9,7 @@ public sealed partial class EntityListPage<TRow>
 {
     // In tick order. Row records compare by value, so a tick survives its page being reloaded or revisited.
     private readonly List<TRow> ticked = [];
+    // The rows on screen: what a tick-all covers and what a live change is checked against.
     private IReadOnlyList<TRow> pageRows = [];
     private string? ticksFilterKey;
     private bool acting;

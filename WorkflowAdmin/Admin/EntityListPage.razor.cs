@@ -39,7 +39,6 @@ public sealed partial class EntityListPage<TRow> : IDisposable
 
     // A live list (Admin.IsLive) follows the execution change feed; see OnExecutionsChangedAsync.
     private IDisposable? changeSubscription;
-    private IReadOnlyList<TRow> rowsShown = [];
     private bool liveReloading;
     private bool liveReloadAgain;
 
@@ -114,7 +113,6 @@ public sealed partial class EntityListPage<TRow> : IDisposable
             rowsOnPage = page.Rows.Count;
             pageRows = page.Rows;
             ForgetTicksIfFiltersChanged();
-            rowsShown = page.Rows;
             StartCountsIfFiltersChanged();
             return new GridData<TRow> { Items = page.Rows, TotalItems = count.Value.Value };
         }
@@ -136,7 +134,7 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     /// </summary>
     private async Task OnExecutionsChangedAsync(ExecutionChangeBatch changes)
     {
-        if (disposed || grid is null || !Admin.IsAffectedBy(changes, state, rowsShown))
+        if (disposed || grid is null || !Admin.IsAffectedBy(changes, state, pageRows))
         {
             return;
         }
