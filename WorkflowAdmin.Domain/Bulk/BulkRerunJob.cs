@@ -16,10 +16,13 @@ namespace WorkflowAdmin.Domain.Bulk;
 /// that dies loses at most its uncommitted batch, and the next delivery carries on with the items left.
 /// </summary>
 /// <remarks>
-/// Hangfire must not retry it (a retry is just another delivery, which recovery already provides), and two
-/// deliveries must not work side by side: the job holds the bulk re-run's claim in the queue's storage while it
-/// runs, and a delivery that finds it taken leaves at once. The bulk re-run as a whole is the audited action; the
-/// re-runs it creates are not audited one by one.
+/// Hangfire must not retry it (a retry is just another delivery, which recovery already provides). Two deliveries
+/// should not work side by side: the job holds the bulk re-run's claim in the queue's storage while it runs, and a
+/// delivery that finds it taken leaves at once. That claim is only the cheap path, since a lock can expire and a
+/// job can be delivered again while the first still runs; correctness rests on every batch being a compare-and-set
+/// (each item must still be Pending, the bulk re-run must still carry the stamp the batch read), so a batch that
+/// loses is rolled back whole and read again, and no item is ever re-run twice. The bulk re-run as a whole is the
+/// audited action; the re-runs it creates are not audited one by one.
 /// </remarks>
 [AutomaticRetry(Attempts = 0)]
 public sealed partial class BulkRerunJob(
@@ -27,6 +30,9 @@ public sealed partial class BulkRerunJob(
 {
     /// <summary>Executions re-run per transaction: small enough to commit often, big enough to keep round trips few.</summary>
     public const int BatchSize = 50;
+
+    // Each conflict means someone else made progress, so a few in a row is already unusual; more is a fault.
+    private const int MaxConflictsInARow = 5;
 
     [JobDisplayName("Bulk re-run {0}")]
     public async Task RunAsync(Guid bulkId, CancellationToken cancellationToken)
@@ -39,8 +45,29 @@ public sealed partial class BulkRerunJob(
         }
 
         var batches = 0;
-        while (await RunBatchAsync(bulkId, cancellationToken))
+        var conflicts = 0;
+        while (true)
         {
+            bool more;
+            try
+            {
+                more = await RunBatchAsync(bulkId, cancellationToken);
+                conflicts = 0;
+            }
+            catch (DbUpdateException ex) when (++conflicts <= MaxConflictsInARow)
+            {
+                // Nothing of the batch was saved: another job saved these items first (the claim check refused
+                // ours), or an admin's single re-run of one of them committed first (the unique index refused
+                // ours). The next pass reads what is left and sees those re-runs, so it skips them in words.
+                LogConflict(ex, bulkId);
+                continue;
+            }
+
+            if (!more)
+            {
+                break;
+            }
+
             batches++;
         }
 
@@ -131,7 +158,8 @@ public sealed partial class BulkRerunJob(
     {
         try
         {
-            var (_, rerun) = await executions.PrepareRerunAsync(item.ExecutionId, bulk.Mode, null, bulk.RequestedBy, bulk.Reason, cancellationToken);
+            var (_, rerun) = await executions.PrepareRerunAsync(
+                item.ExecutionId, bulk.Mode, null, bulk.RequestedBy, bulk.Reason, exclusive: true, cancellationToken);
             return (rerun.Id, null);
         }
         catch (Exception ex) when (ex is ExecutionStateException or ExecutionNotFoundException or InputValidationException or UnknownWorkflowException)
@@ -159,6 +187,9 @@ public sealed partial class BulkRerunJob(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bulk re-run {BulkRerunId} is being worked on by another job; this delivery leaves it to that one.")]
     private partial void LogBusy(Guid bulkRerunId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk re-run {BulkRerunId}: a batch was refused by a concurrent change and is read again.")]
+    private partial void LogConflict(Exception exception, Guid bulkRerunId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bulk re-run {BulkRerunId}: {Batches} batch(es) processed; nothing is left.")]
     private partial void LogDone(Guid bulkRerunId, int batches);
