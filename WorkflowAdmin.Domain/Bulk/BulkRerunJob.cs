@@ -31,8 +31,8 @@ public sealed partial class BulkRerunJob(
     /// <summary>Executions re-run per transaction: small enough to commit often, big enough to keep round trips few.</summary>
     public const int BatchSize = 50;
 
-    // Each conflict means someone else made progress, so a few in a row is already unusual; more is a fault.
-    private const int MaxConflictsInARow = 5;
+    // Conflicts in a row with no progress by anyone in between before the job gives up and leaves it to recovery.
+    private const int MaxStalls = 3;
 
     [JobDisplayName("Bulk re-run {0}")]
     public async Task RunAsync(Guid bulkId, CancellationToken cancellationToken)
@@ -45,20 +45,30 @@ public sealed partial class BulkRerunJob(
         }
 
         var batches = 0;
-        var conflicts = 0;
+        int? progressAtLastConflict = null;
+        var stalls = 0;
         while (true)
         {
             bool more;
             try
             {
                 more = await RunBatchAsync(bulkId, cancellationToken);
-                conflicts = 0;
+                stalls = 0;
             }
-            catch (DbUpdateException ex) when (++conflicts <= MaxConflictsInARow)
+            catch (DbUpdateException ex)
             {
                 // Nothing of the batch was saved: another job saved these items first (the claim check refused
                 // ours), or an admin's single re-run of one of them committed first (the unique index refused
-                // ours). The next pass reads what is left and sees those re-runs, so it skips them in words.
+                // ours). The next pass reads what is left and sees those re-runs, so it skips them in words. A
+                // conflict with no progress anywhere since the last one, repeatedly, is a fault, not a race.
+                var progress = await ProgressAsync(bulkId, cancellationToken);
+                stalls = progress == progressAtLastConflict ? stalls + 1 : 0;
+                progressAtLastConflict = progress;
+                if (stalls >= MaxStalls)
+                {
+                    throw;
+                }
+
                 LogConflict(ex, bulkId);
                 continue;
             }
@@ -137,6 +147,15 @@ public sealed partial class BulkRerunJob(
         }
 
         return more;
+    }
+
+    private async Task<int> ProgressAsync(Guid bulkId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().BulkReruns.AsNoTracking()
+            .Where(b => b.Id == bulkId)
+            .Select(b => b.SucceededCount + b.FailedCount)
+            .SingleAsync(cancellationToken);
     }
 
     /// <summary>Per original in the batch, one re-run that is pending, running or succeeded: the duplicate guard's evidence.</summary>
