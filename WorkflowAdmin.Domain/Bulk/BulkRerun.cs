@@ -42,6 +42,13 @@ public sealed class BulkRerun
 
     public DateTime? FinishedAt { get; private set; }
 
+    /// <summary>
+    /// The token of the confirmation that created this bulk re-run (unique): a second submit of the same confirmation
+    /// finds this bulk re-run instead of creating another. Null on bulk re-runs created before tokens existed.
+    /// </summary>
+    public Guid? SubmitToken { get; private set; }
+
+    /// <summary>Rotates on every status change and every recorded batch, so two jobs can never both save progress.</summary>
     public Guid ConcurrencyStamp { get; private set; }
 
     public IReadOnlyList<BulkRerunItem> Items => items;
@@ -49,7 +56,7 @@ public sealed class BulkRerun
     public int ProcessedCount => SucceededCount + FailedCount;
 
     public static BulkRerun Create(
-        IReadOnlyList<Guid> executionIds, RerunMode mode, string reason, string description, string requestedBy, DateTime now)
+        Guid submitToken, IReadOnlyList<Guid> executionIds, RerunMode mode, string reason, string description, string requestedBy, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(executionIds);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
@@ -68,6 +75,7 @@ public sealed class BulkRerun
             Reason = reason,
             Description = description.Length > MaxDescriptionLength ? description[..MaxDescriptionLength] : description,
             Status = ExecutionStatus.Pending,
+            SubmitToken = submitToken,
             ConcurrencyStamp = Guid.NewGuid(),
         };
         foreach (var id in executionIds.Distinct())
@@ -93,6 +101,9 @@ public sealed class BulkRerun
             throw new InvalidOperationException("The item belongs to another bulk re-run.");
         }
 
+        // Progress is a compare-and-set on this row: a second job that read it before this batch was saved finds
+        // its own save refused, so counts can neither be lost nor counted twice.
+        ConcurrencyStamp = Guid.NewGuid();
         if (rerunExecutionId is { } created)
         {
             item.Succeed(created);

@@ -16,10 +16,13 @@ namespace WorkflowAdmin.Domain.Bulk;
 /// that dies loses at most its uncommitted batch, and the next delivery carries on with the items left.
 /// </summary>
 /// <remarks>
-/// Hangfire must not retry it (a retry is just another delivery, which recovery already provides), and two
-/// deliveries must not work side by side: the job holds the bulk re-run's claim in the queue's storage while it
-/// runs, and a delivery that finds it taken leaves at once. The bulk re-run as a whole is the audited action; the
-/// re-runs it creates are not audited one by one.
+/// Hangfire must not retry it (a retry is just another delivery, which recovery already provides). Two deliveries
+/// should not work side by side: the job holds the bulk re-run's claim in the queue's storage while it runs, and a
+/// delivery that finds it taken leaves at once. That claim is only the cheap path, since a lock can expire and a
+/// job can be delivered again while the first still runs; correctness rests on every batch being a compare-and-set
+/// (each item must still be Pending, the bulk re-run must still carry the stamp the batch read), so a batch that
+/// loses is rolled back whole and read again, and no item is ever re-run twice. The bulk re-run as a whole is the
+/// audited action; the re-runs it creates are not audited one by one.
 /// </remarks>
 [AutomaticRetry(Attempts = 0)]
 public sealed partial class BulkRerunJob(
@@ -27,6 +30,9 @@ public sealed partial class BulkRerunJob(
 {
     /// <summary>Executions re-run per transaction: small enough to commit often, big enough to keep round trips few.</summary>
     public const int BatchSize = 50;
+
+    // Conflicts in a row with no progress by anyone in between before the job gives up and leaves it to recovery.
+    private const int MaxStalls = 3;
 
     [JobDisplayName("Bulk re-run {0}")]
     public async Task RunAsync(Guid bulkId, CancellationToken cancellationToken)
@@ -39,8 +45,39 @@ public sealed partial class BulkRerunJob(
         }
 
         var batches = 0;
-        while (await RunBatchAsync(bulkId, cancellationToken))
+        int? progressAtLastConflict = null;
+        var stalls = 0;
+        while (true)
         {
+            bool more;
+            try
+            {
+                more = await RunBatchAsync(bulkId, cancellationToken);
+                stalls = 0;
+            }
+            catch (DbUpdateException ex)
+            {
+                // Nothing of the batch was saved: another job saved these items first (the claim check refused
+                // ours), or an admin's single re-run of one of them committed first (the unique index refused
+                // ours). The next pass reads what is left and sees those re-runs, so it skips them in words. A
+                // conflict with no progress anywhere since the last one, repeatedly, is a fault, not a race.
+                var progress = await ProgressAsync(bulkId, cancellationToken);
+                stalls = progress == progressAtLastConflict ? stalls + 1 : 0;
+                progressAtLastConflict = progress;
+                if (stalls >= MaxStalls)
+                {
+                    throw;
+                }
+
+                LogConflict(ex, bulkId);
+                continue;
+            }
+
+            if (!more)
+            {
+                break;
+            }
+
             batches++;
         }
 
@@ -112,6 +149,15 @@ public sealed partial class BulkRerunJob(
         return more;
     }
 
+    private async Task<int> ProgressAsync(Guid bulkId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().BulkReruns.AsNoTracking()
+            .Where(b => b.Id == bulkId)
+            .Select(b => b.SucceededCount + b.FailedCount)
+            .SingleAsync(cancellationToken);
+    }
+
     /// <summary>Per original in the batch, one re-run that is pending, running or succeeded: the duplicate guard's evidence.</summary>
     private static async Task<Dictionary<Guid, (Guid Id, ExecutionStatus Status)>> LiveOrSuccessfulRerunsAsync(
         AppDbContext db, List<BulkRerunItem> items, CancellationToken cancellationToken)
@@ -131,7 +177,8 @@ public sealed partial class BulkRerunJob(
     {
         try
         {
-            var (_, rerun) = await executions.PrepareRerunAsync(item.ExecutionId, bulk.Mode, null, bulk.RequestedBy, bulk.Reason, cancellationToken);
+            var (_, rerun) = await executions.PrepareRerunAsync(
+                item.ExecutionId, bulk.Mode, null, bulk.RequestedBy, bulk.Reason, exclusive: true, cancellationToken);
             return (rerun.Id, null);
         }
         catch (Exception ex) when (ex is ExecutionStateException or ExecutionNotFoundException or InputValidationException or UnknownWorkflowException)
@@ -159,6 +206,9 @@ public sealed partial class BulkRerunJob(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bulk re-run {BulkRerunId} is being worked on by another job; this delivery leaves it to that one.")]
     private partial void LogBusy(Guid bulkRerunId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk re-run {BulkRerunId}: a batch was refused by a concurrent change and is read again.")]
+    private partial void LogConflict(Exception exception, Guid bulkRerunId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bulk re-run {BulkRerunId}: {Batches} batch(es) processed; nothing is left.")]
     private partial void LogDone(Guid bulkRerunId, int batches);

@@ -22,14 +22,30 @@ public sealed partial class BulkReruns(AppDbContext db, TimeProvider time, BulkR
     // Keeps each existence check well below every provider's parameter limit.
     private const int LookupChunk = 500;
 
+    /// <param name="submitToken">
+    /// Issued once per confirmation (when the dialog opens) and sent with every submit of it: the first submit
+    /// creates the bulk re-run and consumes the token in the same transaction; any later one, even one racing it,
+    /// gets that same bulk re-run back and writes nothing.
+    /// </param>
     /// <exception cref="AccessDeniedException">The actor may not re-run executions; nothing was read or written.</exception>
-    /// <exception cref="InputValidationException">No reason, no executions, too many, or ids that do not exist.</exception>
+    /// <exception cref="InputValidationException">No token, no reason, no executions, too many, or ids that do not exist.</exception>
     public async Task<BulkRerun> StartAsync(
-        IReadOnlyList<Guid> executionIds, RerunMode mode, string reason, string description, Actor actor, CancellationToken cancellationToken)
+        Guid submitToken, IReadOnlyList<Guid> executionIds, RerunMode mode, string reason, string description, Actor actor,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(executionIds);
         ArgumentNullException.ThrowIfNull(actor);
         actor.Demand(Permission.RerunExecution);
+        if (submitToken == Guid.Empty)
+        {
+            throw InputValidationException.At("submitToken", "is required: open the confirmation again");
+        }
+
+        if (await FindSubmittedAsync(submitToken, actor, cancellationToken) is { } submitted)
+        {
+            return submitted;
+        }
+
         reason = CheckReason(reason);
         var ids = executionIds.Distinct().ToList();
         if (ids.Count == 0)
@@ -52,17 +68,32 @@ public sealed partial class BulkReruns(AppDbContext db, TimeProvider time, BulkR
 
         description = string.IsNullOrWhiteSpace(description) ? $"{ids.Count:N0} chosen executions" : description.Trim();
         var now = time.GetUtcNow().UtcDateTime;
-        var bulk = BulkRerun.Create(ids, mode, reason, description, actor.Name, now);
+        var bulk = BulkRerun.Create(submitToken, ids, mode, reason, description, actor.Name, now);
         db.BulkReruns.Add(bulk);
-        await AuditTrail.SaveAsync(db, AuditRecord.For(
-            actor, AuditActions.ExecutionBulkRerun, now, AuditTargets.BulkRerun, bulk.Id.ToString(), reason,
-            after: new
+        try
+        {
+            await AuditTrail.SaveAsync(db, AuditRecord.For(
+                actor, AuditActions.ExecutionBulkRerun, now, AuditTargets.BulkRerun, bulk.Id.ToString(), reason,
+                after: new
+                {
+                    count = bulk.Total,
+                    mode = mode.ToString(),
+                    description = bulk.Description,
+                    sample = ids.Take(AuditSampleSize),
+                }), cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A submit of the same confirmation committed between our look-up and our save, and the unique token
+            // refused ours: answer with its bulk re-run, which its own submit has already queued.
+            db.ChangeTracker.Clear();
+            if (await FindSubmittedAsync(submitToken, actor, cancellationToken) is { } raced)
             {
-                count = bulk.Total,
-                mode = mode.ToString(),
-                description = bulk.Description,
-                sample = ids.Take(AuditSampleSize),
-            }), cancellationToken);
+                return raced;
+            }
+
+            throw;
+        }
 
         try
         {
@@ -76,6 +107,14 @@ public sealed partial class BulkReruns(AppDbContext db, TimeProvider time, BulkR
         }
 
         return bulk;
+    }
+
+    private async Task<BulkRerun?> FindSubmittedAsync(Guid submitToken, Actor actor, CancellationToken cancellationToken)
+    {
+        var submitted = await db.BulkReruns.AsNoTracking().SingleOrDefaultAsync(b => b.SubmitToken == submitToken, cancellationToken);
+        return submitted is null || submitted.RequestedBy == actor.Name
+            ? submitted
+            : throw InputValidationException.At("submitToken", "belongs to another person's confirmation: open the confirmation again");
     }
 
     private async Task<List<Guid>> MissingAsync(List<Guid> ids, CancellationToken cancellationToken)

@@ -65,9 +65,10 @@ public sealed partial class ExecutionService(
             }
         }
 
-        var (original, execution) = await PrepareRerunAsync(originalId, request.Mode, request.EditedInputJson, actor.Name, reason, cancellationToken);
+        var (original, execution) = await PrepareRerunAsync(
+            originalId, request.Mode, request.EditedInputJson, actor.Name, reason, exclusive: !request.ConfirmDuplicate, cancellationToken);
         var edited = request.EditedInputJson is not null ? JsonDiff.Compare(original.InputJson, execution.InputJson) : [];
-        await AuditTrail.SaveAsync(db, AuditRecord.For(
+        var audit = AuditRecord.For(
             actor, AuditActions.ExecutionRerun, Now(), AuditTargets.Execution, originalId.ToString(), reason,
             before: new { status = original.Status.ToString(), original.FailedStepKey },
             after: new
@@ -78,7 +79,25 @@ public sealed partial class ExecutionService(
                 inputEdited = edited.Count > 0,
                 inputChanges = edited,
                 confirmedDuplicate = request.ConfirmDuplicate,
-            }), cancellationToken);
+            });
+        try
+        {
+            await AuditTrail.SaveAsync(db, audit, cancellationToken);
+        }
+        catch (DbUpdateException) when (!request.ConfirmDuplicate)
+        {
+            // Another admin's re-run of the same original committed between our check and our save, and the
+            // database's unique index refused ours: the same answer the check would have given a moment later.
+            db.ChangeTracker.Clear();
+            var existing = await ExistingRerunsAsync(originalId, cancellationToken);
+            if (existing.Count == 0)
+            {
+                throw;
+            }
+
+            throw new DuplicateRerunException(originalId, existing);
+        }
+
         await DispatchAsync(execution.Id);
         return execution;
     }
@@ -96,8 +115,9 @@ public sealed partial class ExecutionService(
     /// Builds the re-run of <paramref name="originalId"/> and adds it to the context, unsaved: for <see cref="RerunAsync"/>
     /// and for bulk re-runs, which audit once for the whole batch.
     /// </summary>
+    /// <param name="exclusive">False only for a re-run the admin confirmed beside a live or successful one.</param>
     internal async Task<(WorkflowExecution Original, WorkflowExecution Rerun)> PrepareRerunAsync(
-        Guid originalId, RerunMode mode, string? editedInputJson, string actorName, string reason, CancellationToken cancellationToken)
+        Guid originalId, RerunMode mode, string? editedInputJson, string actorName, string reason, bool exclusive, CancellationToken cancellationToken)
     {
         var original = await db.WorkflowExecutions.Include(e => e.Steps)
             .SingleOrDefaultAsync(e => e.Id == originalId, cancellationToken)
@@ -111,7 +131,7 @@ public sealed partial class ExecutionService(
         var definition = registry.Get(original.DefinitionKey);
         var input = PayloadSerializer.ParseInput(definition, editedInputJson ?? original.InputJson);
         var execution = NewExecution(definition, input, new Trigger(actorName, TriggerSource.Rerun));
-        execution.MarkAsRerunOf(original, mode, reason);
+        execution.MarkAsRerunOf(original, mode, reason, exclusive);
 
         foreach (var step in RerunPlan.For(definition, original.Steps, input.StepInputJson, mode))
         {

@@ -1,43 +1,48 @@
+using System.Data;
 using System.Data.Common;
-using System.Text;
+using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using WorkflowAdmin.Domain.Data;
 
 namespace WorkflowAdmin.Domain.Seeding;
 
 /// <summary>
-/// Inserts entities with multi-row INSERT statements built from the EF model (table, columns, value converters),
-/// bypassing change tracking. Millions of rows go in at database speed, and the rows are exactly what EF itself
-/// would have written, so the application reads them back like any other.
+/// Writes entities straight to their tables with each provider's bulk path, bypassing change tracking: binary
+/// <c>COPY</c> on PostgreSQL, <see cref="SqlBulkCopy"/> on SQL Server, one prepared single-row INSERT per table on
+/// SQLite (in-process, so there is no round trip to save). Table, columns, store types and value conversions all
+/// come from the EF model, so the rows are exactly what EF itself would have written and a column added to an
+/// entity is written without a change here; anything the inserter cannot write faithfully is refused up front.
 /// </summary>
 internal sealed class BulkInserter : IAsyncDisposable
 {
-    // SQL Server accepts at most 2100 parameters per command; stay below it on every provider.
-    private const int MaxParametersPerCommand = 2000;
-    private const int MaxRowsPerCommand = 200;
-
-    // SQLite runs in-process, so big statements save no round trips, and it finds each named parameter by a linear
-    // scan: a 2,000-parameter statement costs quadratic time to bind. One prepared row per statement is fastest.
-    private const int MaxRowsPerSqliteCommand = 1;
+    // Rows held in memory before they are written: large enough that each COPY or bulk copy streams many rows,
+    // small enough to stay a few tens of MB.
+    private const int MaxBufferedRows = 50_000;
 
     private readonly AppDbContext db;
     private readonly DbConnection connection;
-    private readonly Dictionary<Type, Table> tables = [];
+    private readonly List<Table> tables = [];
+    private readonly Dictionary<Type, Table> tablesByType = [];
+    private readonly ISqlGenerationHelper sql;
     private DbTransaction? transaction;
+    private int bufferedRows;
 
     private BulkInserter(AppDbContext db, DbConnection connection)
     {
         this.db = db;
         this.connection = connection;
+        sql = db.GetService<ISqlGenerationHelper>();
     }
 
     public long RowsWritten { get; private set; }
 
     public static async Task<BulkInserter> OpenAsync(AppDbContext db, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(db);
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         var inserter = new BulkInserter(db, connection);
@@ -49,27 +54,31 @@ internal sealed class BulkInserter : IAsyncDisposable
             await inserter.ExecuteAsync("PRAGMA cache_size = -1048576", cancellationToken);
             await inserter.ExecuteAsync("PRAGMA temp_store = MEMORY", cancellationToken);
         }
+        else if (db.Database.IsNpgsql())
+        {
+            // The same trade for this session only: a commit returns before its WAL reaches the disk. A crash can
+            // lose the last commits, never corrupt anything; the seed is simply run again.
+            await inserter.ExecuteAsync("SET synchronous_commit = off", cancellationToken);
+        }
 
         return inserter;
     }
+
+    /// <summary>Declares tables up front, parents first: rows are always written in this order.</summary>
+    public void Register<T>() => GetTable(typeof(T));
 
     /// <summary>Buffers one entity for the table of its runtime type (registered or not).</summary>
     public Task AddAsync(object entity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        var table = GetTable(entity.GetType());
-        table.Pending.Add(entity);
-        return table.Pending.Count >= table.RowsPerCommand ? FlushAsync(table, cancellationToken) : Task.CompletedTask;
+        GetTable(entity.GetType()).Pending.Add(entity);
+        return ++bufferedRows >= MaxBufferedRows ? FlushAsync(cancellationToken) : Task.CompletedTask;
     }
 
-    /// <summary>Writes buffered rows (parents before children, in registration order) and commits.</summary>
+    /// <summary>Writes every buffered row (parents before children, in registration order) and commits.</summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        foreach (var table in tables.Values)
-        {
-            await FlushAsync(table, cancellationToken);
-        }
-
+        await FlushAsync(cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
@@ -78,14 +87,14 @@ internal sealed class BulkInserter : IAsyncDisposable
         }
     }
 
-    /// <summary>Declares tables up front so that parents are always flushed before their children.</summary>
-    public void Register<T>() => GetTable(typeof(T));
-
     public async ValueTask DisposeAsync()
     {
-        foreach (var table in tables.Values)
+        foreach (var table in tables)
         {
-            await table.DisposeAsync();
+            if (table.Insert is not null)
+            {
+                await table.Insert.DisposeAsync();
+            }
         }
 
         if (transaction is not null)
@@ -98,119 +107,240 @@ internal sealed class BulkInserter : IAsyncDisposable
 
     private Table GetTable(Type type)
     {
-        if (!tables.TryGetValue(type, out var table))
+        if (!tablesByType.TryGetValue(type, out var table))
         {
             var entityType = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model.");
-            table = new Table(entityType, db.GetService<ISqlGenerationHelper>(), db.Database.IsSqlite() ? MaxRowsPerSqliteCommand : MaxRowsPerCommand);
-            tables.Add(type, table);
+            table = new Table(entityType, sql);
+            tablesByType.Add(type, table);
+            tables.Add(table);
         }
 
         return table;
     }
 
-    private async Task FlushAsync(Table table, CancellationToken cancellationToken)
+    // Whole tables at a time, in registration order, so a child row never reaches the database before its parent.
+    private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        // A child row must never reach the database before its parent: flush every table registered earlier first.
-        foreach (var earlier in tables.Values.TakeWhile(t => !ReferenceEquals(t, table)))
+        if (bufferedRows == 0)
         {
-            if (earlier.Pending.Count > 0)
-            {
-                await WriteAsync(earlier, cancellationToken);
-            }
+            return;
         }
 
-        if (table.Pending.Count > 0)
+        transaction ??= await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var table in tables.Where(t => t.Pending.Count > 0))
         {
-            await WriteAsync(table, cancellationToken);
+            switch (connection)
+            {
+                case NpgsqlConnection npgsql:
+                    await CopyAsync(npgsql, table, cancellationToken);
+                    break;
+                case SqlConnection sqlServer:
+                    await BulkCopyAsync(sqlServer, (SqlTransaction)transaction, table, cancellationToken);
+                    break;
+                default:
+                    InsertRowByRow(table);
+                    break;
+            }
+
+            RowsWritten += table.Pending.Count;
+            table.Pending.Clear();
         }
+
+        bufferedRows = 0;
     }
 
-    private async Task WriteAsync(Table table, CancellationToken cancellationToken)
+    private static async Task CopyAsync(NpgsqlConnection connection, Table table, CancellationToken cancellationToken)
     {
-        transaction ??= await connection.BeginTransactionAsync(cancellationToken);
-        var command = table.CommandFor(connection, table.Pending.Count);
-        command.Transaction = transaction;
-        var index = 0;
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {table.Name} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", cancellationToken);
         foreach (var entity in table.Pending)
         {
+            await importer.StartRowAsync(cancellationToken);
             foreach (var column in table.Columns)
             {
-                var value = column.Getter.GetClrValue(entity);
-                command.Parameters[index++].Value = (column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
+                if (column.ProviderValue(entity) is { } value)
+                {
+                    // Typed by the column's store type (varchar, timestamptz, uuid, ...), not guessed from the value.
+                    await importer.WriteAsync(value, column.StoreTypeBase, cancellationToken);
+                }
+                else
+                {
+                    await importer.WriteNullAsync(cancellationToken);
+                }
             }
         }
 
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        RowsWritten += table.Pending.Count;
-        table.Pending.Clear();
+        await importer.CompleteAsync(cancellationToken);
     }
 
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    private static async Task BulkCopyAsync(SqlConnection connection, SqlTransaction transaction, Table table, CancellationToken cancellationToken)
+    {
+        // CheckConstraints keeps the foreign keys trusted (a bulk copy skips them by default); KeepNulls writes
+        // NULL where the entity has null instead of a column default.
+        using var bulkCopy = new SqlBulkCopy(connection, SqlBulkCopyOptions.CheckConstraints | SqlBulkCopyOptions.KeepNulls, transaction)
+        {
+            DestinationTableName = table.Name,
+            BulkCopyTimeout = 0,
+            EnableStreaming = true,
+        };
+        using var rows = new DataTable();
+        for (var i = 0; i < table.Columns.Count; i++)
+        {
+            var column = table.Columns[i];
+            rows.Columns.Add(column.Name, column.BulkCopyType);
+            bulkCopy.ColumnMappings.Add(i, column.Name);
+        }
+
+        var values = new object[table.Columns.Count];
+        foreach (var entity in table.Pending)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = table.Columns[i].BulkCopyValue(entity);
+            }
+
+            rows.Rows.Add(values);
+        }
+
+        await bulkCopy.WriteToServerAsync(rows, cancellationToken);
+    }
+
+    // SQLite runs in-process, so a big statement saves no round trip, and it finds each named parameter by a linear
+    // scan, so binding a many-row statement costs quadratic time. One prepared row per statement is fastest; the
+    // synchronous call because Microsoft.Data.Sqlite's async methods only wrap it.
+    private void InsertRowByRow(Table table)
+    {
+        var command = table.Insert ??= table.CreateInsert(connection);
+        command.Transaction = transaction;
+        var parameters = command.Parameters;
+        foreach (var entity in table.Pending)
+        {
+            for (var i = 0; i < table.Columns.Count; i++)
+            {
+                parameters[i].Value = table.Columns[i].ProviderValue(entity) ?? DBNull.Value;
+            }
+
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private async Task ExecuteAsync(string commandText, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = sql;
+        command.CommandText = commandText;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private sealed class Table : IAsyncDisposable
+    private sealed class Table
     {
-        private readonly string prefix;
-        private readonly Dictionary<int, DbCommand> commandsByRowCount = [];
-
-        public Table(IEntityType entityType, ISqlGenerationHelper sql, int maxRows)
+        public Table(IEntityType entityType, ISqlGenerationHelper sql)
         {
-            var storeObject = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+            var tableName = entityType.GetTableName()
+                ?? throw new InvalidOperationException($"{entityType.DisplayName()} is not mapped to a table; the bulk inserter cannot write it.");
+            var storeObject = StoreObjectIdentifier.Table(tableName, entityType.GetSchema());
+            Refuse(entityType, storeObject);
             Columns = entityType.GetProperties()
-                .Select(p => new Column(p, p.GetGetter(), p.GetColumnName(storeObject)!, (RelationalTypeMapping)p.GetRelationalTypeMapping()))
+                .Where(p => p.GetComputedColumnSql(storeObject) is null)
+                .Select(p => new Column(p, p.GetColumnName(storeObject)!, (RelationalTypeMapping)p.GetRelationalTypeMapping()))
                 .ToList();
-            prefix = $"INSERT INTO {sql.DelimitIdentifier(storeObject.Name, storeObject.Schema)} ("
-                     + string.Join(", ", Columns.Select(c => sql.DelimitIdentifier(c.Name))) + ") VALUES ";
-            RowsPerCommand = Math.Min(maxRows, MaxParametersPerCommand / Columns.Count);
+            Name = sql.DelimitIdentifier(storeObject.Name, storeObject.Schema);
+            ColumnList = string.Join(", ", Columns.Select(c => sql.DelimitIdentifier(c.Name)));
         }
+
+        public string Name { get; }
+
+        public string ColumnList { get; }
 
         public List<Column> Columns { get; }
 
         public List<object> Pending { get; } = [];
 
-        public int RowsPerCommand { get; }
+        /// <summary>SQLite's prepared single-row INSERT, created on first use.</summary>
+        public DbCommand? Insert { get; set; }
 
-        /// <summary>One prepared command per batch size, its parameters typed by the EF mapping and reused.</summary>
-        public DbCommand CommandFor(DbConnection connection, int rows)
+        public DbCommand CreateInsert(DbConnection connection)
         {
-            if (commandsByRowCount.TryGetValue(rows, out var command))
+            var command = connection.CreateCommand();
+            var names = Columns.Select((_, i) => "@p" + i).ToList();
+            command.CommandText = $"INSERT INTO {Name} ({ColumnList}) VALUES ({string.Join(", ", names)})";
+            for (var i = 0; i < Columns.Count; i++)
             {
-                return command;
+                command.Parameters.Add(Columns[i].Mapping.CreateParameter(command, names[i], null, Columns[i].Property.IsNullable));
             }
 
-            command = connection.CreateCommand();
-            var builder = new StringBuilder(prefix);
-            var index = 0;
-            for (var row = 0; row < rows; row++)
-            {
-                builder.Append(row == 0 ? "(" : ", (");
-                for (var column = 0; column < Columns.Count; column++)
-                {
-                    var name = "@p" + index++;
-                    builder.Append(column == 0 ? name : ", " + name);
-                    command.Parameters.Add(Columns[column].Mapping.CreateParameter(command, name, null, Columns[column].Property.IsNullable));
-                }
-
-                builder.Append(')');
-            }
-
-            command.CommandText = builder.ToString();
-            commandsByRowCount[rows] = command;
+            command.Prepare();
             return command;
         }
 
-        public async ValueTask DisposeAsync()
+        // What a property-by-property copy would get wrong is refused rather than written differently from EF: values
+        // that live outside the entity's own CLR properties, or a table shared with other entity types.
+        private static void Refuse(IEntityType entityType, StoreObjectIdentifier storeObject)
         {
-            foreach (var command in commandsByRowCount.Values)
+            var name = entityType.DisplayName();
+            if (entityType.GetProperties().FirstOrDefault(p => p.IsShadowProperty()) is { } shadow)
             {
-                await command.DisposeAsync();
+                throw new NotSupportedException($"{name}.{shadow.Name} is a shadow property; the bulk inserter writes CLR properties only.");
+            }
+
+            if (entityType.GetComplexProperties().Any() || entityType.GetNavigations().Any(n => n.TargetEntityType.IsOwned()))
+            {
+                throw new NotSupportedException($"{name} has complex or owned properties; the bulk inserter writes flat rows only.");
+            }
+
+            if (entityType.GetDiscriminatorPropertyName() is not null
+                || entityType.Model.GetEntityTypes().Any(other => other != entityType && other.GetTableName() == storeObject.Name && other.GetSchema() == storeObject.Schema))
+            {
+                throw new NotSupportedException($"{name} shares its table with another entity type; the bulk inserter writes one entity per table.");
             }
         }
     }
 
-    private sealed record Column(IProperty Property, IClrPropertyGetter Getter, string Name, RelationalTypeMapping Mapping);
+    private sealed class Column
+    {
+        private readonly IClrPropertyGetter getter;
+        private readonly Func<object?, object?>? toProvider;
+
+        public Column(IProperty property, string name, RelationalTypeMapping mapping)
+        {
+            Property = property;
+            Name = name;
+            Mapping = mapping;
+            getter = property.GetGetter();
+            toProvider = mapping.Converter?.ConvertToProvider;
+            StoreTypeBase = mapping.StoreTypeNameBase;
+            var providerType = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+            providerType = Nullable.GetUnderlyingType(providerType) ?? providerType;
+
+            // A DataTable column of DateTime or TimeSpan converts to SQL Server's date and time types on every
+            // SqlClient version; DateOnly and TimeOnly support there is recent.
+            BulkCopyType = providerType == typeof(DateOnly) ? typeof(DateTime)
+                : providerType == typeof(TimeOnly) ? typeof(TimeSpan)
+                : providerType;
+        }
+
+        public IProperty Property { get; }
+
+        public string Name { get; }
+
+        public RelationalTypeMapping Mapping { get; }
+
+        /// <summary>The store type without its size ("character varying", "uuid"), which names the type for COPY.</summary>
+        public string StoreTypeBase { get; }
+
+        public Type BulkCopyType { get; }
+
+        public object? ProviderValue(object entity)
+        {
+            var value = getter.GetClrValue(entity);
+            return value is not null && toProvider is not null ? toProvider(value) : value;
+        }
+
+        public object BulkCopyValue(object entity) => ProviderValue(entity) switch
+        {
+            null => DBNull.Value,
+            DateOnly date => date.ToDateTime(TimeOnly.MinValue),
+            TimeOnly time => time.ToTimeSpan(),
+            var value => value,
+        };
+    }
 }

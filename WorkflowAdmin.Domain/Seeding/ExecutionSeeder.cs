@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
@@ -15,6 +16,9 @@ namespace WorkflowAdmin.Domain.Seeding;
 public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, TimeProvider time)
 {
     private const int ExecutionsPerCommit = 5_000;
+
+    // Executions handed from the generator's thread to the writer at a time.
+    private const int ChunkSize = 500;
 
     public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken) =>
         !await db.WorkflowExecutions.AnyAsync(cancellationToken);
@@ -35,8 +39,60 @@ public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, 
             definition, random, time.GetUtcNow().UtcDateTime, request.Executions, firstIndex, takenSlugs);
 
         await using var inserter = await BulkInserter.OpenAsync(db, cancellationToken);
+        RegisterTables(inserter);
 
-        // Parents before children: the inserter flushes tables in this order.
+        // Generating (entity methods, JSON payloads) costs about as much CPU as writing, so it runs on a thread of
+        // its own, a few chunks ahead of the writer.
+        var chunks = Channel.CreateBounded<List<GeneratedExecution>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(() => ProduceAsync(generator, chunks.Writer, stop.Token), stop.Token);
+        var written = 0;
+        try
+        {
+            await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken))
+            {
+                foreach (var (execution, records) in chunk)
+                {
+                    foreach (var record in records)
+                    {
+                        await inserter.AddAsync(record, cancellationToken);
+                    }
+
+                    await inserter.AddAsync(execution, cancellationToken);
+                    foreach (var step in execution.Steps)
+                    {
+                        await inserter.AddAsync(step, cancellationToken);
+                        foreach (var attempt in step.Attempts)
+                        {
+                            await inserter.AddAsync(attempt, cancellationToken);
+                        }
+                    }
+
+                    if (++written % ExecutionsPerCommit == 0)
+                    {
+                        await inserter.CommitAsync(cancellationToken);
+                        request.Progress?.Report(written);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            // A failed write must not leave the generator blocked on a full channel.
+            await stop.CancelAsync();
+            await producer.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        await producer;
+        await inserter.CommitAsync(cancellationToken);
+        request.Progress?.Report(written);
+        return new SeedResult(written, inserter.RowsWritten, stopwatch.Elapsed);
+    }
+
+    /// <summary>Every table the seed writes, parents before children: the inserter writes them in this order.</summary>
+    internal static void RegisterTables(BulkInserter inserter)
+    {
+        ArgumentNullException.ThrowIfNull(inserter);
         inserter.Register<Customer>();
         inserter.Register<DirectoryUser>();
         inserter.Register<CustomerAdmin>();
@@ -50,34 +106,39 @@ public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, 
         inserter.Register<WorkflowExecution>();
         inserter.Register<StepExecution>();
         inserter.Register<StepAttempt>();
-        var written = 0;
-        foreach (var (execution, records) in generator.Generate())
-        {
-            foreach (var record in records)
-            {
-                await inserter.AddAsync(record, cancellationToken);
-            }
+    }
 
-            await inserter.AddAsync(execution, cancellationToken);
-            foreach (var step in execution.Steps)
+    private static async Task ProduceAsync(
+        ProvisioningHistoryGenerator generator, ChannelWriter<List<GeneratedExecution>> writer, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            var chunk = new List<GeneratedExecution>(ChunkSize);
+            foreach (var generated in generator.Generate())
             {
-                await inserter.AddAsync(step, cancellationToken);
-                foreach (var attempt in step.Attempts)
+                chunk.Add(generated);
+                if (chunk.Count == ChunkSize)
                 {
-                    await inserter.AddAsync(attempt, cancellationToken);
+                    await writer.WriteAsync(chunk, cancellationToken);
+                    chunk = new List<GeneratedExecution>(ChunkSize);
                 }
             }
 
-            if (++written % ExecutionsPerCommit == 0)
+            if (chunk.Count > 0)
             {
-                await inserter.CommitAsync(cancellationToken);
-                request.Progress?.Report(written);
+                await writer.WriteAsync(chunk, cancellationToken);
             }
         }
-
-        await inserter.CommitAsync(cancellationToken);
-        request.Progress?.Report(written);
-        return new SeedResult(written, inserter.RowsWritten, stopwatch.Elapsed);
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            writer.TryComplete(failure);
+        }
     }
 }
 

@@ -49,6 +49,14 @@ public sealed class WorkflowExecution
 
     public Guid? RootExecutionId { get; private set; }
 
+    /// <summary>
+    /// The original again, on a re-run that was created as its only live or successful one (the usual case), or
+    /// null on a re-run an admin confirmed beside an existing one ("Re-run anyway"). A unique index over this column,
+    /// limited to Pending, Running and Succeeded rows, lets the database refuse a second such re-run when two admins
+    /// race past the service's check at the same moment.
+    /// </summary>
+    public Guid? ExclusiveRerunOfId { get; private set; }
+
     public RerunMode? RerunMode { get; private set; }
 
     public string? RerunReason { get; private set; }
@@ -111,7 +119,10 @@ public sealed class WorkflowExecution
     }
 
     /// <summary>Links this new execution to the one it re-runs; the original row is never touched.</summary>
-    public void MarkAsRerunOf(WorkflowExecution original, RerunMode mode, string reason)
+    /// <param name="exclusive">
+    /// False only when the admin confirmed this re-run beside a live or successful one; see <see cref="ExclusiveRerunOfId"/>.
+    /// </param>
+    public void MarkAsRerunOf(WorkflowExecution original, RerunMode mode, string reason, bool exclusive = true)
     {
         ArgumentNullException.ThrowIfNull(original);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
@@ -124,6 +135,7 @@ public sealed class WorkflowExecution
         RootExecutionId = original.RootExecutionId ?? original.Id;
         RerunMode = mode;
         RerunReason = reason;
+        ExclusiveRerunOfId = exclusive ? original.Id : null;
     }
 
     public StepExecution AddPendingStep(string stepKey, string inputJson) =>

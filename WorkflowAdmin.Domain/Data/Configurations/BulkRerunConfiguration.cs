@@ -22,5 +22,8 @@ public sealed class BulkRerunConfiguration : IEntityTypeConfiguration<BulkRerun>
         builder.HasMany(b => b.Items).WithOne().HasForeignKey(i => i.BulkRerunId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(b => b.Items).UsePropertyAccessMode(PropertyAccessMode.Field);
         builder.HasIndex(b => b.CreatedAt);
+
+        // One bulk re-run per confirmation: the token is consumed by the insert that creates the bulk re-run.
+        builder.HasIndex(b => b.SubmitToken).IsUnique();
     }
 }

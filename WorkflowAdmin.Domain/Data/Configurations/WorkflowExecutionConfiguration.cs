@@ -36,6 +36,15 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         builder.HasOne<WorkflowExecution>().WithMany().HasForeignKey(e => e.RerunOfId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<WorkflowExecution>().WithMany().HasForeignKey(e => e.RootExecutionId).OnDelete(DeleteBehavior.Restrict);
 
+        // At most one live or successful re-run per original unless an admin confirmed another ("Re-run anyway"):
+        // the database's answer when two admins race past ExecutionService's check. Double-quoted identifiers and
+        // an IN list read the same on SQLite, PostgreSQL and SQL Server (whose connections set QUOTED_IDENTIFIER ON,
+        // which filtered indexes require anyway).
+        builder.HasIndex(e => e.ExclusiveRerunOfId)
+            .IsUnique()
+            .HasFilter("\"ExclusiveRerunOfId\" IS NOT NULL AND \"Status\" IN ('Pending', 'Running', 'Succeeded')")
+            .HasDatabaseName("IX_WorkflowExecutions_ExclusiveRerunOfId_Live");
+
         // The console's filters: newest first per status, per workflow, and lookup by business key. The business
         // key index also holds the list's order (CreatedAt, Id), so a key prefix shared by many executions is sorted
         // from the index alone instead of reading every matching row (see docs/benchmarks.md).

@@ -50,7 +50,7 @@ internal static class AdminTestData
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var failed = await db.WorkflowExecutions.Where(e => e.Status == ExecutionStatus.Failed).OrderBy(e => e.Id).Select(e => e.Id).Take(5).ToListAsync();
         await scope.ServiceProvider.GetRequiredService<WorkflowAdmin.Domain.Bulk.BulkReruns>()
-            .StartAsync(failed, RerunMode.ResumeFromFailedStep, "license manager outage", "5 selected in /executions", TestActors.Admin, default);
+            .StartAsync(Guid.NewGuid(), failed, RerunMode.ResumeFromFailedStep, "license manager outage", "5 selected in /executions", TestActors.Admin, default);
     }
 
     public static async Task AddUserAsync(AppDbContext db, string email, string name, string role, bool disabled = false)

@@ -155,7 +155,7 @@ public abstract class BulkRerunPageTests<TDatabase> : IAsyncLifetime
     {
         await using var scope = context.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<WorkflowAdmin.Domain.Bulk.BulkReruns>()
-            .StartAsync(ids, RerunMode.ResumeFromFailedStep, "license manager outage 02:00-03:10", "all matching in a test", TestActors.Admin, default);
+            .StartAsync(Guid.NewGuid(), ids, RerunMode.ResumeFromFailedStep, "license manager outage 02:00-03:10", "all matching in a test", TestActors.Admin, default);
     }
 
     private async Task RunJobAsync(Guid bulkId, CancellationToken cancellationToken)

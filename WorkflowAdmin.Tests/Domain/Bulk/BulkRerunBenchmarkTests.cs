@@ -57,7 +57,7 @@ public sealed class BulkRerunBenchmarkTests(SqliteDatabaseFixture database, ITes
     {
         var started = Stopwatch.StartNew();
         var bulk = await services.InScopeAsync(sp => sp.GetRequiredService<BulkReruns>()
-            .StartAsync(originals, RerunMode.ResumeFromFailedStep, "benchmark", "benchmark", TestActors.Admin, default));
+            .StartAsync(Guid.NewGuid(), originals, RerunMode.ResumeFromFailedStep, "benchmark", "benchmark", TestActors.Admin, default));
         var startTime = started.Elapsed;
         var job = Stopwatch.StartNew();
         await using (var scope = services.Provider.CreateAsyncScope())

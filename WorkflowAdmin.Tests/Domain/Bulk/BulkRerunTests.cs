@@ -298,7 +298,7 @@ public abstract class BulkRerunTests<TDatabase>(TDatabase database) : IAsyncLife
 
     private Task<BulkRerun> StartAsync(
         IReadOnlyList<Guid> ids, RerunMode mode, string description = "chosen in a test", string reason = Reason, Actor? actor = null) =>
-        services.InScopeAsync(sp => sp.GetRequiredService<BulkReruns>().StartAsync(ids, mode, reason, description, actor ?? TestActors.Admin, default));
+        services.InScopeAsync(sp => sp.GetRequiredService<BulkReruns>().StartAsync(Guid.NewGuid(), ids, mode, reason, description, actor ?? TestActors.Admin, default));
 
     // A scope of its own, as Hangfire gives each job.
     private async Task RunJobAsync(Guid bulkId, CancellationToken cancellationToken = default)

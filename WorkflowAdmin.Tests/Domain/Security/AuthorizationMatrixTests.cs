@@ -69,7 +69,7 @@ public abstract class AuthorizationMatrixTests<TDatabase>(TDatabase database) : 
         ["change role"] = (f, actor) => f.Accounts(a => a.SetRoleAsync(actor, f.UserId, Roles.Auditor)),
         ["disable user"] = (f, actor) => f.Accounts(a => a.SetDisabledAsync(actor, f.UserId, disabled: true)),
         ["reset password"] = (f, actor) => f.Accounts(a => a.ResetPasswordAsync(actor, f.UserId, "another-long-password")),
-        ["bulk re-run"] = (f, actor) => f.Run<BulkReruns>(b => b.StartAsync([f.FailedId], RerunMode.FromStart, "matrix", "1 selected", actor, default)),
+        ["bulk re-run"] = (f, actor) => f.Run<BulkReruns>(b => b.StartAsync(Guid.NewGuid(), [f.FailedId], RerunMode.FromStart, "matrix", "1 selected", actor, default)),
         ["issue API key"] = (f, actor) => f.Run<ApiKeyService>(k => k.IssueAsync("crm", [ApiScope.Trigger], actor, default)),
         ["revoke API key"] = (f, actor) => f.Run<ApiKeyService>(k => k.RevokeAsync(f.ApiKeyId, actor, default)),
     };

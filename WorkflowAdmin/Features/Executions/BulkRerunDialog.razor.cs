@@ -27,6 +27,10 @@ public sealed partial class BulkRerunDialog : IDisposable
     private readonly RerunForm form = new();
     private readonly List<string> generalErrors = [];
     private readonly CancellationTokenSource closed = new();
+
+    // Issued when the confirmation opens and sent with each of its submits, so a second click, a retry after a
+    // lost answer or two racing submits all get the one bulk re-run the first created.
+    private readonly Guid submitToken = Guid.NewGuid();
     private EditContext editContext = null!;
     private ValidationMessageStore serverErrors = null!;
     private List<ExecutionRow> sample = [];
@@ -146,7 +150,7 @@ public sealed partial class BulkRerunDialog : IDisposable
             var actor = await CurrentActor.GetAsync();
             await using var scope = ScopeFactory.CreateAsyncScope();
             var bulk = await scope.ServiceProvider.GetRequiredService<Domain.Bulk.BulkReruns>()
-                .StartAsync(ids, form.Mode, form.Reason, Description(ids.Count), actor, CancellationToken.None);
+                .StartAsync(submitToken, ids, form.Mode, form.Reason, Description(ids.Count), actor, CancellationToken.None);
             Dialog.Close(DialogResult.Ok(bulk.Id));
             Navigation.NavigateTo($"/bulk-reruns/{bulk.Id}");
         }

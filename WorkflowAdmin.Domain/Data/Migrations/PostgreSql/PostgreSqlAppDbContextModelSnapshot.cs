@@ -390,6 +390,9 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<Guid?>("SubmitToken")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("SucceededCount")
                         .HasColumnType("integer");
 
@@ -399,6 +402,9 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("SubmitToken")
+                        .IsUnique();
 
                     b.ToTable("BulkReruns", (string)null);
                 });
@@ -422,6 +428,7 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                         .HasColumnType("uuid");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
@@ -982,6 +989,9 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<Guid?>("ExclusiveRerunOfId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("FailedStepKey")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -1044,6 +1054,11 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("ExclusiveRerunOfId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_WorkflowExecutions_ExclusiveRerunOfId_Live")
+                        .HasFilter("\"ExclusiveRerunOfId\" IS NOT NULL AND \"Status\" IN ('Pending', 'Running', 'Succeeded')");
 
                     b.HasIndex("ModifiedAt");
 

@@ -391,6 +391,9 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<Guid?>("SubmitToken")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<int>("SucceededCount")
                         .HasColumnType("int");
 
@@ -400,6 +403,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("SubmitToken")
+                        .IsUnique()
+                        .HasFilter("[SubmitToken] IS NOT NULL");
 
                     b.ToTable("BulkReruns", (string)null);
                 });
@@ -423,6 +430,7 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
@@ -984,6 +992,9 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
+                    b.Property<Guid?>("ExclusiveRerunOfId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("FailedStepKey")
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
@@ -1046,6 +1057,11 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("ExclusiveRerunOfId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_WorkflowExecutions_ExclusiveRerunOfId_Live")
+                        .HasFilter("\"ExclusiveRerunOfId\" IS NOT NULL AND \"Status\" IN ('Pending', 'Running', 'Succeeded')");
 
                     b.HasIndex("ModifiedAt");
 

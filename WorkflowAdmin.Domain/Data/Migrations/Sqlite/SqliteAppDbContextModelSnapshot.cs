@@ -381,6 +381,9 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("SubmitToken")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("SucceededCount")
                         .HasColumnType("INTEGER");
 
@@ -390,6 +393,9 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("SubmitToken")
+                        .IsUnique();
 
                     b.ToTable("BulkReruns", (string)null);
                 });
@@ -413,6 +419,7 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
@@ -973,6 +980,9 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ExclusiveRerunOfId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FailedStepKey")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -1035,6 +1045,11 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("ExclusiveRerunOfId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_WorkflowExecutions_ExclusiveRerunOfId_Live")
+                        .HasFilter("\"ExclusiveRerunOfId\" IS NOT NULL AND \"Status\" IN ('Pending', 'Running', 'Succeeded')");
 
                     b.HasIndex("ModifiedAt");
 
