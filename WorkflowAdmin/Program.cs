@@ -34,6 +34,7 @@ if (app.Services.GetRequiredService<IOptions<BackgroundOptions>>().Value.ServesW
 }
 
 app.MapHealthChecks("/health").AllowAnonymous();
+app.LogStartupLine();
 
 await app.RunAsync();
 return 0;
