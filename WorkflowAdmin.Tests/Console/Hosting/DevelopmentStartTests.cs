@@ -11,26 +11,21 @@ namespace WorkflowAdmin.Tests.Console.Hosting;
 
 /// <summary>
 /// `dotnet run` starts in Development whatever database it is pointed at. Demo users (public passwords) and demo
-/// executions appear only on the embedded SQLite database (decision 0012).
+/// executions appear only on the embedded SQLite database (decision 0012). The Production counterpart, on the
+/// published build, is <see cref="PublishedProductionTests"/>.
 /// </summary>
-public sealed class DemoDatabaseTests : IAsyncLifetime
+public sealed class DevelopmentStartTests(SqliteDatabaseFixture sqlite, PostgresDatabaseFixture postgres)
+    : IClassFixture<SqliteDatabaseFixture>, IClassFixture<PostgresDatabaseFixture>, IAsyncLifetime
 {
     private static readonly Dictionary<string, string?> SeedSome = new() { ["Demo:SeedExecutions"] = "5" };
 
-    private readonly SqliteDatabaseFixture sqlite = new();
-    private readonly PostgresDatabaseFixture postgres = new();
-
     public async Task InitializeAsync()
     {
-        await sqlite.InitializeAsync();
-        await postgres.InitializeAsync();
+        await sqlite.ResetAsync();
+        await postgres.ResetAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await sqlite.DisposeAsync();
-        await postgres.DisposeAsync();
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Theory]
     [InlineData("Development", DatabaseProvider.Sqlite, true)]
@@ -74,5 +69,18 @@ public sealed class DemoDatabaseTests : IAsyncLifetime
         await using var db = sqlite.CreateDbContext();
         Assert.Equal(DemoUsers.All.Select(u => u.Email).Order(), await db.Users.Select(u => u.Email!).OrderBy(e => e).ToListAsync());
         Assert.Equal(5, await db.WorkflowExecutions.CountAsync());
+    }
+
+    [Fact]
+    public async Task In_Development_a_sign_out_without_its_antiforgery_token_shows_the_exception_on_the_developer_page()
+    {
+        // The error PublishedProductionTests provokes is a real exception: here the developer page names it.
+        await using var app = new ConsoleAppFactory(sqlite);
+        using var client = ConsoleHttp.CreateClient(app);
+
+        using var response = await client.PostAsync(new Uri("/account/logout", UriKind.Relative), new FormUrlEncodedContent([]));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("AntiforgeryValidationException", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
