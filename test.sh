@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what the tests need, starts a throwaway PostgreSQL on 127.0.0.1,
-# builds with warnings as errors, checks that no provider's migrations are missing, generates the SQL Server
-# script, runs `dotnet test`, and prints "N passed, N failed" as its last line.
+# builds with warnings as errors, publishes the app, checks that no provider's migrations are missing, generates the
+# SQL Server script, runs `dotnet test`, and prints "N passed, N failed" as its last line.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -48,6 +48,11 @@ dotnet tool restore >/dev/null
 dotnet restore WorkflowAdmin.sln >/dev/null
 log "Building (warnings are errors)"
 dotnet build WorkflowAdmin.sln --no-restore -c Debug -warnaserror -nologo -v q -clp:ErrorsOnly
+# What an operator deploys: tests start this output in Production (static assets, no demo users, no developer page).
+log "Publishing WorkflowAdmin"
+rm -rf artifacts/publish
+dotnet publish WorkflowAdmin --no-build -c Debug -o artifacts/publish -nologo -v q -clp:ErrorsOnly
+export WORKFLOWADMIN_TEST_PUBLISHED="$root/artifacts/publish"
 
 # --- Migrations: none missing for any provider; the SQL Server script is generated ------------------------------
 log "Checking migrations"

@@ -8,7 +8,11 @@ using WorkflowAdmin.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 
 // `--role web|worker|all` picks what this node does (Background:Role); several nodes share one database and queue.
-builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--role"] = "Background:Role" });
+// A command's `--role` is something else (`users create --role Admin` is the new user's role).
+if (!CommandLine.IsCommand(args))
+{
+    builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--role"] = "Background:Role" });
+}
 
 builder.Services.AddWorkflowDomain(builder.Configuration);
 builder.Services.AddConsole();
@@ -34,6 +38,7 @@ if (app.Services.GetRequiredService<IOptions<BackgroundOptions>>().Value.ServesW
 }
 
 app.MapHealthChecks("/health").AllowAnonymous();
+app.LogStartupLine();
 
 await app.RunAsync();
 return 0;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.ApiAccess;
@@ -12,9 +13,10 @@ namespace WorkflowAdmin.Domain.Data;
 /// <summary>
 /// The application's one unit of work. Each database provider has a subclass (<see cref="SqliteAppDbContext"/>,
 /// <see cref="SqlServerAppDbContext"/>, <see cref="PostgreSqlAppDbContext"/>) only so that each keeps its own
-/// migrations; the model is defined here, once, and stays provider-neutral.
+/// migrations; the model is defined here, once, and stays provider-neutral. It also keeps the Data Protection key
+/// ring, so every web node protects and reads cookies and antiforgery tokens with the same keys (decision 0012).
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
+public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
     public DbSet<WorkflowExecution> WorkflowExecutions => Set<WorkflowExecution>();
 
@@ -53,6 +55,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<Subsidy> Subsidies => Set<Subsidy>();
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

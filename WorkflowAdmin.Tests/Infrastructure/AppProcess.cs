@@ -123,47 +123,9 @@ public sealed class AppProcess : IAsyncDisposable
     public static async Task<AppProcess> StartAsync(AppProcessOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var appDirectory = options.AppDirectory ?? DefaultAppDirectory;
-        var entry = Path.Combine(appDirectory, "WorkflowAdmin.dll");
-        if (!File.Exists(entry))
-        {
-            throw new InvalidOperationException($"{entry} does not exist: build (or publish) WorkflowAdmin first.");
-        }
-
         var port = options.Port ?? FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = options.WorkingDirectory ?? appDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(entry);
-        start.ArgumentList.Add("--role");
-        start.ArgumentList.Add(options.Role);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
-        foreach (var argument in options.Arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // Nothing of the test process's own hosting environment leaks in: the child is configured like a deployment.
-        foreach (var inherited in start.Environment.Keys.Where(IsHostingVariable).ToList())
-        {
-            start.Environment.Remove(inherited);
-        }
-
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = options.Environment;
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["Database__Provider"] = options.Provider.ToString();
-        start.Environment["Database__ConnectionString"] = options.ConnectionString;
-        foreach (var (key, value) in options.Settings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
+        var start = CreateStartInfo(options, ["--role", options.Role, "--urls", baseAddress.ToString().TrimEnd('/'), .. options.Arguments]);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var app = new AppProcess(process, options, baseAddress);
         process.OutputDataReceived += (_, e) => app.Append(e.Data);
@@ -183,6 +145,33 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// Runs one of the program's commands (<see cref="AppProcessOptions.Arguments"/>, e.g. <c>users create ...</c>)
+    /// to its end, configured as <see cref="StartAsync"/> configures a node, and returns its exit code and output.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(AppProcessOptions options, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var start = CreateStartInfo(options, options.Arguments);
+        start.RedirectStandardInput = true;
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"`{string.Join(' ', options.Arguments)}` did not finish within {timeout}.\n{await stdout}{await stderr}");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>A client for this process; pass a handler to keep cookies or change redirects.</summary>
@@ -260,6 +249,46 @@ public sealed class AppProcess : IAsyncDisposable
 
         process.Dispose();
         await Task.CompletedTask;
+    }
+
+    private static ProcessStartInfo CreateStartInfo(AppProcessOptions options, IEnumerable<string> arguments)
+    {
+        var appDirectory = options.AppDirectory ?? DefaultAppDirectory;
+        var entry = Path.Combine(appDirectory, "WorkflowAdmin.dll");
+        if (!File.Exists(entry))
+        {
+            throw new InvalidOperationException($"{entry} does not exist: build (or publish) WorkflowAdmin first.");
+        }
+
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = options.WorkingDirectory ?? appDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(entry);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Nothing of the test process's own hosting environment leaks in: the child is configured like a deployment.
+        foreach (var inherited in start.Environment.Keys.Where(IsHostingVariable).ToList())
+        {
+            start.Environment.Remove(inherited);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = options.Environment;
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["Database__Provider"] = options.Provider.ToString();
+        start.Environment["Database__ConnectionString"] = options.ConnectionString;
+        foreach (var (key, value) in options.Settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return start;
     }
 
     private async Task WaitUntilHealthyAsync(TimeSpan timeout)

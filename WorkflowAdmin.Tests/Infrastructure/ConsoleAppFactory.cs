@@ -3,23 +3,30 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using WorkflowAdmin.Features.Users;
 
 namespace WorkflowAdmin.Tests.Infrastructure;
 
 /// <summary>
 /// The real application, in-process on Kestrel on a free loopback port, over a test database. Development
-/// environment, so static assets come from the build and the demo users (one per role) are created at start-up.
+/// environment, so static assets come from the build, and the demo users (one per role) exist once it has started:
+/// the app creates them only on SQLite (decision 0012), so on other providers the factory creates them itself.
 /// </summary>
 public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
 {
     private readonly DatabaseFixture database;
     private readonly IReadOnlyDictionary<string, string?> settings;
+    private readonly bool demoUsers;
 
     /// <param name="settings">Configuration on top of the test defaults (a low rate limit, say).</param>
-    public ConsoleAppFactory(DatabaseFixture database, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="demoUsers">False to leave users to the app alone (tests of the demo rule itself).</param>
+    public ConsoleAppFactory(DatabaseFixture database, IReadOnlyDictionary<string, string?>? settings = null, bool demoUsers = true)
     {
         this.database = database;
         this.settings = settings ?? new Dictionary<string, string?>();
+        this.demoUsers = demoUsers;
         UseKestrel(0);
     }
 
@@ -45,5 +52,18 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        if (demoUsers)
+        {
+            builder.ConfigureServices(services => services.AddHostedService<TestDemoUsers>());
+        }
+    }
+
+    /// <summary>Runs after the app's own start-up (migrations, its demo rule) and before the server is handed out.</summary>
+    private sealed class TestDemoUsers(IServiceProvider services, ILogger<TestDemoUsers> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => DemoUsers.EnsureCreatedAsync(services, logger);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

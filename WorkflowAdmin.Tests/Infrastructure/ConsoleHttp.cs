@@ -17,10 +17,16 @@ public static partial class ConsoleHttp
     public static HttpClient CreateClient(ConsoleAppFactory app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        return CreateClient(app.BaseAddress);
+    }
+
+    /// <summary>The same for an app at <paramref name="baseAddress"/> (an <see cref="AppProcess"/>, say).</summary>
+    public static HttpClient CreateClient(Uri baseAddress, CookieContainer? cookies = null)
+    {
 #pragma warning disable CA2000 // The client owns and disposes the handler.
-        var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+        var handler = new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), AllowAutoRedirect = false };
 #pragma warning restore CA2000
-        return new HttpClient(handler, disposeHandler: true) { BaseAddress = app.BaseAddress };
+        return new HttpClient(handler, disposeHandler: true) { BaseAddress = baseAddress };
     }
 
     /// <summary>A client signed in as the demo user of <paramref name="role"/> (created by the Development start-up).</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 using WorkflowAdmin.Account;
@@ -25,6 +26,11 @@ internal static class ConsoleSetup
         services.AddScoped<UserPreferences>();
         services.AddScoped<CircuitClient>();
         services.AddScoped<CurrentActor>();
+
+        // Cookies and antiforgery tokens are protected with one key ring kept in the database, under a fixed
+        // application name (the default is the content root path, which differs per node): a token issued by one
+        // node is read by every other, and a restart signs nobody out (decision 0012).
+        services.AddDataProtection().SetApplicationName("WorkflowAdmin").PersistKeysToDbContext<AppDbContext>();
 
         // Identity: cookie sign-in, roles, and the console's account rules.
         services.AddCascadingAuthenticationState();
