@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace WorkflowAdmin.Tests.Infrastructure;
@@ -14,12 +15,16 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
 {
     private readonly DatabaseFixture database;
     private readonly IReadOnlyDictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? services;
 
     /// <param name="settings">Configuration on top of the test defaults (a low rate limit, say).</param>
-    public ConsoleAppFactory(DatabaseFixture database, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Replaces services after the application's own (a job queue that runs nothing, say).</param>
+    public ConsoleAppFactory(
+        DatabaseFixture database, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         this.database = database;
         this.settings = settings ?? new Dictionary<string, string?>();
+        this.services = services;
         UseKestrel(0);
     }
 
@@ -44,6 +49,11 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 }
