@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Provisioning;
+using WorkflowAdmin.Domain.Provisioning.Adapters;
+using WorkflowAdmin.Domain.Provisioning.Ports;
 using WorkflowAdmin.Domain.Provisioning.Records;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
@@ -101,6 +103,29 @@ public abstract class CustomerAccessStepTests<TDatabase>(TDatabase database) : I
         Assert.Equal(KeyA.Id, (await db.WorkflowExecutions.SingleAsync(e => e.Id == id)).TriggeredById);
     }
 
+    [Fact]
+    public async Task A_key_that_loses_the_insert_race_decides_on_the_winners_customer_and_is_refused()
+    {
+        // The look-up misses a customer another key has just created, as it would between the two; the insert
+        // then meets the unique slug, and the step must decide on the winner's customer, not fail or take it.
+        await using var stale = TestServices.Create(database, s => s.AddScoped<ICustomerDirectory>(
+            sp => new FirstLookupMisses(ActivatorUtilities.CreateInstance<DatabaseCustomerDirectory>(sp))));
+        var customer = await AddCustomerAsync("northwind-traders", KeyB);
+        var previous = new StepValues();
+        var step = stale.GetRequiredService<WorkflowRegistry>().Get("provision-customer").GetStep("create-customer");
+        await using var scope = stale.Provider.CreateAsyncScope();
+        var context = new StepContext(Guid.NewGuid(), step.Key, 1, previous, scope.ServiceProvider, Requester.Of(KeyA));
+
+        var refused = await Assert.ThrowsAsync<CustomerNotAvailableException>(
+            () => step.ExecuteAsync(new CreateCustomerInput { Name = "Mallory Imports", Slug = "northwind-traders", Country = "US" }, context, default));
+
+        Assert.Equal(CustomerAccess.NotAvailable("northwind-traders"), refused.Message);
+        Assert.Equal(2, ((FirstLookupMisses)scope.ServiceProvider.GetRequiredService<ICustomerDirectory>()).Lookups);
+        await using var db = database.CreateDbContext();
+        var only = await db.Customers.SingleAsync();
+        Assert.Equal((customer.Id, "Northwind Traders", KeyB.Id), (only.Id, only.Name, only.OwnerId));
+    }
+
     [Theory]
     [InlineData("create-admins")]
     [InlineData("create-catalog")]
@@ -174,6 +199,42 @@ public abstract class CustomerAccessStepTests<TDatabase>(TDatabase database) : I
             ["title"] = "Learner credit", ["startingBalanceCents"] = 50_000_00, ["startDate"] = "2026-03-02", ["expirationDate"] = "2027-03-02",
         },
     };
+}
+
+/// <summary>The customer directory, except that its first slug look-up misses (a stale read, as in a race).</summary>
+internal sealed class FirstLookupMisses(ICustomerDirectory inner) : ICustomerDirectory
+{
+    public int Lookups { get; private set; }
+
+    public Task<CustomerInfo?> FindCustomerBySlugAsync(string slug, CancellationToken cancellationToken)
+    {
+        if (Lookups++ == 0)
+        {
+            return Task.FromResult<CustomerInfo?>(null);
+        }
+
+        return inner.FindCustomerBySlugAsync(slug, cancellationToken);
+    }
+
+    public Task<CustomerInfo?> FindCustomerAsync(Guid customerId, CancellationToken cancellationToken) => inner.FindCustomerAsync(customerId, cancellationToken);
+
+    public Task<CustomerInfo?> CreateCustomerAsync(string name, string slug, string country, Requester owner, CancellationToken cancellationToken) =>
+        inner.CreateCustomerAsync(name, slug, country, owner, cancellationToken);
+
+    public Task<bool> UserExistsAsync(string email, CancellationToken cancellationToken) => inner.UserExistsAsync(email, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListAdminEmailsAsync(Guid customerId, CancellationToken cancellationToken) => inner.ListAdminEmailsAsync(customerId, cancellationToken);
+
+    public Task GrantAdminAsync(Guid customerId, string email, CancellationToken cancellationToken) => inner.GrantAdminAsync(customerId, email, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListPendingInviteEmailsAsync(Guid customerId, string role, CancellationToken cancellationToken) =>
+        inner.ListPendingInviteEmailsAsync(customerId, role, cancellationToken);
+
+    public Task CreatePendingInviteAsync(Guid customerId, string email, string role, CancellationToken cancellationToken) =>
+        inner.CreatePendingInviteAsync(customerId, email, role, cancellationToken);
+
+    public Task SetEnabledFeaturesAsync(Guid customerId, IReadOnlyList<string> features, CancellationToken cancellationToken) =>
+        inner.SetEnabledFeaturesAsync(customerId, features, cancellationToken);
 }
 
 public sealed class SqliteCustomerAccessStepTests(SqliteDatabaseFixture database)
