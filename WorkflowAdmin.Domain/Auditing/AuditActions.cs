@@ -12,6 +12,9 @@ public static class AuditActions
     public const string ExecutionBulkRerun = "execution.bulk-rerun";
     public const string ExecutionCancelled = "execution.cancel";
 
+    // A console user's (or the application's) execution provisioned onto a customer someone else created (0011).
+    public const string ExecutionUsedExistingCustomer = "execution.use-existing-customer";
+
     public const string UserCreated = "user.create";
     public const string UserRoleChanged = "user.role-change";
     public const string UserDisabled = "user.disable";
@@ -24,7 +27,7 @@ public static class AuditActions
     public static IReadOnlyList<string> All { get; } =
     [
         SignIn, SignInFailed, SignOut,
-        ExecutionTriggered, ExecutionRerun, ExecutionBulkRerun, ExecutionCancelled,
+        ExecutionTriggered, ExecutionRerun, ExecutionBulkRerun, ExecutionCancelled, ExecutionUsedExistingCustomer,
         UserCreated, UserRoleChanged, UserDisabled, UserEnabled, UserPasswordReset,
         ApiKeyCreated, ApiKeyRevoked,
     ];

@@ -153,7 +153,7 @@ public sealed partial class WorkflowRunner(
             try
             {
                 await using var scope = scopeFactory.CreateAsyncScope();
-                var context = new StepContext(execution.Id, step.StepKey, attempt.Number, outputs, scope.ServiceProvider);
+                var context = new StepContext(execution.Id, step.StepKey, attempt.Number, outputs, scope.ServiceProvider, Requester.Of(execution));
                 output = await stepDefinition.ExecuteAsync(input, context, cancellationToken);
                 outputJson = PayloadSerializer.Serialize(output, stepDefinition.OutputType);
             }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Provisioning.Ports;
 using WorkflowAdmin.Domain.Provisioning.Records;
 
@@ -57,6 +58,10 @@ public sealed partial class EnableFeaturesStep : WorkflowStep<EnableFeaturesInpu
         // Onboarding builds on a provisioned customer; creating one here would bypass provisioning's rules.
         var customer = await directory.FindCustomerBySlugAsync(input.CustomerSlug, cancellationToken)
                        ?? throw new InvalidOperationException($"Customer '{input.CustomerSlug}' does not exist; provision it first");
+        if (!CustomerAccess.MayUse(context.Requester, customer.Owner))
+        {
+            throw new CustomerNotAvailableException(input.CustomerSlug);
+        }
 
         // Setting the whole list is naturally idempotent: a second run leaves the same features enabled.
         await directory.SetEnabledFeaturesAsync(customer.Id, input.Features, cancellationToken);

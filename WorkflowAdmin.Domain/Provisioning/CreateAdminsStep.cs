@@ -29,7 +29,7 @@ public sealed class CreateAdminsStep : WorkflowStep<CreateAdminsInput, CreateAdm
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        var customerId = context.GetOutput<CreateCustomerOutput>().CustomerId;
+        var customerId = (await CustomerAccess.CustomerAsync(context, cancellationToken)).CustomerId;
         var directory = context.Services.GetRequiredService<ICustomerDirectory>();
 
         // Someone already invited counts as handled: inviting twice would send a second invitation email.

@@ -35,7 +35,7 @@ public sealed class CreateCatalogStep : WorkflowStep<CreateCatalogInput, CreateC
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        var customer = context.GetOutput<CreateCustomerOutput>();
+        var customer = await CustomerAccess.CustomerAsync(context, cancellationToken);
         var options = context.Services.GetRequiredService<IOptions<ProvisioningOptions>>().Value;
         var catalogs = context.Services.GetRequiredService<ICatalogService>();
         var queryId = input.CatalogQueryId ?? options.DefaultCatalogQueryId;

@@ -30,7 +30,7 @@ public sealed class CreateCustomerAgreementStep : WorkflowStep<CreateCustomerAgr
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        var customerId = context.GetOutput<CreateCustomerOutput>().CustomerId;
+        var customerId = (await CustomerAccess.CustomerAsync(context, cancellationToken)).CustomerId;
         var licenses = context.Services.GetRequiredService<ILicenseManager>();
 
         var existing = await licenses.FindAgreementAsync(customerId, cancellationToken);

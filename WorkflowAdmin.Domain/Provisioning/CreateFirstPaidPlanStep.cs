@@ -45,6 +45,9 @@ public sealed class CreateFirstPaidPlanStep : WorkflowStep<CreateFirstPaidPlanIn
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
+
+        // Keyed on the agreement, which is the customer's: the same run-time check as every customer step.
+        await CustomerAccess.CustomerAsync(context, cancellationToken);
         var agreementId = context.GetOutput<CreateCustomerAgreementOutput>().AgreementId;
         var trial = context.GetOutput<CreateTrialPlanOutput>();
         var licenses = context.Services.GetRequiredService<ILicenseManager>();

@@ -18,6 +18,9 @@ public sealed class CreateRenewalStep : WorkflowStep<CreateRenewalInput, CreateR
         CreateRenewalInput input, StepContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+
+        // Keyed on the agreement, which is the customer's: the same run-time check as every customer step.
+        await CustomerAccess.CustomerAsync(context, cancellationToken);
         var trial = context.GetOutput<CreateTrialPlanOutput>();
         var paid = context.GetOutput<CreateFirstPaidPlanOutput>();
         var licenses = context.Services.GetRequiredService<ILicenseManager>();

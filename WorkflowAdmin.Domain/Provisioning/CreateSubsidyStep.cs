@@ -57,7 +57,7 @@ public sealed partial class CreateSubsidyStep : WorkflowStep<CreateSubsidyInput,
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        var customerId = context.GetOutput<CreateCustomerOutput>().CustomerId;
+        var customerId = (await CustomerAccess.CustomerAsync(context, cancellationToken)).CustomerId;
         var subsidies = context.Services.GetRequiredService<ISubsidyService>();
 
         var existing = await subsidies.FindSubsidyAsync(customerId, input.Title, cancellationToken);

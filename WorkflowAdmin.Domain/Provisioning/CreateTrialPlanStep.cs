@@ -67,6 +67,9 @@ public sealed class CreateTrialPlanStep : WorkflowStep<CreateTrialPlanInput, Cre
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
+
+        // Keyed on the agreement, which is the customer's: the same run-time check as every customer step.
+        await CustomerAccess.CustomerAsync(context, cancellationToken);
         var agreementId = context.GetOutput<CreateCustomerAgreementOutput>().AgreementId;
         var licenses = context.Services.GetRequiredService<ILicenseManager>();
 

@@ -20,7 +20,7 @@ public sealed class SendNotificationStep : WorkflowStep<SendNotificationInput, S
         SendNotificationInput input, StepContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var customer = context.GetOutput<CreateCustomerOutput>();
+        var customer = await CustomerAccess.CustomerAsync(context, cancellationToken);
         var admins = context.GetOutput<CreateAdminsOutput>();
         var trial = context.GetOutput<CreateTrialPlanOutput>();
         var notifier = context.Services.GetRequiredService<INotifier>();

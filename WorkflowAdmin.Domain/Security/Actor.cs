@@ -81,7 +81,10 @@ public sealed record Actor
         ActorKind.ApiKey => TriggerSource.Api,
         ActorKind.System => TriggerSource.System,
         _ => TriggerSource.Console,
-    });
+    })
+    {
+        ActorId = Id,
+    };
 
     public string RolesText => string.Join(",", Roles);
 

@@ -11,6 +11,7 @@ public sealed class WorkflowExecution
     public const int MaxKeyLength = 100;
     public const int MaxBusinessKeyLength = 200;
     public const int MaxActorLength = 256;
+    public const int MaxActorIdLength = 64;
     public const int MaxReasonLength = 1000;
 
     private readonly List<StepExecution> steps = [];
@@ -42,6 +43,9 @@ public sealed class WorkflowExecution
     public DateTime ModifiedAt { get; private set; }
 
     public string TriggeredBy { get; private set; } = "";
+
+    /// <summary>The triggering API key's or user's id (see <see cref="Requester"/>); null for the application.</summary>
+    public string? TriggeredById { get; private set; }
 
     public TriggerSource TriggerSource { get; private set; }
 
@@ -113,6 +117,7 @@ public sealed class WorkflowExecution
             CreatedAt = now,
             ModifiedAt = now,
             TriggeredBy = trigger.Actor,
+            TriggeredById = trigger.ActorId is { Length: > MaxActorIdLength } ? throw new ArgumentException("The actor id is too long.", nameof(trigger)) : trigger.ActorId,
             TriggerSource = trigger.Source,
             ConcurrencyStamp = Guid.NewGuid(),
         };

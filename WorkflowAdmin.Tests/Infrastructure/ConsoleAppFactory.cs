@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,14 +20,21 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
     private readonly DatabaseFixture database;
     private readonly IReadOnlyDictionary<string, string?> settings;
     private readonly bool demoUsers;
+    private readonly Action<IServiceCollection>? services;
 
     /// <param name="settings">Configuration on top of the test defaults (a low rate limit, say).</param>
     /// <param name="demoUsers">False to leave users to the app alone (tests of the demo rule itself).</param>
-    public ConsoleAppFactory(DatabaseFixture database, IReadOnlyDictionary<string, string?>? settings = null, bool demoUsers = true)
+    /// <param name="services">Replaces services after the application's own (a job queue that runs nothing, say).</param>
+    public ConsoleAppFactory(
+        DatabaseFixture database,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        bool demoUsers = true,
+        Action<IServiceCollection>? services = null)
     {
         this.database = database;
         this.settings = settings ?? new Dictionary<string, string?>();
         this.demoUsers = demoUsers;
+        this.services = services;
         UseKestrel(0);
     }
 
@@ -56,6 +64,11 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
         if (demoUsers)
         {
             builder.ConfigureServices(services => services.AddHostedService<TestDemoUsers>());
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 

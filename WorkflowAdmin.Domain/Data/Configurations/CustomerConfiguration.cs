@@ -15,6 +15,10 @@ public sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         builder.Property(c => c.Slug).HasMaxLength(Customer.MaxSlugLength).IsRequired();
         builder.Property(c => c.Country).HasMaxLength(Customer.CountryLength).IsRequired();
         builder.Property(c => c.EnabledFeatures).HasMaxLength(Customer.MaxEnabledFeaturesLength).IsRequired();
+        builder.Property(c => c.OwnerKind).HasConversion<string>().HasMaxLength(20);
+        builder.Property(c => c.OwnerId).HasMaxLength(Customer.MaxOwnerIdLength);
+        builder.Property(c => c.OwnerName).HasMaxLength(Customer.MaxOwnerNameLength);
+        builder.Ignore(c => c.Owner);
         builder.Ignore(c => c.EnabledFeatureList);
         builder.HasIndex(c => c.Slug).IsUnique();
     }

@@ -16,6 +16,7 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         builder.Property(e => e.InputJson).IsRequired();
         builder.Property(e => e.BusinessKey).HasMaxLength(WorkflowExecution.MaxBusinessKeyLength);
         builder.Property(e => e.TriggeredBy).HasMaxLength(WorkflowExecution.MaxActorLength).IsRequired();
+        builder.Property(e => e.TriggeredById).HasMaxLength(WorkflowExecution.MaxActorIdLength);
         builder.Property(e => e.TriggerSource).HasConversion<string>().HasMaxLength(20);
         builder.Property(e => e.RerunMode).HasConversion<string>().HasMaxLength(30);
         builder.Property(e => e.RerunReason).HasMaxLength(WorkflowExecution.MaxReasonLength);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Provisioning.Ports;
 using WorkflowAdmin.Domain.Provisioning.Records;
+using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Domain.Provisioning.Adapters;
 
@@ -15,11 +16,34 @@ internal sealed class DatabaseCustomerDirectory(AppDbContext db, TimeProvider ti
         return customer is null ? null : ToInfo(customer);
     }
 
-    public async Task<CustomerInfo> CreateCustomerAsync(string name, string slug, string country, CancellationToken cancellationToken)
+    public async Task<CustomerInfo?> FindCustomerAsync(Guid customerId, CancellationToken cancellationToken)
     {
-        var customer = Customer.Create(name, slug, country, Now());
+        var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == customerId, cancellationToken);
+        return customer is null ? null : ToInfo(customer);
+    }
+
+    public async Task<CustomerInfo?> CreateCustomerAsync(
+        string name, string slug, string country, Requester owner, CancellationToken cancellationToken)
+    {
+        var customer = Customer.Create(name, slug, country, Now(), owner);
         db.Customers.Add(customer);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another execution created the slug between our look-up and our insert, and the unique index refused
+            // ours: the caller decides, by that customer's owner, whether it may use it. Any other failure stands.
+            db.ChangeTracker.Clear();
+            if (await db.Customers.AnyAsync(c => c.Slug == slug, cancellationToken))
+            {
+                return null;
+            }
+
+            throw;
+        }
+
         return ToInfo(customer);
     }
 
@@ -69,7 +93,7 @@ internal sealed class DatabaseCustomerDirectory(AppDbContext db, TimeProvider ti
     }
 
     private static CustomerInfo ToInfo(Customer customer) =>
-        new(customer.Id, customer.Name, customer.Slug, customer.Country, customer.EnabledFeatureList);
+        new(customer.Id, customer.Name, customer.Slug, customer.Country, customer.EnabledFeatureList, customer.Owner);
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 }

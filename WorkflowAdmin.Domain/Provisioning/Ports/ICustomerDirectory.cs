@@ -1,3 +1,5 @@
+using WorkflowAdmin.Domain.Workflows;
+
 namespace WorkflowAdmin.Domain.Provisioning.Ports;
 
 // The identity system that owns customers, their users and who administers them (the LMS in the reference system).
@@ -5,7 +7,10 @@ public interface ICustomerDirectory
 {
     Task<CustomerInfo?> FindCustomerBySlugAsync(string slug, CancellationToken cancellationToken);
 
-    Task<CustomerInfo> CreateCustomerAsync(string name, string slug, string country, CancellationToken cancellationToken);
+    Task<CustomerInfo?> FindCustomerAsync(Guid customerId, CancellationToken cancellationToken);
+
+    /// <summary>Creates the customer, owned by <paramref name="owner"/>; null if another caller created the slug first.</summary>
+    Task<CustomerInfo?> CreateCustomerAsync(string name, string slug, string country, Requester owner, CancellationToken cancellationToken);
 
     Task<bool> UserExistsAsync(string email, CancellationToken cancellationToken);
 
@@ -20,4 +25,5 @@ public interface ICustomerDirectory
     Task SetEnabledFeaturesAsync(Guid customerId, IReadOnlyList<string> features, CancellationToken cancellationToken);
 }
 
-public sealed record CustomerInfo(Guid Id, string Name, string Slug, string Country, IReadOnlyList<string> EnabledFeatures);
+/// <param name="Owner">Who created the customer; null if that was not recorded (decision 0011).</param>
+public sealed record CustomerInfo(Guid Id, string Name, string Slug, string Country, IReadOnlyList<string> EnabledFeatures, Requester? Owner = null);

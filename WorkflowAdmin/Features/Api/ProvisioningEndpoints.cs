@@ -10,6 +10,9 @@ using Microsoft.OpenApi;
 using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Provisioning;
+using WorkflowAdmin.Domain.Provisioning.Ports;
+using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Features.Api;
 
@@ -35,6 +38,7 @@ internal static class ProvisioningEndpoints
                 "Answers 202 with the execution and a Location to follow it (GET it, or long-poll with ?wait=30). " +
                 "Send an Idempotency-Key header to make retries safe: the same key with the same body returns the original execution " +
                 "(200, Idempotent-Replayed: true) for at least 24 hours; the same key with a different body is refused (409). " +
+                "A key provisions only customers it created: a slug that names any other customer is refused (409) and nothing is written. " +
                 "Invalid input answers 400 with every field error under its path in the request; nothing is created.")
             .Produces<ExecutionSummary>(StatusCodes.Status202Accepted)
             .Produces<ExecutionSummary>(StatusCodes.Status200OK)
@@ -92,8 +96,8 @@ internal static class ProvisioningEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpContext http, AppDbContext db, ExecutionService executions, WorkflowRegistry workflows, TimeProvider time,
-        IOptions<ApiOptions> options, CancellationToken cancellationToken)
+        HttpContext http, AppDbContext db, ExecutionService executions, WorkflowRegistry workflows, ICustomerDirectory customers,
+        TimeProvider time, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var caller = ApiCaller.From(http);
         if (ReadIdempotencyKey(http.Request, out var idempotencyKey) is { } keyProblem)
@@ -118,8 +122,17 @@ internal static class ProvisioningEndpoints
             return ApiProblems.Validation(ex.Errors);
         }
 
+        // A key provisions only customers it created (decision 0011). Asked here for a clean 409 before anything is
+        // written; the steps ask again at run time. A replay comes first: a retry gets the execution it started.
+        var slug = input.Values.Find<CreateCustomerInput>()!.Slug;
+        var requester = Requester.Of(caller.Actor);
         if (idempotencyKey is null)
         {
+            if (!await CustomerAccess.IsAvailableAsync(customers, slug, requester, cancellationToken))
+            {
+                return NotAvailable(slug);
+            }
+
             var created = await executions.CreateAsync(definition.Key, input.ComposedJson, caller.Actor, cancellationToken);
             return Accepted(created.Id, ExecutionsEndpoints.ToSummary(created));
         }
@@ -131,6 +144,11 @@ internal static class ProvisioningEndpoints
         if (await ExistingAsync(db, caller.KeyId, idempotencyKey, now, cancellationToken) is { } earlier)
         {
             return await ReplayAsync(db, earlier, requestHash, cancellationToken);
+        }
+
+        if (!await CustomerAccess.IsAvailableAsync(customers, slug, requester, cancellationToken))
+        {
+            return NotAvailable(slug);
         }
 
         // An expired record no longer protects anything; it goes before its key is used again.
@@ -175,6 +193,11 @@ internal static class ProvisioningEndpoints
         var execution = await db.WorkflowExecutions.AsNoTracking().SingleAsync(e => e.Id == record.ExecutionId, cancellationToken);
         return new ReplayResult(ExecutionsEndpoints.ToSummary(execution));
     }
+
+    // The same answer whether a customer has the slug, belongs to another key or predates owners: the caller
+    // learns only that it cannot have the slug, which any unique name reveals, and nothing recorded about it.
+    private static ProblemHttpResult NotAvailable(string slug) =>
+        ApiProblems.Problem(StatusCodes.Status409Conflict, "Customer not available", CustomerAccess.NotAvailable(slug));
 
     private static Accepted<ExecutionSummary> Accepted(Guid id, ExecutionSummary summary) =>
         TypedResults.Accepted(ExecutionsEndpoints.Href(id), summary);

@@ -14,6 +14,7 @@ public static class AuditActionLabels
         [AuditActions.ExecutionRerun] = "Re-ran execution",
         [AuditActions.ExecutionBulkRerun] = "Bulk re-run",
         [AuditActions.ExecutionCancelled] = "Cancelled execution",
+        [AuditActions.ExecutionUsedExistingCustomer] = "Provisioned onto another's customer",
         [AuditActions.UserCreated] = "Created user",
         [AuditActions.UserRoleChanged] = "Changed role",
         [AuditActions.UserDisabled] = "Disabled user",

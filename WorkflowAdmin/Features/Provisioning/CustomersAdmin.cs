@@ -1,6 +1,7 @@
 using MudBlazor;
 using WorkflowAdmin.Admin;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Security;
 
 namespace WorkflowAdmin.Features.Provisioning;
 
@@ -18,6 +19,11 @@ public sealed class CustomersAdmin : EntityAdmin<CustomerRow>
         Column("Country", r => r.Country);
         Column("Enabled features", r => r.EnabledFeatures).WithClass("truncate-cell").SortableWhen(false);
         Column("Created", r => r.CreatedAt).WithClass("nowrap");
+
+        // Who created the customer, and so which API key may provision onto it (decision 0011); blank for
+        // customers created before owners were recorded. Not sortable: no index, and no list needs the order.
+        Column("Owner", r => r.OwnerName).SortableWhen(false);
+        Column("Owner kind", r => r.OwnerKind).SortableWhen(false);
 
         FilterByText("Country", r => r.Country, "country");
         FilterByDate("Created", r => r.CreatedAt, "from", "to");
@@ -39,6 +45,8 @@ public sealed class CustomersAdmin : EntityAdmin<CustomerRow>
             Country = c.Country,
             EnabledFeatures = c.EnabledFeatures,
             CreatedAt = c.CreatedAt,
+            OwnerKind = c.OwnerKind,
+            OwnerName = c.OwnerName,
         });
     }
 }
@@ -56,4 +64,8 @@ public sealed record CustomerRow
     public required string EnabledFeatures { get; init; }
 
     public required DateTime CreatedAt { get; init; }
+
+    public ActorKind? OwnerKind { get; init; }
+
+    public string? OwnerName { get; init; }
 }
