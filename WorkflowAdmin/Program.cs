@@ -4,6 +4,7 @@ using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Features.Api;
 using WorkflowAdmin.Hosting;
+using WorkflowAdmin.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,6 +19,8 @@ builder.Services.AddWorkflowDomain(builder.Configuration);
 builder.Services.AddConsole();
 builder.Services.AddApi();
 builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+// Proxies, HTTPS, secure cookies and the security headers, first in the pipeline (Security/EdgeSecurity.cs).
+builder.AddEdgeSecurity();
 
 var app = builder.Build();
 

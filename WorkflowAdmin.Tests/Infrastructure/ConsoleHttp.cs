@@ -59,9 +59,15 @@ public static partial class ConsoleHttp
     {
         ArgumentNullException.ThrowIfNull(client);
         var html = await client.GetStringAsync(new Uri(path, UriKind.Relative));
+        return FormToken(html);
+    }
+
+    /// <summary>The antiforgery token in a page's form.</summary>
+    public static string FormToken(string html)
+    {
         var field = TokenField().Match(html);
         var value = field.Success ? ValueAttribute().Match(field.Value) : Match.Empty;
-        return value.Success ? WebUtility.HtmlDecode(value.Groups[1].Value) : throw new InvalidOperationException($"{path} has no antiforgery token.");
+        return value.Success ? WebUtility.HtmlDecode(value.Groups[1].Value) : throw new InvalidOperationException("The page has no antiforgery token.");
     }
 
     [GeneratedRegex("""<input[^>]*name="__RequestVerificationToken"[^>]*>""")]
