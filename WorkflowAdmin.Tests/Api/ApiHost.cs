@@ -17,13 +17,18 @@ public class ApiHost<TDatabase> : IAsyncLifetime
     where TDatabase : DatabaseFixture, new()
 {
     private readonly IReadOnlyDictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? services;
 
     public ApiHost()
-        : this(new Dictionary<string, string?> { ["Api:RateLimit:PermitLimit"] = "100000" })
+        : this(new Dictionary<string, string?> { ["Api:RateLimit:PermitLimit"] = "100000", ["Api:InvalidKeyLimit:PermitLimit"] = "100000" })
     {
     }
 
-    protected ApiHost(IReadOnlyDictionary<string, string?> settings) => this.settings = settings;
+    protected ApiHost(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    {
+        this.settings = settings;
+        this.services = services;
+    }
 
     public TDatabase Database { get; } = new();
 
@@ -32,7 +37,7 @@ public class ApiHost<TDatabase> : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        App = new ConsoleAppFactory(Database, settings);
+        App = new ConsoleAppFactory(Database, settings, services);
         _ = App.BaseAddress;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace WorkflowAdmin.Tests.Infrastructure;
@@ -14,12 +15,15 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
 {
     private readonly DatabaseFixture database;
     private readonly IReadOnlyDictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? services;
 
     /// <param name="settings">Configuration on top of the test defaults (a low rate limit, say).</param>
-    public ConsoleAppFactory(DatabaseFixture database, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Changes to the app's services, applied last (a command counter on the database, say).</param>
+    public ConsoleAppFactory(DatabaseFixture database, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         this.database = database;
         this.settings = settings ?? new Dictionary<string, string?>();
+        this.services = services;
         UseKestrel(0);
     }
 
@@ -41,9 +45,20 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", database.ConnectionString);
         builder.UseSetting("Demo:SeedExecutions", "0");
         builder.UseSetting("Workflows:RetryDelay", "00:00:00");
+
+        // Every test client comes from 127.0.0.1 and signs in or calls the API far more often than a person would;
+        // the abuse tests set these limits low again (and use addresses of their own, see ClientAddress).
+        builder.UseSetting("SignIn:PerIp:PermitLimit", "100000");
+        builder.UseSetting("SignIn:AuditedFailures:PermitLimit", "100000");
+        builder.UseSetting("Api:InvalidKeyLimit:PermitLimit", "100000");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 }

@@ -37,13 +37,14 @@ internal sealed partial class ApiExceptionFilter(ILogger<ApiExceptionFilter> log
         }
         catch (Exception ex)
         {
-            LogUnexpected(ex, context.HttpContext.Request.Method, context.HttpContext.Request.Path);
+            LogUnexpected(ex, context.HttpContext.Request.Method, context.HttpContext.Request.Path, System.Diagnostics.Activity.Current?.TraceId.ToString());
             return ApiProblems.Problem(
                 StatusCodes.Status500InternalServerError, "Internal server error",
                 "The request could not be completed; the error was logged under this trace id.");
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "API request {Method} {Path} failed.")]
-    private partial void LogUnexpected(Exception exception, string method, string path);
+    // The trace id is in the message itself, so staff find the full exception by searching the log for the id the client quotes.
+    [LoggerMessage(Level = LogLevel.Error, Message = "API request {Method} {Path} failed (trace id {TraceId}).")]
+    private partial void LogUnexpected(Exception exception, string method, string path, string? traceId);
 }
