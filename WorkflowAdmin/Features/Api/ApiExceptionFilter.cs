@@ -20,7 +20,10 @@ internal sealed partial class ApiExceptionFilter(ILogger<ApiExceptionFilter> log
         }
         catch (BadHttpRequestException ex)
         {
-            return ApiProblems.Problem(ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Payload too large" : "Bad request", ex.Message);
+            // The server's own words, not Kestrel's exception text (decision 0014).
+            return ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? ApiProblems.Problem(ex.StatusCode, "Payload too large", $"The body must be at most {JsonBody.MaxBytes / 1024} KB.")
+                : ApiProblems.Problem(ex.StatusCode, "Bad request", "The request could not be read: it ended early or is malformed.");
         }
         catch (InputValidationException ex)
         {

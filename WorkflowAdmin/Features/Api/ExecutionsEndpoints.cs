@@ -107,12 +107,18 @@ internal static class ExecutionsEndpoints
             }
 
             var left = deadline - time.GetUtcNow();
-            if (StatusTransitions.IsFinal(status.Value) || left <= TimeSpan.Zero)
+            if (!StatusTransitions.IsFinal(status.Value) && left > TimeSpan.Zero)
             {
-                return await Visible(db, caller).Include(e => e.Steps).SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
+                await Task.Delay(left < pollInterval ? left : pollInterval, time, cancellationToken);
+
+                // The last, shorter sleep ends the wait: a timer that fires a hair early must not buy another read.
+                if (left > pollInterval)
+                {
+                    continue;
+                }
             }
 
-            await Task.Delay(left < pollInterval ? left : pollInterval, time, cancellationToken);
+            return await Visible(db, caller).Include(e => e.Steps).SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
         }
     }
 
