@@ -106,6 +106,7 @@ public static partial class PayloadSerializer
             }
 
             step.Validate(input, stepErrors);
+            RejectNul(node, stepErrors, "");
             values.Add(step.Key, input);
         }
 
@@ -194,6 +195,32 @@ public static partial class PayloadSerializer
     }
 
     private static string Join(string path, string property) => path.Length == 0 ? property : path + "." + property;
+
+    // No field means U+0000, and PostgreSQL cannot store it in text: refuse it at its path now, rather than accept the
+    // input and fail in a step with the database's error (decision 0014).
+    private static void RejectNul(JsonNode? node, InputErrors errors, string path)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, value) in obj)
+                {
+                    RejectNul(value, errors, Join(path, name));
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    RejectNul(array[i], errors, $"{path}[{i}]");
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Contains('\0', StringComparison.Ordinal):
+                errors.Add(path, "must not contain the NUL character (U+0000)");
+                break;
+        }
+    }
 
     private static JsonSerializerOptions CreateOptions(bool indented)
     {

@@ -20,7 +20,7 @@ public class ApiHost<TDatabase> : IAsyncLifetime
     private readonly Action<IServiceCollection>? services;
 
     public ApiHost()
-        : this(new Dictionary<string, string?> { ["Api:RateLimit:PermitLimit"] = "100000" })
+        : this(new Dictionary<string, string?> { ["Api:RateLimit:PermitLimit"] = "100000", ["Api:InvalidKeyLimit:PermitLimit"] = "100000" })
     {
     }
 

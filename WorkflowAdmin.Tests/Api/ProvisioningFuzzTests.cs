@@ -95,6 +95,143 @@ public abstract class ProvisioningFuzzTests<TDatabase>(ApiHost<TDatabase> host)
         Assert.Equal(0, await host.QueryAsync(db => db.AuditEntries.CountAsync(a => a.Actor == key.Name)));
     }
 
+    [Fact]
+    public async Task Hostile_query_strings_paths_headers_and_methods_on_every_endpoint_get_no_5xx_and_write_nothing()
+    {
+        var key = await host.IssueKeyAsync(ApiScope.Trigger, ApiScope.Read);
+        using var client = host.Client(key.Secret);
+        var executionsBefore = await host.QueryAsync(db => db.WorkflowExecutions.CountAsync());
+        var auditBefore = await host.QueryAsync(db => db.AuditEntries.CountAsync());
+        var random = new Random(Seed + 1);
+        var failures = new List<string>();
+        var existing = Guid.NewGuid();
+
+        async Task SendAsync(HttpClient sender, HttpMethod method, string url, Action<HttpRequestMessage>? configure = null)
+        {
+            using var request = new HttpRequestMessage(method, url);
+            if (method == HttpMethod.Post || method == HttpMethod.Put || method == HttpMethod.Patch)
+            {
+                // Never a valid body: whatever the query or headers do, nothing may be created.
+                request.Content = ApiHost<TDatabase>.Json("""{"enterpriseCustomer":{"name":"x"}}""");
+            }
+
+            configure?.Invoke(request);
+            var response = await sender.SendAsync(request);
+            if ((int)response.StatusCode >= 500)
+            {
+                failures.Add($"{method} {url[..Math.Min(url.Length, 200)]}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        string[] paths = ["/api/v1/executions", $"/api/v1/executions/{existing}", "/api/v1/provisioning", "/openapi/v1.json", "/api/v1/executions/not-a-guid"];
+        HttpMethod[] methods = [HttpMethod.Get, HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch, HttpMethod.Head, HttpMethod.Options];
+        string[] names = ["status", "workflow", "businessKey", "createdAfter", "createdBefore", "limit", "cursor", "wait", "page", "size", "sort", "q"];
+        for (var i = 0; i < Count; i++)
+        {
+            var query = string.Join("&", Enumerable.Range(0, random.Next(1, 5)).Select(_ =>
+                $"{Uri.EscapeDataString(random.Next(5) == 0 ? Pick(random, Hostile) : Pick(random, names))}={Uri.EscapeDataString(HostileValue(random))}"));
+            var path = Pick(random, paths);
+            await SendAsync(client, Pick(random, methods), $"{path}?{query}");
+        }
+
+        // Every parameter of every GET with every hostile text, not left to chance.
+        foreach (var name in names)
+        {
+            foreach (var text in Hostile)
+            {
+                await SendAsync(client, HttpMethod.Get, $"/api/v1/executions?{name}={Uri.EscapeDataString(text)}");
+                await SendAsync(client, HttpMethod.Get, $"/api/v1/executions/{existing}?{name}={Uri.EscapeDataString(text)}");
+            }
+        }
+
+        // Hostile text in the path itself, and in an Idempotency-Key (printable, so the client lets it through).
+        foreach (var text in Hostile)
+        {
+            await SendAsync(client, HttpMethod.Get, "/api/v1/executions/" + Uri.EscapeDataString(text));
+            await SendAsync(client, HttpMethod.Get, "/api/v1/" + Uri.EscapeDataString(text) + "?wait=1");
+            await SendAsync(client, HttpMethod.Post, "/api/v1/provisioning", r => r.Headers.TryAddWithoutValidation(
+                ProvisioningEndpoints.IdempotencyHeader, new string(text.Where(c => c is >= ' ' and <= '~').ToArray()) + "x"));
+        }
+
+        // Hostile keys, from an address of their own: they spend that address's budget for requests without a valid key.
+        using var stranger = ClientAddress.Client(host.App.BaseAddress, ClientAddress.Next());
+        foreach (var text in Hostile.Append("wfa_" + new string('a', 5000)).Append("wfa_' OR '1'='1"))
+        {
+            await SendAsync(stranger, HttpMethod.Get, "/api/v1/executions", r => r.Headers.TryAddWithoutValidation("X-Api-Key", Ascii(text)));
+            await SendAsync(stranger, HttpMethod.Post, "/api/v1/provisioning", r => r.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Ascii(text)));
+        }
+
+        // What HttpClient refuses to send: CR/LF and NUL in headers, a header past Kestrel's limits, broken request lines.
+        string[] raw =
+        [
+            $"GET /api/v1/executions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key.Secret}\r\nIdempotency-Key: a\rSet-Cookie: x=1\r\n\r\n",
+            $"POST /api/v1/provisioning HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key.Secret}\r\nIdempotency-Key: a\u0000b\r\nContent-Length: 2\r\n\r\n{{}}",
+            $"GET /api/v1/executions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key.Secret}\r\nX-Long: {new string('a', 70_000)}\r\n\r\n",
+            $"GET /api/v1/executions?{new string('a', 20_000)}=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key.Secret}\r\n\r\n",
+            "GET /api/v1/executions/%00%0d%0aSet-Cookie:x HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET /api/v1/executions\r\n\r\n",
+            "GET /api/v1/../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+            $"POST /api/v1/provisioning HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key.Secret}\r\nContent-Type: application/json\r\nContent-Length: 99999999999999999999\r\n\r\n{{}}",
+            $"POST /api/v1/provisioning HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key.Secret}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n",
+        ];
+        foreach (var request in raw)
+        {
+            var status = await RawStatusAsync(host.App.BaseAddress, request);
+            if (status is null or >= 500)
+            {
+                failures.Add($"raw {request[..Math.Min(request.Length, 80)].ReplaceLineEndings(" ")}: {status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no status line"}");
+            }
+        }
+
+        // Valid in every other way: a NUL, which PostgreSQL cannot store, is refused at its path instead of failing a step later.
+        var nul = JsonNode.Parse(ProvisioningExample.Json)!.AsObject();
+        nul["enterpriseCustomer"]!["slug"] = "nul-" + Guid.NewGuid().ToString("N")[..8];
+        nul["enterpriseCustomer"]!["name"] = "Nul\u0000Corp";
+        var refused = await client.PostAsync("/api/v1/provisioning", ApiHost<TDatabase>.Json(nul.ToJsonString()));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["errors"]!["enterpriseCustomer.name"]);
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        Assert.Equal(executionsBefore, await host.QueryAsync(db => db.WorkflowExecutions.CountAsync()));
+        Assert.Equal(auditBefore, await host.QueryAsync(db => db.AuditEntries.CountAsync()));
+        Assert.Equal(0, await host.QueryAsync(db => db.IdempotencyRecords.CountAsync(r => r.ApiKeyId == key.Id)));
+    }
+
+    private static string HostileValue(Random random) => random.Next(8) switch
+    {
+        0 => "99999999999999999999999999999",
+        1 => "-" + random.Next(),
+        2 => new string('[', 500),
+        3 => new string('9', 5000),
+        4 => "2026-02-30T25:61:61Z",
+        5 => Convert.ToBase64String(Guid.NewGuid().ToByteArray()),
+        _ => Pick(random, Hostile),
+    };
+
+    private static string Ascii(string text) => new(text.Where(c => c is >= ' ' and <= '~').ToArray());
+
+    // The status code of a hand-written HTTP/1.1 request, or null when the server closed without answering.
+    private static async Task<int?> RawStatusAsync(Uri baseAddress, string request)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(baseAddress.Host, baseAddress.Port);
+        var stream = tcp.GetStream();
+        try
+        {
+            await stream.WriteAsync(Encoding.Latin1.GetBytes(request));
+        }
+        catch (IOException)
+        {
+            // Kestrel may answer and close before reading everything; the answer is still there to read.
+        }
+
+        var buffer = new byte[512];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var read = await stream.ReadAsync(buffer, timeout.Token);
+        var line = Encoding.ASCII.GetString(buffer, 0, read);
+        return line.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) && int.TryParse(line.AsSpan(9, 3), out var status) ? status : null;
+    }
+
     private static (byte[] Body, string? MediaType, string Description) Generate(Random random, int index)
     {
         var body = JsonNode.Parse(ProvisioningExample.Json)!.AsObject();

@@ -56,6 +56,12 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", database.ConnectionString);
         builder.UseSetting("Demo:SeedExecutions", "0");
         builder.UseSetting("Workflows:RetryDelay", "00:00:00");
+
+        // Every test client comes from 127.0.0.1 and signs in or calls the API far more often than a person would;
+        // the abuse tests set these limits low again (and use addresses of their own, see ClientAddress).
+        builder.UseSetting("SignIn:PerIp:PermitLimit", "100000");
+        builder.UseSetting("SignIn:AuditedFailures:PermitLimit", "100000");
+        builder.UseSetting("Api:InvalidKeyLimit:PermitLimit", "100000");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

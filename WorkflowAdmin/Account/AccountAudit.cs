@@ -19,14 +19,38 @@ internal static class AccountAudit
         await RecordAsync(http, actor, AuditActions.SignIn, user?.Id, after: null);
     }
 
-    /// <remarks>The target is the account when one exists: the audit trail is for auditors, who need to see attacks on it.</remarks>
-    public static async Task SignInFailedAsync(HttpContext http, string email, SignInResult result)
+    /// <remarks>
+    /// The target is the account when one exists: the audit trail is for auditors, who need to see attacks on it.
+    /// Within <see cref="SignInThrottleOptions.AuditedFailures"/> only: beyond it the failure is counted, and the next
+    /// entry says how many went unrecorded before it.
+    /// </remarks>
+    public static async Task SignInFailedAsync(HttpContext http, string email, SignInResult result, SignInThrottle throttle)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(result);
-        var user = await http.RequestServices.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email);
+        ArgumentNullException.ThrowIfNull(throttle);
         var why = result.IsLockedOut ? "locked out" : result.IsNotAllowed ? "not allowed (disabled)" : "wrong email or password";
-        await RecordAsync(http, Unverified(http, email), AuditActions.SignInFailed, user?.Id, after: new { result = why });
+        await RecordFailureAsync(http, email, why, throttle);
+    }
+
+    /// <summary>The first refusal of an address or account by the sign-in throttle in its window (the rest are not recorded).</summary>
+    public static Task SignInThrottledAsync(HttpContext http, string email, string scope, SignInThrottle throttle)
+    {
+        ArgumentNullException.ThrowIfNull(throttle);
+        return RecordFailureAsync(http, email, $"too many attempts for this {scope}", throttle);
+    }
+
+    private static async Task RecordFailureAsync(HttpContext http, string email, string why, SignInThrottle throttle)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (!throttle.TryAuditFailure(out var unrecordedBefore))
+        {
+            return;
+        }
+
+        var user = await http.RequestServices.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email);
+        object after = unrecordedBefore > 0 ? new { result = why, unrecordedBefore } : new { result = why };
+        await RecordAsync(http, Unverified(http, email), AuditActions.SignInFailed, user?.Id, after);
     }
 
     public static async Task SigningOutAsync(HttpContext http)

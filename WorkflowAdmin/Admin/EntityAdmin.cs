@@ -17,6 +17,16 @@ public abstract partial class EntityAdmin
     /// <summary>The console's shared cap: counts stop here and show "10,000+" until someone asks for the exact number.</summary>
     public const int CountCap = 10_000;
 
+    /// <summary>
+    /// The deepest row a page may start at. An offset makes the database step over every row before it, so a page
+    /// a million rows deep is a full scan; past this depth the pager stops, and older rows are reached by sorting the
+    /// other way or filtering (decision 0014).
+    /// </summary>
+    public const int MaxOffset = 10_000;
+
+    /// <summary>The deepest page of <paramref name="size"/> rows a list serves.</summary>
+    public static int MaxPage(int size) => (MaxOffset / Math.Max(1, size)) + 1;
+
     private string roles = Domain.Identity.Roles.Readers;
 
     protected EntityAdmin(string title, string slug)

@@ -100,19 +100,33 @@ public abstract partial class EntityAdmin<TRow>
     /// <summary>
     /// One page and its count. The count stops at <see cref="EntityAdmin.CountCap"/>, and is not queried at all
     /// when the page is the last one (it is then simply what came before plus what the page holds).
+    /// A page past the end (a hand-edited <c>?page=9000000</c>, a list that shrank) shows the last page instead,
+    /// and no page starts deeper than <see cref="EntityAdmin.MaxOffset"/> rows: the database would walk every row
+    /// before it to find it. <see cref="ListPage{TRow}.Page"/> says which page was shown.
     /// </summary>
     public async Task<ListPage<TRow>> LoadPageAsync(AppDbContext db, ListState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
         var size = PageSizeFor(state);
-        var skip = (state.Page - 1) * size;
+        var page = Math.Clamp(state.Page, 1, MaxPage(size));
         var filtered = Filtered(db, state);
-        var rows = await Sorted(filtered, state).Skip(skip).Take(size).ToListAsync(cancellationToken);
-        var count = rows.Count < size && (rows.Count > 0 || skip == 0)
-            ? ListCount.Exact(skip + rows.Count)
-            : await CountAsync(filtered, exact: false, cancellationToken);
-        return new ListPage<TRow>(rows, count);
+        var rows = await PageAsync(filtered, state, page, size, cancellationToken);
+        if (rows.Count > 0 || page == 1)
+        {
+            var skip = (page - 1) * size;
+            var count = rows.Count < size ? ListCount.Exact(skip + rows.Count) : await CountAsync(filtered, exact: false, cancellationToken);
+            return new ListPage<TRow>(rows, count, page);
+        }
+
+        // Past the end: the capped count says where the end is (or that it is beyond the deepest page).
+        var total = await CountAsync(filtered, exact: false, cancellationToken);
+        var last = Math.Clamp((total.Value + size - 1) / size, 1, MaxPage(size));
+        rows = await PageAsync(filtered, state, last, size, cancellationToken);
+        return new ListPage<TRow>(rows, total, last);
     }
+
+    private async Task<List<TRow>> PageAsync(IQueryable<TRow> filtered, ListState state, int page, int size, CancellationToken cancellationToken) =>
+        await Sorted(filtered, state).Skip((page - 1) * size).Take(size).ToListAsync(cancellationToken);
 
     public async Task<ListCount> CountAsync(AppDbContext db, ListState state, bool exact, CancellationToken cancellationToken) =>
         await CountAsync(Filtered(db, state), exact, cancellationToken);
@@ -156,5 +170,5 @@ public abstract partial class EntityAdmin<TRow>
     }
 }
 
-/// <summary>One page of typed rows and the (possibly capped) count of all matching rows.</summary>
-public sealed record ListPage<TRow>(IReadOnlyList<TRow> Rows, ListCount Count);
+/// <summary>One page of typed rows, the (possibly capped) count of all matching rows, and which page it is.</summary>
+public sealed record ListPage<TRow>(IReadOnlyList<TRow> Rows, ListCount Count, int Page = 1);

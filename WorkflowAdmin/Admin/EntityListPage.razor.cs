@@ -109,6 +109,13 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         {
             await using var db = await DbFactory.CreateDbContextAsync(cancellationToken);
             var page = await Admin.LoadPageAsync(db, state, cancellationToken);
+            if (page.Page != state.Page)
+            {
+                // A page past the end (or deeper than the list serves) showed the last one: the URL says so too.
+                state = state with { Page = page.Page };
+                WriteUri();
+            }
+
             count = exactCount is { } known && known.Key == FilterKey(state) ? known.Count : page.Count;
             rowsOnPage = page.Rows.Count;
             pageRows = page.Rows;

@@ -33,7 +33,8 @@ public sealed partial class ListPager
     [Parameter]
     public bool CountingExactly { get; set; }
 
-    private int Pages => Count is { } count ? Math.Max(1, (count.Value + PageSize - 1) / PageSize) : 1;
+    // Never past the deepest page the list serves (EntityAdmin.MaxOffset), even once counted exactly.
+    private int Pages => Count is { } count ? Math.Clamp((count.Value + PageSize - 1) / PageSize, 1, EntityAdmin.MaxPage(PageSize)) : 1;
 
     private string RangeText
     {

@@ -36,13 +36,26 @@ public sealed record ListState
 
     public string? Filter(string key) => Filters.GetValueOrDefault(key);
 
-    public ListState WithFilter(string key, string? value) => this with
+    public ListState WithFilter(string key, string? value)
     {
-        Filters = string.IsNullOrWhiteSpace(value) ? Filters.Remove(key) : Filters.SetItem(key, value.Trim()),
-        Page = 1,
-    };
+        value = Clean(value);
+        return this with
+        {
+            Filters = string.IsNullOrWhiteSpace(value) ? Filters.Remove(key) : Filters.SetItem(key, value.Trim()),
+            Page = 1,
+        };
+    }
 
-    public ListState WithSearch(string? search) => this with { Search = string.IsNullOrWhiteSpace(search) ? null : search.Trim(), Page = 1 };
+    public ListState WithSearch(string? search)
+    {
+        search = Clean(search);
+        return this with { Search = string.IsNullOrWhiteSpace(search) ? null : search.Trim(), Page = 1 };
+    }
+
+    // Control characters match nothing a person typed, and PostgreSQL refuses U+0000 outright: a pasted or
+    // hand-edited one is dropped rather than sent to the database.
+    private static string? Clean(string? value) =>
+        value is null || !value.Any(char.IsControl) ? value : new string(value.Where(c => !char.IsControl(c)).ToArray());
 
     public ListState Cleared() => this with { Search = null, Filters = Filters.Clear(), Page = 1 };
 
@@ -55,7 +68,7 @@ public sealed record ListState
         ArgumentNullException.ThrowIfNull(admin);
         var queryStart = uri.IndexOf('?', StringComparison.Ordinal);
         var query = queryStart < 0 ? new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>() : QueryHelpers.ParseQuery(uri[queryStart..]);
-        string? Read(string key) => query.TryGetValue(key, out var values) && values.LastOrDefault() is { Length: > 0 } value ? value : null;
+        string? Read(string key) => query.TryGetValue(key, out var values) && Clean(values.LastOrDefault()) is { Length: > 0 } value ? value : null;
 
         var filters = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         foreach (var filter in admin.Filters)

@@ -62,6 +62,7 @@ internal static class ConsoleSetup
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
+        services.AddSignInLimits();
         services.AddScoped<UserAccounts>();
         services.AddAdmins();
 

@@ -66,6 +66,62 @@ public abstract class AdminChecksTests<TDatabase>(TDatabase database) : IAsyncLi
         }
     }
 
+    [Fact]
+    public async Task Every_admin_answers_a_hand_edited_url_with_a_sensible_page()
+    {
+        foreach (var admin in services.GetRequiredService<AdminRegistry>().All)
+        {
+            var check = typeof(AdminChecksTests<TDatabase>)
+                .GetMethod(nameof(HandEditedAsync), BindingFlags.NonPublic | BindingFlags.Instance)!
+                .MakeGenericMethod(RowType(admin));
+            await (Task)check.Invoke(this, [admin])!;
+        }
+    }
+
+    private static readonly string[] HandEditedQueries =
+    [
+        "page=9000000", "page=2147483647&size=100", "page=99999999999999999999", "page=-5", "page=0", "page=abc", "page=1e9",
+        "size=-1", "size=0", "size=99999999", "size=2147483647&page=2147483647", "sort=nonsense", "sort=-", "sort=--", "sort=" + new string('-', 500),
+        "q=%27%20OR%201%3D1--", "q=%25_%5C%5B%5D", "q=" + new string('x', 4000), "q=" + string.Join("+", Enumerable.Repeat("a", 500)),
+        "q=%E2%80%AE%F0%9F%98%80%00",
+    ];
+
+    private static readonly string[] HostileValues =
+        ["%27%3B%20DROP%20TABLE%20x%3B--", "99999-99-99", "0000-00-00", "-1", "2147483648", "%00", "%3Cscript%3E", new string('z', 3000), ",,,", "Failed,Nope,%00"];
+
+    // A hand-edited URL gets a page (the last one, if it asked past the end), never an exception.
+    private async Task HandEditedAsync<TRow>(EntityAdmin<TRow> admin)
+        where TRow : class
+    {
+        var queries = HandEditedQueries
+            .Concat(admin.Filters.SelectMany(f => f.Keys).SelectMany(key => HostileValues.Select(v => $"{key}={v}&page=9000000")));
+        foreach (var query in queries)
+        {
+            var state = ListState.FromUri($"http://localhost{admin.Href}?{query}", admin);
+            await using var db = database.CreateDbContext();
+            ListPage<TRow> page;
+            try
+            {
+                page = await admin.LoadPageAsync(db, state, default);
+            }
+            catch (Exception ex)
+            {
+                throw new Xunit.Sdk.XunitException($"{admin.Slug}?{query[..Math.Min(query.Length, 80)]} threw {ex.GetType().Name}: {ex.Message}");
+            }
+
+            Assert.InRange(page.Page, 1, EntityAdmin.MaxPage(admin.PageSizeFor(state)));
+            Assert.True(page.Rows.Count > 0 || page.Page == 1, $"{admin.Slug}?{query[..Math.Min(query.Length, 80)]} showed an empty page {page.Page}.");
+        }
+
+        // Past the end means the last page, not an empty one.
+        await using var counting = database.CreateDbContext();
+        var all = await admin.CountAsync(counting, ListState.Empty, exact: true, default);
+        var size = admin.PageSizes[0];
+        var last = await admin.LoadPageAsync(counting, ListState.FromUri($"http://localhost{admin.Href}?page=9000000", admin), default);
+        var expected = Math.Clamp((all.Value + size - 1) / size, 1, EntityAdmin.MaxPage(size));
+        Assert.Equal(expected, last.Page);
+    }
+
     private async Task CheckAsync<TRow>(EntityAdmin<TRow> admin)
         where TRow : class
     {

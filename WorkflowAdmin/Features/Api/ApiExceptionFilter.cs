@@ -20,7 +20,10 @@ internal sealed partial class ApiExceptionFilter(ILogger<ApiExceptionFilter> log
         }
         catch (BadHttpRequestException ex)
         {
-            return ApiProblems.Problem(ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Payload too large" : "Bad request", ex.Message);
+            // The server's own words, not Kestrel's exception text (decision 0014).
+            return ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? ApiProblems.Problem(ex.StatusCode, "Payload too large", $"The body must be at most {JsonBody.MaxBytes / 1024} KB.")
+                : ApiProblems.Problem(ex.StatusCode, "Bad request", "The request could not be read: it ended early or is malformed.");
         }
         catch (InputValidationException ex)
         {
@@ -37,13 +40,14 @@ internal sealed partial class ApiExceptionFilter(ILogger<ApiExceptionFilter> log
         }
         catch (Exception ex)
         {
-            LogUnexpected(ex, context.HttpContext.Request.Method, context.HttpContext.Request.Path);
+            LogUnexpected(ex, context.HttpContext.Request.Method, context.HttpContext.Request.Path, System.Diagnostics.Activity.Current?.TraceId.ToString());
             return ApiProblems.Problem(
                 StatusCodes.Status500InternalServerError, "Internal server error",
                 "The request could not be completed; the error was logged under this trace id.");
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "API request {Method} {Path} failed.")]
-    private partial void LogUnexpected(Exception exception, string method, string path);
+    // The trace id is in the message itself, so staff find the full exception by searching the log for the id the client quotes.
+    [LoggerMessage(Level = LogLevel.Error, Message = "API request {Method} {Path} failed (trace id {TraceId}).")]
+    private partial void LogUnexpected(Exception exception, string method, string path, string? traceId);
 }

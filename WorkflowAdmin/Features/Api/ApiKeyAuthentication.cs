@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Security;
+using WorkflowAdmin.Security;
 
 namespace WorkflowAdmin.Features.Api;
 
@@ -13,8 +14,8 @@ namespace WorkflowAdmin.Features.Api;
 /// default scheme, so a key cannot open a console page; the API's policies name only this scheme, so a console
 /// cookie cannot call the API. Challenges and refusals answer with problem details rather than a login redirect.
 /// </summary>
-internal sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys)
+internal sealed partial class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys, InvalidKeyThrottle throttle)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -23,7 +24,31 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     private const string InvalidKey = "The API key is not valid or has been revoked.";
 
+    // Set on the request when the answer is not "who are you?" (401) but "not now" (429) or "not us" (503).
+    private TimeSpan? throttledFor;
+    private bool lookupFailed;
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        // An address that has sent too many requests without a valid key is refused before anything is looked up:
+        // a flood of guessed keys must not become a flood of database queries.
+        var address = InvalidKeyThrottle.AddressOf(Context);
+        if (throttle.Windows.IsExhausted(address, out var retryAfter))
+        {
+            throttledFor = retryAfter;
+            return AuthenticateResult.Fail("Too many requests without a valid API key.");
+        }
+
+        var result = await AuthenticateKeyAsync();
+        if (!result.Succeeded && !lookupFailed)
+        {
+            throttle.Windows.Record(address);
+        }
+
+        return result;
+    }
+
+    private async Task<AuthenticateResult> AuthenticateKeyAsync()
     {
         var bearer = BearerToken(Request.Headers.Authorization);
         var header = Request.Headers[KeyHeader] is { Count: > 0 } values ? values.ToString() : null;
@@ -37,7 +62,20 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The Authorization and X-Api-Key headers carry different keys.");
         }
 
-        var key = await keys.AuthenticateAsync(bearer ?? header, Context.RequestAborted);
+        AuthenticatedApiKey? key;
+        try
+        {
+            key = await keys.AuthenticateAsync(bearer ?? header, Context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Authentication runs before the API's exception filter: without this, a database fault here would
+            // reach the client as Kestrel's empty 500 or, in Development, as the exception page with its text.
+            lookupFailed = true;
+            LogLookupFailed(Logger, ex, System.Diagnostics.Activity.Current?.TraceId.ToString());
+            return AuthenticateResult.Fail("The API key could not be checked.");
+        }
+
         if (key is null)
         {
             return AuthenticateResult.Fail(InvalidKey);
@@ -56,6 +94,25 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
+        if (throttledFor is { } wait)
+        {
+            var seconds = AttemptWindows.Seconds(wait);
+            Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await ApiProblems.WriteAsync(
+                Context, StatusCodes.Status429TooManyRequests, "Too many requests",
+                $"Too many requests without a valid API key came from this address; try again in {seconds} s.");
+            return;
+        }
+
+        if (lookupFailed)
+        {
+            Response.Headers.RetryAfter = "5";
+            await ApiProblems.WriteAsync(
+                Context, StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+                "The API key could not be checked just now; try again. The error was logged under this trace id.");
+            return;
+        }
+
         var failed = result.Failure is not null;
         Response.Headers.WWWAuthenticate = failed ? "Bearer error=\"invalid_token\"" : "Bearer";
         await ApiProblems.WriteAsync(
@@ -71,6 +128,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             Context, StatusCodes.Status403Forbidden, "Forbidden",
             $"This API key's scopes ({string.Join(", ", Context.User.FindAll(ScopeClaim).Select(c => c.Value))}) do not allow this request; it needs {needed ?? "another scope"}.");
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The API key lookup failed (trace id {TraceId}).")]
+    private static partial void LogLookupFailed(ILogger logger, Exception exception, string? traceId);
 
     private static string? BearerToken(string? authorization)
     {

@@ -20,7 +20,15 @@ internal static class ApiSetup
 
     public static IServiceCollection AddApi(this IServiceCollection services)
     {
-        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName)
+            .Validate(o => o.RateLimit.PermitLimit > 0 && o.RateLimit.Window > TimeSpan.Zero, "Api:RateLimit needs a positive PermitLimit and Window.")
+            .Validate(o => o.InvalidKeyLimit.PermitLimit > 0 && o.InvalidKeyLimit.Window > TimeSpan.Zero, "Api:InvalidKeyLimit needs a positive PermitLimit and Window.")
+            .Validate(o => o.LongPoll.MaxPerKey > 0 && o.LongPoll.MaxPerNode > 0, "Api:LongPoll:MaxPerKey and MaxPerNode must be positive.")
+            .ValidateOnStart();
+
+        // Abuse limits kept in this node's memory (decision 0014).
+        services.AddSingleton<InvalidKeyThrottle>();
+        services.AddSingleton<LongPollSlots>();
 
         // Authentication: the API-key scheme, next to (never instead of) the console's cookie.
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -35,7 +43,8 @@ internal static class ApiSetup
             options.Events.OnRedirectToAccessDenied = context => IsApi(context.Request) ? Refuse(context, StatusCodes.Status403Forbidden) : toDenied(context);
         });
 
-        // Rate limiting: a fixed window per key; requests without a key are refused before they get here.
+        // Rate limiting: a fixed window per key. Requests without a valid key never get here: they are refused (401)
+        // by authentication, and per address (429, InvalidKeyThrottle) before their key is even looked up.
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

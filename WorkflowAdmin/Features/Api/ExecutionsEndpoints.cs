@@ -20,8 +20,12 @@ internal static class ExecutionsEndpoints
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    // A primary-key lookup four times a second per waiting client: cheap, and a finished execution is seen quickly.
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    // A waiting request reads one row by primary key per interval, and never more often than this.
+    private static readonly TimeSpan MinPollInterval = TimeSpan.FromSeconds(1);
+
+    // The list's parameters: anything else is a client's mistake (a "page" or "sort" this API does not have), and
+    // silently ignoring it would hand the client a page it did not ask for.
+    private static readonly string[] ListParameters = ["status", "workflow", "businessKey", "createdAfter", "createdBefore", "limit", "cursor"];
 
     public static RouteGroupBuilder MapExecutionsEndpoints(this RouteGroupBuilder api)
     {
@@ -31,7 +35,10 @@ internal static class ExecutionsEndpoints
             .WithSummary("Get one execution")
             .WithDescription(
                 "Status, timestamps, every step's status and error summary, and the composed output once the execution succeeded. " +
-                "With ?wait=N (seconds, at most 30) the answer waits until the execution is Succeeded, Failed or Cancelled, or N seconds pass.")
+                "With ?wait=N (seconds, at most 30) the answer waits until the execution is Succeeded, Failed or Cancelled, or N seconds pass. " +
+                "A key may hold only a few waits open at once (429 with Retry-After beyond that). " +
+                "An error's message is shown when it is the step's own business refusal; an internal error is reported as InternalError, " +
+                "its details kept in the console.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -53,7 +60,8 @@ internal static class ExecutionsEndpoints
     }
 
     private static async Task<Results<Ok<ExecutionDetail>, ProblemHttpResult>> GetAsync(
-        Guid id, string? wait, HttpContext http, AppDbContext db, WorkflowRegistry workflows, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, string? wait, HttpContext http, AppDbContext db, WorkflowRegistry workflows, TimeProvider time,
+        LongPollSlots longPolls, Microsoft.Extensions.Options.IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var caller = ApiCaller.From(http);
         TimeSpan waitFor = TimeSpan.Zero;
@@ -67,7 +75,17 @@ internal static class ExecutionsEndpoints
             waitFor = TimeSpan.FromSeconds(Math.Min(seconds, MaxWait.TotalSeconds));
         }
 
-        var execution = await WaitForFinishAsync(db, caller, id, waitFor, time, cancellationToken);
+        using var slot = waitFor > TimeSpan.Zero ? longPolls.TryEnter(caller.KeyId) : null;
+        if (waitFor > TimeSpan.Zero && slot is null)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return ApiProblems.Problem(
+                StatusCodes.Status429TooManyRequests, "Too many waiting requests",
+                $"This API key (or this server) already holds as many ?wait= requests open as it may; try again in 5 s, or ask without ?wait=.");
+        }
+
+        var interval = options.Value.LongPoll.PollInterval < MinPollInterval ? MinPollInterval : options.Value.LongPoll.PollInterval;
+        var execution = await WaitForFinishAsync(db, caller, id, waitFor, interval, time, cancellationToken);
         if (execution is null)
         {
             return ApiProblems.NotFound($"There is no execution {id}.");
@@ -77,7 +95,7 @@ internal static class ExecutionsEndpoints
     }
 
     private static async Task<WorkflowExecution?> WaitForFinishAsync(
-        AppDbContext db, ApiCaller caller, Guid id, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+        AppDbContext db, ApiCaller caller, Guid id, TimeSpan wait, TimeSpan pollInterval, TimeProvider time, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + wait;
         while (true)
@@ -89,12 +107,18 @@ internal static class ExecutionsEndpoints
             }
 
             var left = deadline - time.GetUtcNow();
-            if (StatusTransitions.IsFinal(status.Value) || left <= TimeSpan.Zero)
+            if (!StatusTransitions.IsFinal(status.Value) && left > TimeSpan.Zero)
             {
-                return await Visible(db, caller).Include(e => e.Steps).SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
+                await Task.Delay(left < pollInterval ? left : pollInterval, time, cancellationToken);
+
+                // The last, shorter sleep ends the wait: a timer that fires a hair early must not buy another read.
+                if (left > pollInterval)
+                {
+                    continue;
+                }
             }
 
-            await Task.Delay(left < PollInterval ? left : PollInterval, time, cancellationToken);
+            return await Visible(db, caller).Include(e => e.Steps).SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
         }
     }
 
@@ -105,16 +129,33 @@ internal static class ExecutionsEndpoints
     {
         var caller = ApiCaller.From(http);
         var errors = new InputErrors();
+        foreach (var unknown in http.Request.Query.Keys.Where(k => !ListParameters.Contains(k, StringComparer.OrdinalIgnoreCase)))
+        {
+            errors.Add(unknown.Length > 40 ? unknown[..40] + "…" : unknown, $"is not a parameter of this list; use {string.Join(", ", ListParameters)} (page with cursor)");
+        }
+
         var statuses = new List<ExecutionStatus>();
         foreach (var value in (status ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
             if (Enum.TryParse<ExecutionStatus>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _))
             {
-                statuses.Add(parsed);
+                if (!statuses.Contains(parsed))
+                {
+                    statuses.Add(parsed);
+                }
             }
             else
             {
-                errors.Add("status", $"'{value}' is not a status; use {string.Join(", ", Enum.GetNames<ExecutionStatus>())}");
+                errors.Add("status", $"'{(value.Length > 40 ? value[..40] + "…" : value)}' is not a status; use {string.Join(", ", Enum.GetNames<ExecutionStatus>())}");
+            }
+        }
+
+        // Nothing is keyed with control characters, and PostgreSQL refuses U+0000 in a parameter: say so, not the database.
+        foreach (var (name, value) in new[] { ("workflow", workflow), ("businessKey", businessKey) })
+        {
+            if (value is not null && value.Any(char.IsControl))
+            {
+                errors.Add(name, "must not contain control characters");
             }
         }
 
@@ -174,14 +215,18 @@ internal static class ExecutionsEndpoints
             .Take(pageSize + 1)
             .Select(SummaryProjection)
             .ToListAsync(cancellationToken);
-        var items = rows.Take(pageSize).Select(r => r with { Href = Href(r.Id) }).ToList();
+        var items = rows.Take(pageSize).Select(r => r with { Href = Href(r.Id), Error = PublicError.Of(r.Error) }).ToList();
         var next = rows.Count > pageSize ? Cursor.Encode(items[^1].CreatedAt, items[^1].Id) : null;
         return TypedResults.Ok(new ExecutionPage(items, next, next is null ? null : NextLink(http.Request, next)));
     }
 
     public static string Href(Guid id) => $"/api/v1/executions/{id}";
 
-    public static ExecutionSummary ToSummary(WorkflowExecution execution) => CompiledSummary(execution) with { Href = Href(execution.Id) };
+    public static ExecutionSummary ToSummary(WorkflowExecution execution)
+    {
+        var summary = CompiledSummary(execution);
+        return summary with { Href = Href(execution.Id), Error = PublicError.Of(summary.Error) };
+    }
 
     // One projection for the list query (translated by EF) and for a loaded execution (compiled once).
     private static readonly System.Linq.Expressions.Expression<Func<WorkflowExecution, ExecutionSummary>> SummaryProjection = e => new ExecutionSummary
@@ -216,7 +261,7 @@ internal static class ExecutionsEndpoints
             Reused = s.IsReused,
             StartedAt = s.StartedAt,
             FinishedAt = s.FinishedAt,
-            Error = s.ErrorType is null && s.ErrorMessage is null ? null : new ExecutionError(s.StepKey, s.ErrorType, s.ErrorMessage),
+            Error = s.ErrorType is null && s.ErrorMessage is null ? null : PublicError.Of(new ExecutionError(s.StepKey, s.ErrorType, s.ErrorMessage)),
         }).ToList();
         return new ExecutionDetail(ToSummary(e), steps)
         {

@@ -72,7 +72,8 @@ internal static class JsonBody
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
             // Invalid escapes (a lone surrogate) surface when a string is decoded, duplicate names when an object is.
-            return (null, ApiProblems.BadRequest($"The body is not valid JSON: {ex.Message}"));
+            // These exceptions' own text is the framework's, not a description of the body: say what it means.
+            return (null, ApiProblems.BadRequest("The body is not valid JSON: a string holds an invalid escape (a lone surrogate) or an object repeats a property name."));
         }
 
         return node is JsonObject body
