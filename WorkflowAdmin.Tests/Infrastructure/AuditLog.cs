@@ -4,14 +4,34 @@ using WorkflowAdmin.Domain.Auditing;
 
 namespace WorkflowAdmin.Tests.Infrastructure;
 
-/// <summary>Reading the audit trail back in tests: every entry in chain order, and its JSON values as trees.</summary>
+/// <summary>Reading the audit trail back in tests: every entry in the order recorded, and its JSON values as trees.</summary>
 public static class AuditLog
 {
+    public const string TestSealer = "test-sealer";
+
     public static async Task<IReadOnlyList<AuditEntry>> ReadAsync(DatabaseFixture database)
     {
         ArgumentNullException.ThrowIfNull(database);
         await using var db = database.CreateDbContext();
-        return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
+        return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
+    }
+
+    /// <summary>Seals every committed entry, as the application's sealer does shortly after commit; returns how many.</summary>
+    public static async Task<int> SealAsync(DatabaseFixture database, string sealer = TestSealer)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        await using var db = database.CreateDbContext();
+        var total = 0;
+        while (true)
+        {
+            var result = await AuditSealer.SealAsync(db, sealer, TimeSpan.FromSeconds(30), TimeProvider.System, 500, default);
+            Assert.True(result.Outcome is AuditSealOutcome.Sealed or AuditSealOutcome.NothingToSeal, $"Sealing failed: {result}");
+            total += result.Sealed;
+            if (result.Outcome == AuditSealOutcome.NothingToSeal)
+            {
+                return total;
+            }
+        }
     }
 
     /// <summary>The entries written after the first <paramref name="skip"/>: what one action added.</summary>
