@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Auditing;
+using WorkflowAdmin.Domain.Data;
 
 namespace WorkflowAdmin.Tests.Infrastructure;
 
@@ -16,7 +17,10 @@ public static class AuditLog
         return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
     }
 
-    /// <summary>Seals every committed entry, as the application's sealer does shortly after commit; returns how many.</summary>
+    /// <summary>
+    /// Seals every committed entry, as the application's sealer does shortly after commit; returns how many. Where a
+    /// running test app's own sealer holds the lease, waits (bounded) for it to have sealed everything instead.
+    /// </summary>
     public static async Task<int> SealAsync(DatabaseFixture database, string sealer = TestSealer)
     {
         ArgumentNullException.ThrowIfNull(database);
@@ -25,12 +29,28 @@ public static class AuditLog
         while (true)
         {
             var result = await AuditSealer.SealAsync(db, sealer, TimeSpan.FromSeconds(30), TimeProvider.System, 500, default);
+            if (result.Outcome == AuditSealOutcome.LeaseHeldElsewhere)
+            {
+                await WaitUntilSealedAsync(db);
+                return total;
+            }
+
             Assert.True(result.Outcome is AuditSealOutcome.Sealed or AuditSealOutcome.NothingToSeal, $"Sealing failed: {result}");
             total += result.Sealed;
             if (result.Outcome == AuditSealOutcome.NothingToSeal)
             {
                 return total;
             }
+        }
+    }
+
+    private static async Task WaitUntilSealedAsync(AppDbContext db)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await db.AuditEntries.AnyAsync(e => e.Sequence == null))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The app's sealer left entries unsealed for 30 s.");
+            await Task.Delay(50);
         }
     }
 

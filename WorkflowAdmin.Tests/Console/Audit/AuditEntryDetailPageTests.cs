@@ -103,6 +103,30 @@ public abstract class AuditEntryDetailPageTests<TDatabase>(TDatabase database) :
     }
 
     [Fact]
+    public async Task An_entry_not_sealed_yet_shows_as_sealing_not_as_broken()
+    {
+        await using (var db = database.CreateDbContext())
+        {
+            await AuditTrail.SaveAsync(db, AuditRecord.For(AuditTestData.Grace, AuditActions.ExecutionCancelled, AuditTestData.Start.AddHours(2),
+                AuditTargets.Execution, Original.ToString(), "just now"), default);
+        }
+
+        var waiting = (await AuditLog.ReadAsync(database))[^1];
+        var page = RenderPage(waiting.Id);
+
+        Assert.Equal("just now", Text(page, "audit-entry-reason"));
+        Assert.Equal("sealing…", Text(page, "audit-entry-sequence"));
+        Assert.Equal("sealing", page.Find("[data-testid=audit-entry-integrity]").GetAttribute("data-intact"));
+        Assert.Contains("Sealing…", Text(page, "audit-entry-sealing"), StringComparison.Ordinal);
+        Assert.DoesNotContain("does not match", Text(page, "audit-entry-integrity"), StringComparison.Ordinal);
+
+        await AuditLog.SealAsync(database);
+        var sealedPage = RenderPage(waiting.Id);
+        Assert.Equal("true", sealedPage.Find("[data-testid=audit-entry-integrity]").GetAttribute("data-intact"));
+        Assert.Contains($"It links to entry {entries[^1].Sequence}.", Text(sealedPage, "audit-entry-integrity"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_entry_edited_in_the_database_says_its_content_no_longer_matches_its_hash()
     {
         await using (var db = database.CreateDbContext())
