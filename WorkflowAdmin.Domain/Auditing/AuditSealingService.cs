@@ -24,9 +24,9 @@ public sealed partial class AuditSealingService(
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await AuditSealer.ReleaseAsync(db, sealerId, cancellationToken);
         }
-        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or OperationCanceledException)
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or OperationCanceledException or ObjectDisposedException)
         {
-            // The lease then simply runs out.
+            // Best effort (the host may already be tearing its services down): the lease then simply runs out.
             LogReleaseFailed(logger, ex);
         }
     }
