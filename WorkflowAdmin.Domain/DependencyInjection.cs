@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WorkflowAdmin.Domain.ApiAccess;
+using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Bulk;
 using WorkflowAdmin.Domain.Data;
@@ -34,6 +35,10 @@ public static class DependencyInjection
 
         // Background execution: the job queue, the workers (unless this node is web-only) and recovery.
         services.AddBackgroundExecution(configuration);
+
+        // Auditing: entries are written with each change and sealed into the hash chain after commit, one node at a time.
+        services.AddOptions<AuditSealingOptions>().BindConfiguration(AuditSealingOptions.SectionName);
+        services.AddHostedService<AuditSealingService>();
 
         // Bulk re-runs: started by the console, worked through by a background job, recovered with the executions.
         services.AddScoped<BulkReruns>();

@@ -4,6 +4,7 @@ using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Seeding;
+using WorkflowAdmin.Features.Api;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Features.Executions.Live;
 using WorkflowAdmin.Features.Users;
@@ -26,7 +27,14 @@ internal static class CommandLine
                                                   --sql also prints the SQL EF sends.
           bench live [--iterations N] [--sql]     Time the live change feed's poll (one per interval for all open
                                                   pages) on this database.
+          bench api --url U [--requests N] [--concurrency C] [--idempotency-keys]
+                                                  POST N distinct provisioning requests (default 3000) from C concurrent
+                                                  clients (default 16) to the running node at U (loopback only), and
+                                                  print requests/s, latency percentiles and status codes. The API key
+                                                  (scope trigger) comes from WORKFLOWADMIN_API_KEY.
         """;
+
+    public const string ApiKeyVariable = "WORKFLOWADMIN_API_KEY";
 
     public const string PasswordVariable = "WORKFLOWADMIN_PASSWORD";
 
@@ -43,6 +51,7 @@ internal static class CommandLine
                 "api-keys" when args.Length > 1 && args[1] == "create" => await CreateApiKeyAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "list" => await BenchListAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "live" => await BenchLiveAsync(app, args),
+                "bench" when args.Length > 1 && args[1] == "api" => await BenchApiAsync(args),
                 _ => Fail($"Unknown command '{args[0]}'."),
             };
         }
@@ -128,6 +137,24 @@ internal static class CommandLine
         var benchmark = ActivatorUtilities.CreateInstance<ExecutionChangeFeedBenchmark>(app.Services);
         await benchmark.RunAsync(iterations, args.Contains("--sql"), Console.Out, CancellationToken.None);
         return 0;
+    }
+
+    // Against a node started separately (any role that serves the web), so the figures are the node's, not this
+    // process's: the load generator and the server never share a runtime or a thread pool.
+    private static async Task<int> BenchApiAsync(string[] args)
+    {
+        var url = RequiredText(args, "--url");
+        if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
+        {
+            throw new FormatException("--url needs an http(s) address, e.g. http://127.0.0.1:5080.");
+        }
+
+        var key = Environment.GetEnvironmentVariable(ApiKeyVariable) is { Length: > 0 } value
+            ? value
+            : throw new FormatException($"Set {ApiKeyVariable} to an API key with the trigger scope (api-keys create --name bench --scopes trigger).");
+        return await ProvisioningApiBenchmark.RunAsync(
+            baseAddress, key, OptionalInt(args, "--requests") ?? 3000, OptionalInt(args, "--concurrency") ?? 16,
+            args.Contains("--idempotency-keys"), Console.Out, CancellationToken.None);
     }
 
     // Never a command-line flag: flags end up in shell history and process listings.

@@ -13,5 +13,6 @@ public sealed class AuditChainHeadConfiguration : IEntityTypeConfiguration<Audit
         builder.Property(h => h.Id).ValueGeneratedNever();
         builder.Property(h => h.LastHash).HasMaxLength(AuditEntry.HashLength).IsFixedLength().IsRequired();
         builder.Property(h => h.ConcurrencyStamp).IsConcurrencyToken();
+        builder.Property(h => h.SealerId).HasMaxLength(AuditChainHead.MaxSealerIdLength);
     }
 }

@@ -9,7 +9,7 @@ using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Console.Audit;
 
-/// <summary>The page of one audit entry (<c>/audit/{sequence}</c>): every field, the values side by side, its place in the chain. Run once per provider.</summary>
+/// <summary>The page of one audit entry (<c>/audit/{id}</c>): every field, the values side by side, its place in the chain. Run once per provider.</summary>
 public abstract class AuditEntryDetailPageTests<TDatabase>(TDatabase database) : IAsyncLifetime
     where TDatabase : DatabaseFixture
 {
@@ -54,10 +54,10 @@ public abstract class AuditEntryDetailPageTests<TDatabase>(TDatabase database) :
     {
         var entry = RerunEntry;
 
-        var page = RenderPage(entry.Sequence);
+        var page = RenderPage(entry.Id);
 
-        Assert.Equal($"Entry {entry.Sequence}: Re-ran execution", Text(page, "audit-entry-title"));
-        Assert.Equal(entry.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), Text(page, "audit-entry-sequence"));
+        Assert.Equal($"Entry {entry.Id}: Re-ran execution", Text(page, "audit-entry-title"));
+        Assert.Equal(entry.Sequence!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), Text(page, "audit-entry-sequence"));
         Assert.Equal("2026-03-02 10:00:00.000 UTC", Text(page, "audit-entry-time"));
         Assert.Equal("ada@workflowadmin.local", Text(page, "audit-entry-actor"));
         Assert.Equal("User", Text(page, "audit-entry-actor-kind"));
@@ -77,7 +77,7 @@ public abstract class AuditEntryDetailPageTests<TDatabase>(TDatabase database) :
     [Fact]
     public void A_rerun_entry_links_the_new_execution_and_lists_each_input_change_beside_the_before_and_after_values()
     {
-        var page = RenderPage(RerunEntry.Sequence);
+        var page = RenderPage(RerunEntry.Id);
 
         Assert.Equal($"/executions/{Rerun}", page.Find("[data-testid=audit-entry-rerun-link]").GetAttribute("href"));
         Assert.Contains("(ResumeFromFailedStep)", page.Find("[data-testid=audit-entry-rerun]").TextContent, StringComparison.Ordinal);
@@ -90,15 +90,40 @@ public abstract class AuditEntryDetailPageTests<TDatabase>(TDatabase database) :
     [Fact]
     public void The_previous_and_next_links_walk_the_chain_and_the_first_entry_has_no_previous()
     {
-        var middle = RenderPage(RerunEntry.Sequence);
-        Assert.Equal($"/audit/{RerunEntry.Sequence - 1}", middle.Find("[data-testid=audit-entry-previous]").GetAttribute("href"));
-        Assert.Equal($"/audit/{RerunEntry.Sequence + 1}", middle.Find("[data-testid=audit-entry-next]").GetAttribute("href"));
+        var middle = RenderPage(RerunEntry.Id);
+        var index = entries.ToList().FindIndex(e => e.Id == RerunEntry.Id);
+        Assert.Equal($"/audit/{entries[index - 1].Id}", middle.Find("[data-testid=audit-entry-previous]").GetAttribute("href"));
+        Assert.Equal($"/audit/{entries[index + 1].Id}", middle.Find("[data-testid=audit-entry-next]").GetAttribute("href"));
 
-        var first = RenderPage(1);
+        var first = RenderPage(entries[0].Id);
         Assert.True(first.Find("[data-testid=audit-entry-previous]").HasAttribute("disabled"));
-        Assert.Equal("/audit/2", first.Find("[data-testid=audit-entry-next]").GetAttribute("href"));
+        Assert.Equal($"/audit/{entries[1].Id}", first.Find("[data-testid=audit-entry-next]").GetAttribute("href"));
         Assert.Equal(AuditChain.GenesisHash, Text(first, "audit-entry-previous-hash"));
         Assert.Contains("It is the first entry of the chain.", Text(first, "audit-entry-integrity"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_entry_not_sealed_yet_shows_as_sealing_not_as_broken()
+    {
+        await using (var db = database.CreateDbContext())
+        {
+            await AuditTrail.SaveAsync(db, AuditRecord.For(AuditTestData.Grace, AuditActions.ExecutionCancelled, AuditTestData.Start.AddHours(2),
+                AuditTargets.Execution, Original.ToString(), "just now"), default);
+        }
+
+        var waiting = (await AuditLog.ReadAsync(database))[^1];
+        var page = RenderPage(waiting.Id);
+
+        Assert.Equal("just now", Text(page, "audit-entry-reason"));
+        Assert.Equal("sealing…", Text(page, "audit-entry-sequence"));
+        Assert.Equal("sealing", page.Find("[data-testid=audit-entry-integrity]").GetAttribute("data-intact"));
+        Assert.Contains("Sealing…", Text(page, "audit-entry-sealing"), StringComparison.Ordinal);
+        Assert.DoesNotContain("does not match", Text(page, "audit-entry-integrity"), StringComparison.Ordinal);
+
+        await AuditLog.SealAsync(database);
+        var sealedPage = RenderPage(waiting.Id);
+        Assert.Equal("true", sealedPage.Find("[data-testid=audit-entry-integrity]").GetAttribute("data-intact"));
+        Assert.Contains($"It links to entry {entries[^1].Sequence}.", Text(sealedPage, "audit-entry-integrity"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -109,7 +134,7 @@ public abstract class AuditEntryDetailPageTests<TDatabase>(TDatabase database) :
             await db.Database.ExecuteSqlAsync($"""UPDATE "AuditEntries" SET "Reason" = 'nothing to see' WHERE "Sequence" = {RerunEntry.Sequence}""");
         }
 
-        var page = RenderPage(RerunEntry.Sequence);
+        var page = RenderPage(RerunEntry.Id);
 
         Assert.Equal("nothing to see", Text(page, "audit-entry-reason"));
         Assert.Equal("false", page.Find("[data-testid=audit-entry-integrity]").GetAttribute("data-intact"));
@@ -121,7 +146,7 @@ public abstract class AuditEntryDetailPageTests<TDatabase>(TDatabase database) :
     {
         var entry = entries[^1];
 
-        var page = RenderPage(entry.Sequence);
+        var page = RenderPage(entry.Id);
 
         Assert.Contains("User sam@workflowadmin.local", Text(page, "audit-entry-target"), StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-testid=audit-entry-target] [data-testid=audit-target-link]"));
@@ -129,14 +154,14 @@ public abstract class AuditEntryDetailPageTests<TDatabase>(TDatabase database) :
 
         // Who may open user pages is the session's business (the page itself checks again); the entry is still the auditor's to read.
         ClaimRoles(auditor, Roles.Admin);
-        var asAdmin = RenderPage(entry.Sequence);
+        var asAdmin = RenderPage(entry.Id);
         Assert.Equal($"/admin/users/{sam.Id}", asAdmin.Find("[data-testid=audit-entry-target] [data-testid=audit-target-link]").GetAttribute("href"));
     }
 
     [Fact]
     public void A_missing_entry_says_so_and_still_leads_to_its_neighbour()
     {
-        var last = entries[^1].Sequence;
+        var last = entries[^1].Id;
 
         var page = RenderPage(last + 1);
 
@@ -150,11 +175,11 @@ public abstract class AuditEntryDetailPageTests<TDatabase>(TDatabase database) :
         var support = await context.SignInAsUserAsync(Roles.Support, "support-two@workflowadmin.local");
         ClaimRoles(support, Roles.Auditor);
 
-        var page = RenderPage(RerunEntry.Sequence);
+        var page = RenderPage(RerunEntry.Id);
 
         Assert.NotNull(page.Find("[data-testid=access-denied]"));
         Assert.DoesNotContain("ticket 4711", page.Markup, StringComparison.Ordinal);
-        Assert.DoesNotContain(RerunEntry.Hash, page.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain(RerunEntry.Hash!, page.Markup, StringComparison.Ordinal);
     }
 
     // A session whose role claims differ from the account's roles in the database now (setting roles resets the claims).
@@ -164,9 +189,9 @@ public abstract class AuditEntryDetailPageTests<TDatabase>(TDatabase database) :
         context.Auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, user.Id));
     }
 
-    private IRenderedComponent<AuditEntryDetailPage> RenderPage(long sequence)
+    private IRenderedComponent<AuditEntryDetailPage> RenderPage(long id)
     {
-        var page = context.Render<AuditEntryDetailPage>(p => p.Add(x => x.Sequence, sequence));
+        var page = context.Render<AuditEntryDetailPage>(p => p.Add(x => x.Id, id));
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=audit-entry-loading]")));
         return page;
     }

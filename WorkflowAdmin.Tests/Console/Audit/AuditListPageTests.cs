@@ -65,9 +65,9 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
 
         Assert.Equal(["Time", "Actor", "Action", "Target", "Reason", "Client IP"], page.FindAll("thead th").Select(th => th.TextContent.Trim()));
         var links = page.FindAll("[data-testid=row]").Select(r => r.GetAttribute("href")).ToList();
-        Assert.Equal(entries.OrderByDescending(e => e.Sequence).Select(e => $"/audit/{e.Sequence}"), links);
+        Assert.Equal(entries.OrderByDescending(e => e.Id).Select(e => $"/audit/{e.Id}"), links);
         var rerun = entries.Last(e => e.Action == AuditActions.ExecutionRerun);
-        var row = RowOf(page, rerun.Sequence);
+        var row = RowOf(page, rerun.Id);
         Assert.Equal("ada@workflowadmin.local", row.QuerySelector("[data-testid=audit-actor]")!.TextContent);
         Assert.Equal("User · Admin", row.QuerySelector("[data-testid=audit-actor-kind]")!.TextContent);
         Assert.Equal("Re-ran execution", row.QuerySelector("[data-testid=audit-action]")!.TextContent);
@@ -77,10 +77,10 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
         Assert.Equal("2026-03-02 09:27:00", row.QuerySelector("[data-testid=row]")!.TextContent.Trim());
 
         // A user target opens the user's page only for those who may manage users.
-        var roleChange = RowOf(page, entries.Last(e => e.Action == AuditActions.UserRoleChanged).Sequence);
+        var roleChange = RowOf(page, entries.Last(e => e.Action == AuditActions.UserRoleChanged).Id);
         Assert.Null(roleChange.QuerySelector("[data-testid=audit-target-link]"));
         Assert.Contains("User user-sam", roleChange.QuerySelector("[data-testid=audit-target]")!.TextContent, StringComparison.Ordinal);
-        var failed = RowOf(page, entries.Last(e => e.Action == AuditActions.SignInFailed).Sequence);
+        var failed = RowOf(page, entries.Last(e => e.Action == AuditActions.SignInFailed).Id);
         Assert.Equal("Anonymous", failed.QuerySelector("[data-testid=audit-actor-kind]")!.TextContent);
     }
 
@@ -94,7 +94,7 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
 
         var page = Open("/audit?" + query);
 
-        var expected = entries.Where(Matches(query, execution)).OrderByDescending(e => e.OccurredAt).Select(e => $"/audit/{e.Sequence}").ToList();
+        var expected = entries.Where(Matches(query, execution)).OrderByDescending(e => e.OccurredAt).Select(e => $"/audit/{e.Id}").ToList();
         Assert.NotEmpty(expected);
         Assert.True(expected.Count < entries.Count, "The filter should leave some entries out.");
         page.WaitForAssertion(() => Assert.Equal(expected, page.FindAll("[data-testid=row]").Select(r => r.GetAttribute("href"))));
@@ -176,6 +176,7 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
     public async Task Verify_reports_an_intact_chain_with_its_length()
     {
         await context.SignInAsUserAsync(Roles.Auditor);
+        await AuditLog.SealAsync(database);
         var page = Open("/audit");
 
         await page.InvokeAsync(() => page.Find("[data-testid=audit-verify-button]").Click());
@@ -201,7 +202,7 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
         var result = page.Find("[data-testid=audit-verify-result]");
         Assert.Contains("Entry 4 was changed after it was recorded.", result.TextContent, StringComparison.Ordinal);
         Assert.Contains("Entries 1 to 3 are intact.", result.TextContent, StringComparison.Ordinal);
-        Assert.Equal("/audit/4", page.Find("[data-testid=audit-verify-broken-link]").GetAttribute("href"));
+        Assert.Equal($"/audit/{entries.Single(e => e.Sequence == 4).Id}", page.Find("[data-testid=audit-verify-broken-link]").GetAttribute("href"));
     }
 
     [Fact]
@@ -236,8 +237,8 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
         _ => throw new ArgumentOutOfRangeException(nameof(query), query, "No expectation for this query."),
     };
 
-    private static IElement RowOf(IRenderedComponent<AuditListPage> page, long sequence) =>
-        page.FindAll("tbody tr").Single(r => r.QuerySelector($"[data-testid=row][href='/audit/{sequence}']") is not null);
+    private static IElement RowOf(IRenderedComponent<AuditListPage> page, long id) =>
+        page.FindAll("tbody tr").Single(r => r.QuerySelector($"[data-testid=row][href='/audit/{id}']") is not null);
 
     private IRenderedComponent<AuditListPage> Open(string url)
     {

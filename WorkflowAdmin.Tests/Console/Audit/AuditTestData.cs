@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Security;
@@ -46,16 +47,18 @@ internal static class AuditTestData
         }
     }
 
+    /// <summary>Writes the records one by one, then seals them as the application's sealer would, and reads them back sealed.</summary>
     public static async Task<IReadOnlyList<AuditEntry>> WriteAsync(DatabaseFixture database, IEnumerable<AuditRecord> records)
     {
         await using var db = database.CreateDbContext();
-        var written = new List<AuditEntry>();
+        var ids = new List<long>();
         foreach (var record in records)
         {
-            written.Add(await AuditTrail.SaveAsync(db, record, default));
+            ids.Add((await AuditTrail.SaveAsync(db, record, default)).Id);
             db.ChangeTracker.Clear();
         }
 
-        return written;
+        await AuditLog.SealAsync(database);
+        return await db.AuditEntries.AsNoTracking().Where(e => ids.Contains(e.Id)).OrderBy(e => e.Id).ToListAsync();
     }
 }

@@ -59,12 +59,12 @@ public abstract class AuditChainTests<TDatabase>(TDatabase database) : IAsyncLif
         Assert.Equal((3L, entries[2].Hash), (head.LastSequence, head.LastHash));
     }
 
-    // Without a transaction of their own writers race at the head's concurrency stamp; inside one (as user changes
-    // are) PostgreSQL makes the loser wait for the winner's commit, and the retry runs after a rollback to a savepoint.
+    // Writers share nothing but an insert: inside a transaction of their own (as user changes are) or not, none waits
+    // for another or retries, and the sealer then chains all of them.
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Twenty_writers_in_parallel_extend_one_gap_free_chain_and_each_commits_its_own_change_with_its_entry(bool inTransaction)
+    public async Task Twenty_writers_in_parallel_each_commit_their_change_with_its_entry_and_the_sealer_chains_them_without_gaps(bool inTransaction)
     {
         using var start = new ManualResetEventSlim();
         var writers = Enumerable.Range(1, Writers).Select(i => Task.Run(async () =>
@@ -72,7 +72,7 @@ public abstract class AuditChainTests<TDatabase>(TDatabase database) : IAsyncLif
             await using var scope = services.Provider.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
 
-            // Open the connection first, so the writers meet at the head rather than at connection set-up.
+            // Open the connection first, so the writers meet at the table rather than at connection set-up.
             await db.Database.OpenConnectionAsync();
             start.Wait();
             await using var transaction = inTransaction ? await db.Database.BeginTransactionAsync() : null;
@@ -89,15 +89,47 @@ public abstract class AuditChainTests<TDatabase>(TDatabase database) : IAsyncLif
 
         var written = await Task.WhenAll(writers);
 
-        Assert.Equal(Enumerable.Range(1, Writers).Select(i => (long)i), written.Select(e => e.Sequence).Order());
+        Assert.Equal(Writers, written.Select(e => e.Id).Distinct().Count());
+        Assert.Equal(Writers, await AuditLog.SealAsync(database));
         var verification = await VerifyAsync();
         Assert.True(verification.IsIntact, verification.Message);
         Assert.Equal(Writers, verification.VerifiedEntries);
         await using var db = database.CreateDbContext();
-        var reasons = await db.AuditEntries.OrderBy(e => e.Sequence).Select(e => e.Reason).ToListAsync();
-        Assert.Equal(Enumerable.Range(1, Writers).Select(i => $"writer {i}").Order(StringComparer.Ordinal), reasons.Order(StringComparer.Ordinal));
+        var chained = await db.AuditEntries.OrderBy(e => e.Sequence).Select(e => new { e.Id, e.Sequence, e.Reason }).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, Writers).Select(i => (long?)i), chained.Select(e => e.Sequence));
+        Assert.Equal(chained.Select(e => e.Id).Order(), chained.Select(e => e.Id));
+        Assert.Equal(Enumerable.Range(1, Writers).Select(i => $"writer {i}").Order(StringComparer.Ordinal), chained.Select(e => e.Reason).Order(StringComparer.Ordinal));
         Assert.Equal(Writers, await db.DirectoryUsers.CountAsync());
         Assert.Equal(Writers, (await db.AuditChainHeads.SingleAsync()).LastSequence);
+    }
+
+    [Fact]
+    public async Task Entries_not_sealed_yet_are_counted_not_judged_and_flagged_once_they_wait_too_long()
+    {
+        await AppendAsync(3);
+        await using (var scope = services.Provider.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await AuditTrail.SaveAsync(db, Record("waiting 1"), default);
+            await AuditTrail.SaveAsync(db, Record("waiting 2"), default);
+        }
+
+        var fresh = await VerifyAsync(services.Time);
+
+        Assert.True(fresh.IsIntact, fresh.Message);
+        Assert.Equal((3L, 2L, false), (fresh.VerifiedEntries, fresh.UnsealedEntries, fresh.IsSealingLate));
+        Assert.Equal("All 3 entries are intact. 2 newer entries are being sealed.", fresh.Message);
+
+        services.Time.Advance(AuditChain.SealingGrace + TimeSpan.FromSeconds(1));
+        var late = await VerifyAsync(services.Time);
+
+        Assert.True(late.IsIntact, late.Message);
+        Assert.True(late.IsSealingLate);
+        Assert.Equal(2, late.UnsealedEntries);
+
+        Assert.Equal(2, await AuditLog.SealAsync(database));
+        var sealedNow = await VerifyAsync(services.Time);
+        Assert.Equal((true, 5L, 0L, false), (sealedNow.IsIntact, sealedNow.VerifiedEntries, sealedNow.UnsealedEntries, sealedNow.IsSealingLate));
     }
 
     [Fact]
@@ -159,6 +191,13 @@ public abstract class AuditChainTests<TDatabase>(TDatabase database) : IAsyncLif
         Assert.Equal(3, verification.VerifiedEntries);
         Assert.Equal(4, verification.FirstBrokenSequence);
         Assert.Contains("the record of where the chain ends is missing", verification.Message, StringComparison.Ordinal);
+
+        // Nor does the sealer start a new chain over the old one, which would hide the deletion.
+        await AppendAsync(1, seal: false);
+        await using var db = database.CreateDbContext();
+        var sealing = await AuditSealer.SealAsync(db, AuditLog.TestSealer, TimeSpan.FromSeconds(30), services.Time, 100, default);
+        Assert.Equal(AuditSealOutcome.HeadMissing, sealing.Outcome);
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Sequence == null));
     }
 
     [Fact]
@@ -193,6 +232,7 @@ public abstract class AuditChainTests<TDatabase>(TDatabase database) : IAsyncLif
         {
             await using var other = database.CreateDbContext();
             await AuditTrail.SaveAsync(other, Record("arrived during verification"), default);
+            await AuditLog.SealAsync(database);
         });
 
         await using var db = CreateDbContext(appender);
@@ -230,6 +270,8 @@ public abstract class AuditChainTests<TDatabase>(TDatabase database) : IAsyncLif
             }
         }
 
+        await AuditLog.SealAsync(database);
+
         await ExecuteAsync("""UPDATE "AuditEntries" SET "Reason" = 'edited' WHERE "Sequence" = 2043""");
 
         var verification = await VerifyAsync();
@@ -264,12 +306,17 @@ public abstract class AuditChainTests<TDatabase>(TDatabase database) : IAsyncLif
         AuditRecord.For(TestActors.Admin, AuditActions.ExecutionCancelled, services.Time.GetUtcNow().UtcDateTime, AuditTargets.Execution,
             Guid.NewGuid().ToString(), reason, before: new { status = "Pending" }, after: new { status = "Cancelled" });
 
-    private async Task AppendAsync(int count)
+    private async Task AppendAsync(int count, bool seal = true)
     {
         for (var i = 1; i <= count; i++)
         {
             await using var scope = services.Provider.CreateAsyncScope();
             await AuditTrail.SaveAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), Record($"reason {i}"), default);
+        }
+
+        if (seal)
+        {
+            await AuditLog.SealAsync(database);
         }
     }
 
@@ -279,10 +326,10 @@ public abstract class AuditChainTests<TDatabase>(TDatabase database) : IAsyncLif
         Assert.Equal(1, await db.Database.ExecuteSqlRawAsync(sql));
     }
 
-    private async Task<AuditVerification> VerifyAsync()
+    private async Task<AuditVerification> VerifyAsync(TimeProvider? time = null)
     {
         await using var db = database.CreateDbContext();
-        return await AuditChain.VerifyAsync(db, default);
+        return await AuditChain.VerifyAsync(db, time ?? TimeProvider.System, default);
     }
 }
 

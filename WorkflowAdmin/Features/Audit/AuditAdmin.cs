@@ -32,7 +32,7 @@ public sealed class AuditAdmin : EntityAdmin<AuditRow>
         Icon = Icons.Material.Filled.Policy;
         Noun = "audit entries";
         PageSizes = [50, 100, 200];
-        RowLink = r => AuditLinks.Entry(r.Sequence);
+        RowLink = r => AuditLinks.Entry(r.Id);
         ExportLink(AuditExportEndpoint.Path, "Export CSV", ReaderRoles);
 
         Column("Time", r => r.OccurredAt).WithTemplate(TimeCell);
@@ -57,7 +57,7 @@ public sealed class AuditAdmin : EntityAdmin<AuditRow>
         SearchOn("reason", r => r.Reason, TextMatch.Contains, when: IsNarrowed, hint: "Reasons are searched once an action or a time range is chosen.");
 
         Ordering(r => r.OccurredAt, descending: true);
-        Ordering(r => r.Sequence, descending: true);
+        Ordering(r => r.Id, descending: true);
     }
 
     public override IQueryable<AuditRow> Query(AppDbContext db)
@@ -65,6 +65,7 @@ public sealed class AuditAdmin : EntityAdmin<AuditRow>
         ArgumentNullException.ThrowIfNull(db);
         return db.AuditEntries.Select(e => new AuditRow
         {
+            Id = e.Id,
             Sequence = e.Sequence,
             OccurredAt = e.OccurredAt,
             Actor = e.Actor,
@@ -92,10 +93,10 @@ public sealed class AuditAdmin : EntityAdmin<AuditRow>
         return Sorted(Filtered(db, state), state).Select(r => new AuditExportRow
         {
             Row = r,
-            BeforeJson = db.AuditEntries.Where(e => e.Sequence == r.Sequence).Select(e => e.BeforeJson).FirstOrDefault(),
-            AfterJson = db.AuditEntries.Where(e => e.Sequence == r.Sequence).Select(e => e.AfterJson).FirstOrDefault(),
-            PreviousHash = db.AuditEntries.Where(e => e.Sequence == r.Sequence).Select(e => e.PreviousHash).FirstOrDefault() ?? "",
-            Hash = db.AuditEntries.Where(e => e.Sequence == r.Sequence).Select(e => e.Hash).FirstOrDefault() ?? "",
+            BeforeJson = db.AuditEntries.Where(e => e.Id == r.Id).Select(e => e.BeforeJson).FirstOrDefault(),
+            AfterJson = db.AuditEntries.Where(e => e.Id == r.Id).Select(e => e.AfterJson).FirstOrDefault(),
+            PreviousHash = db.AuditEntries.Where(e => e.Id == r.Id).Select(e => e.PreviousHash).FirstOrDefault(),
+            Hash = db.AuditEntries.Where(e => e.Id == r.Id).Select(e => e.Hash).FirstOrDefault(),
         });
     }
 
@@ -159,7 +160,11 @@ public sealed class AuditAdmin : EntityAdmin<AuditRow>
 /// <summary>One audit-log row: what the list shows and filters on, never the before/after payloads.</summary>
 public sealed record AuditRow
 {
-    public required long Sequence { get; init; }
+    /// <summary>The entry's address (its order of recording).</summary>
+    public required long Id { get; init; }
+
+    /// <summary>Its place in the hash chain; null while it waits to be sealed.</summary>
+    public long? Sequence { get; init; }
 
     public required DateTime OccurredAt { get; init; }
 
@@ -194,7 +199,8 @@ public sealed record AuditExportRow
 
     public string? AfterJson { get; init; }
 
-    public required string PreviousHash { get; init; }
+    /// <summary>Null while the entry waits to be sealed, as is <see cref="Hash"/>.</summary>
+    public string? PreviousHash { get; init; }
 
-    public required string Hash { get; init; }
+    public string? Hash { get; init; }
 }

@@ -45,7 +45,7 @@ public sealed partial class AuditChainCheck : IDisposable
         {
             (await CurrentActor.GetAsync()).Demand(Permission.ReadAudit);
             await using var db = await DbFactory.CreateDbContextAsync(lifetime.Token);
-            result = await AuditChain.VerifyAsync(db, lifetime.Token);
+            result = await AuditChain.VerifyAsync(db, Time, lifetime.Token);
             checkedAt = Time.GetUtcNow().UtcDateTime;
         }
         catch (AccessDeniedException)

@@ -19,13 +19,14 @@ public sealed partial class AuditEntryDetailPage : IDisposable
 {
     private readonly CancellationTokenSource disposed = new();
     private AuditEntry? entry;
-    private ChainNeighbour? previous;
+    private ChainNeighbour? chainPrevious;
+    private long? previous;
     private long? next;
     private string? targetName;
     private string? targetSummary;
     private RerunDetails? rerun;
     private List<BreadcrumbItem> breadcrumbs = [];
-    private long? loadedSequence;
+    private long? loadedId;
     private bool loading = true;
     private bool denied;
     private string? loadError;
@@ -39,17 +40,18 @@ public sealed partial class AuditEntryDetailPage : IDisposable
     [Inject]
     private WorkflowRegistry Workflows { get; set; } = null!;
 
+    /// <summary>The entry's id (the order of recording), not its chain position, which it gets only when sealed.</summary>
     [Parameter]
-    public long Sequence { get; set; }
+    public long Id { get; set; }
 
-    private bool ContentIntact => entry is not null && AuditChain.ComputeHash(entry) == entry.Hash;
+    private bool ContentIntact => entry is { IsSealed: true } && AuditChain.ComputeHash(entry) == entry.Hash;
 
-    // Entry 1 links to the genesis hash; every other entry to the hash of the entry numbered just before it.
-    private bool LinkIntact => entry is not null && (previous is { } p
-        ? p.Sequence == entry.Sequence - 1 && p.Hash == entry.PreviousHash
-        : entry.Sequence == 1 && entry.PreviousHash == AuditChain.GenesisHash);
+    // Entry 1 links to the genesis hash; every other entry to the hash of the entry at the position just before it.
+    private bool LinkIntact => entry is { Sequence: { } sequence } && (chainPrevious is { } p
+        ? p.Sequence == sequence - 1 && p.Hash == entry.PreviousHash
+        : sequence == 1 && entry.PreviousHash == AuditChain.GenesisHash);
 
-    private string LinkText => (entry, previous) switch
+    private string LinkText => (entry, chainPrevious) switch
     {
         ({ Sequence: 1 }, null) when LinkIntact => "It is the first entry of the chain.",
         (_, { } p) when LinkIntact => $"It links to entry {p.Sequence}.",
@@ -66,13 +68,13 @@ public sealed partial class AuditEntryDetailPage : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        if (loadedSequence == Sequence)
+        if (loadedId == Id)
         {
             return;
         }
 
-        loadedSequence = Sequence;
-        breadcrumbs = [new BreadcrumbItem("Audit log", "/audit"), new BreadcrumbItem($"Entry {Sequence}", null, disabled: true)];
+        loadedId = Id;
+        breadcrumbs = [new BreadcrumbItem("Audit log", "/audit"), new BreadcrumbItem($"Entry {Id}", null, disabled: true)];
         loading = true;
         loadError = null;
         try
@@ -97,12 +99,17 @@ public sealed partial class AuditEntryDetailPage : IDisposable
     {
         (await CurrentActor.GetAsync()).Demand(Permission.ReadAudit);
         await using var db = await DbFactory.CreateDbContextAsync(disposed.Token);
-        var sequence = Sequence;
-        entry = await db.AuditEntries.AsNoTracking().SingleOrDefaultAsync(e => e.Sequence == sequence, disposed.Token);
-        previous = await db.AuditEntries.Where(e => e.Sequence < sequence).OrderByDescending(e => e.Sequence)
-            .Select(e => new ChainNeighbour(e.Sequence, e.Hash)).FirstOrDefaultAsync(disposed.Token);
-        next = await db.AuditEntries.Where(e => e.Sequence > sequence).OrderBy(e => e.Sequence)
-            .Select(e => (long?)e.Sequence).FirstOrDefaultAsync(disposed.Token);
+        var id = Id;
+        entry = await db.AuditEntries.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, disposed.Token);
+        previous = await db.AuditEntries.Where(e => e.Id < id).OrderByDescending(e => e.Id).Select(e => (long?)e.Id).FirstOrDefaultAsync(disposed.Token);
+        next = await db.AuditEntries.Where(e => e.Id > id).OrderBy(e => e.Id).Select(e => (long?)e.Id).FirstOrDefaultAsync(disposed.Token);
+        chainPrevious = null;
+        if (entry?.Sequence is { } sequence)
+        {
+            chainPrevious = await db.AuditEntries.Where(e => e.Sequence < sequence).OrderByDescending(e => e.Sequence)
+                .Select(e => new ChainNeighbour(e.Sequence!.Value, e.Hash ?? "")).FirstOrDefaultAsync(disposed.Token);
+        }
+
         targetName = null;
         targetSummary = null;
         rerun = entry is null ? null : RerunDetails.From(entry.Action, entry.AfterJson);

@@ -20,7 +20,7 @@ internal static class AuditExportEndpoint
     private static readonly string[] Header =
     [
         "Sequence", "Time (UTC)", "Actor", "Actor kind", "Actor roles", "Action", "Action label", "Target type", "Target id",
-        "Target name", "Reason", "Client IP", "Correlation id", "Before", "After", "Previous hash", "Hash",
+        "Target name", "Reason", "Client IP", "Correlation id", "Before", "After", "Previous hash", "Hash", "Entry id",
     ];
 
     // Spreadsheets read a UTF-8 file as the local code page unless it starts with a byte order mark.
@@ -62,9 +62,11 @@ internal static class AuditExportEndpoint
             var entry = row.Row;
             await writer.WriteAsync(AuditCsv.Record(
             [
-                entry.Sequence.ToString(CultureInfo.InvariantCulture), AuditFormat.Iso(entry.OccurredAt), entry.Actor, entry.ActorKind,
+                // An entry not sealed yet has no position or hashes: those cells stay empty until it is.
+                entry.Sequence?.ToString(CultureInfo.InvariantCulture), AuditFormat.Iso(entry.OccurredAt), entry.Actor, entry.ActorKind,
                 entry.ActorRoles, entry.Action, AuditActionLabels.Of(entry.Action), entry.TargetType, entry.TargetId, entry.TargetName,
                 entry.Reason, entry.ClientIp, entry.CorrelationId, row.BeforeJson, row.AfterJson, row.PreviousHash, row.Hash,
+                entry.Id.ToString(CultureInfo.InvariantCulture),
             ]));
         }
     }

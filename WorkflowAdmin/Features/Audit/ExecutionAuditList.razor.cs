@@ -106,10 +106,10 @@ public sealed partial class ExecutionAuditList : IDisposable
     private static IQueryable<ExecutionAuditItem> ForTarget(AppDbContext db, string targetId) =>
         db.AuditEntries.AsNoTracking()
             .Where(e => e.TargetType == AuditTargets.Execution && e.TargetId == targetId)
-            .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence)
+            .OrderBy(e => e.OccurredAt).ThenBy(e => e.Id)
             .Select(e => new ExecutionAuditItem
             {
-                Sequence = e.Sequence,
+                Id = e.Id,
                 OccurredAt = e.OccurredAt,
                 Actor = e.Actor,
                 ActorKind = e.ActorKind,
@@ -145,7 +145,7 @@ public sealed partial class ExecutionAuditList : IDisposable
 
     private sealed record ExecutionAuditItem
     {
-        public required long Sequence { get; init; }
+        public required long Id { get; init; }
 
         public required DateTime OccurredAt { get; init; }
 

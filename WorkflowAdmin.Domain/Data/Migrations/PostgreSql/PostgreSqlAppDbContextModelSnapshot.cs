@@ -280,6 +280,13 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                     b.Property<long>("LastSequence")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("SealerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("SealerLeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.ToTable("AuditChainHead", (string)null);
@@ -287,8 +294,11 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("WorkflowAdmin.Domain.Auditing.AuditEntry", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<string>("Action")
                         .IsRequired()
@@ -325,7 +335,6 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(64)");
 
                     b.Property<string>("Hash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character(64)")
                         .IsFixedLength();
@@ -334,7 +343,6 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("PreviousHash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character(64)")
                         .IsFixedLength();
@@ -342,6 +350,9 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                     b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
+
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("TargetId")
                         .HasMaxLength(128)
@@ -351,13 +362,15 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.HasKey("Sequence");
+                    b.HasKey("Id");
 
                     b.HasIndex("OccurredAt");
 
                     b.HasIndex("Action", "OccurredAt");
 
                     b.HasIndex("Actor", "OccurredAt");
+
+                    b.HasIndex("Sequence", "Id");
 
                     b.HasIndex("TargetType", "TargetId", "OccurredAt");
 

@@ -281,6 +281,13 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                     b.Property<long>("LastSequence")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("SealerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime?>("SealerLeaseExpiresAt")
+                        .HasColumnType("datetime2");
+
                     b.HasKey("Id");
 
                     b.ToTable("AuditChainHead", (string)null);
@@ -288,8 +295,11 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
 
             modelBuilder.Entity("WorkflowAdmin.Domain.Auditing.AuditEntry", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
                     b.Property<string>("Action")
                         .IsRequired()
@@ -326,7 +336,6 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(64)");
 
                     b.Property<string>("Hash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("nchar(64)")
                         .IsFixedLength();
@@ -335,7 +344,6 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                         .HasColumnType("datetime2");
 
                     b.Property<string>("PreviousHash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("nchar(64)")
                         .IsFixedLength();
@@ -343,6 +351,9 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                     b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
+
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("TargetId")
                         .HasMaxLength(128)
@@ -352,13 +363,15 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
-                    b.HasKey("Sequence");
+                    b.HasKey("Id");
 
                     b.HasIndex("OccurredAt");
 
                     b.HasIndex("Action", "OccurredAt");
 
                     b.HasIndex("Actor", "OccurredAt");
+
+                    b.HasIndex("Sequence", "Id");
 
                     b.HasIndex("TargetType", "TargetId", "OccurredAt");
 

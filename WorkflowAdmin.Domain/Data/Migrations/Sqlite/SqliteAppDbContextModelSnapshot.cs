@@ -269,6 +269,13 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                     b.Property<long>("LastSequence")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SealerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SealerLeaseExpiresAt")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.ToTable("AuditChainHead", (string)null);
@@ -276,7 +283,8 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
 
             modelBuilder.Entity("WorkflowAdmin.Domain.Auditing.AuditEntry", b =>
                 {
-                    b.Property<long>("Sequence")
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Action")
@@ -314,7 +322,6 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Hash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .IsFixedLength();
@@ -323,7 +330,6 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PreviousHash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .IsFixedLength();
@@ -331,6 +337,9 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                     b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("TargetId")
                         .HasMaxLength(128)
@@ -340,13 +349,15 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Sequence");
+                    b.HasKey("Id");
 
                     b.HasIndex("OccurredAt");
 
                     b.HasIndex("Action", "OccurredAt");
 
                     b.HasIndex("Actor", "OccurredAt");
+
+                    b.HasIndex("Sequence", "Id");
 
                     b.HasIndex("TargetType", "TargetId", "OccurredAt");
 

@@ -213,7 +213,7 @@ public abstract class ExecutionActionsTests<TDatabase>(TDatabase database) : IAs
         dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=rerun-dialog]")));
         await using var db = database.CreateDbContext();
         Assert.Equal(2, await db.WorkflowExecutions.CountAsync(e => e.RerunOfId == originalId));
-        var audit = await db.AuditEntries.Where(a => a.Action == AuditActions.ExecutionRerun).OrderBy(a => a.Sequence).ToListAsync();
+        var audit = await db.AuditEntries.Where(a => a.Action == AuditActions.ExecutionRerun).OrderBy(a => a.Id).ToListAsync();
         Assert.Contains("\"confirmedDuplicate\":true", audit.Last().AfterJson, StringComparison.Ordinal);
     }
 

@@ -46,7 +46,7 @@ public abstract class ExecutionAuditTabTests<TDatabase>(TDatabase database) : IA
         Assert.Equal($"/executions/{rerun}", details.QuerySelector("a")!.GetAttribute("href"));
         Assert.Contains("Re-run as", details.TextContent, StringComparison.Ordinal);
         Assert.Contains("ResumeFromFailedStep", details.TextContent, StringComparison.Ordinal);
-        var sequences = (await AuditLog.ReadAsync(database)).Where(e => e.TargetId == original.ToString()).Select(e => $"/audit/{e.Sequence}");
+        var sequences = (await AuditLog.ReadAsync(database)).Where(e => e.TargetId == original.ToString()).Select(e => $"/audit/{e.Id}");
         Assert.Equal(sequences, rows.Select(r => r.QuerySelector("td a")!.GetAttribute("href")));
     }
 
