@@ -534,7 +534,8 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerId", "CatalogQueryId");
+                    b.HasIndex("CustomerId", "CatalogQueryId")
+                        .IsUnique();
 
                     b.ToTable("Catalogs", (string)null);
                 });
@@ -794,7 +795,13 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgreementId", "SalesforceLineItem");
+                    b.HasIndex("AgreementId", "SalesforceLineItem")
+                        .IsUnique();
+
+                    b.HasIndex("AgreementId", "ProductId", "StartDate", "Title")
+                        .IsUnique()
+                        .HasDatabaseName("IX_SubscriptionPlans_NaturalKey_WithoutLineItem")
+                        .HasFilter("\"SalesforceLineItem\" IS NULL");
 
                     b.ToTable("SubscriptionPlans", (string)null);
                 });
