@@ -211,8 +211,11 @@ public sealed partial class WorkflowRunner(
                 // A step whose systems live in our database (the provisioning adapters do) fails when the database
                 // is briefly away. That is no verdict on the step: the attempt is recorded, but never as the last
                 // one; a few are tried here, then the execution is left to recovery like any other database fault.
+                // Likewise an attempt lost with its worker (recorded by recovery) is not one the step used up.
                 var databaseFault = DatabaseFaults.IsTransient(ex);
-                var isFinal = !databaseFault && attempt.Number >= stepDefinition.MaxAttempts;
+                databaseFaults += databaseFault ? 1 : 0;
+                var used = step.Attempts.Count(a => a.ErrorType != ErrorInfo.WorkerLostType) - databaseFaults;
+                var isFinal = !databaseFault && used >= stepDefinition.MaxAttempts;
                 step.FailAttempt(error, isFinal, Now());
                 execution.EnterStep(step.StepKey, Now());
                 await SaveCheckpointAsync(db, CancellationToken.None);
@@ -222,7 +225,7 @@ public sealed partial class WorkflowRunner(
                     return error;
                 }
 
-                if (databaseFault && ++databaseFaults > options.Value.TransientRetries)
+                if (databaseFault && databaseFaults > options.Value.TransientRetries)
                 {
                     throw new LeftForRecoveryException(ex);
                 }
