@@ -98,11 +98,12 @@ public sealed class NodeFaultTests(PostgresDatabaseFixture database, ITestOutput
             await Task.WhenAny(workers);
             var victim = workers.FindIndex(w => w.IsCompletedSuccessfully);
             var node = await workers[victim];
+            var pid = node.ProcessId;
             node.Kill();
             kills++;
             await node.DisposeAsync();
             workers[victim] = StartNodeAsync("Worker");
-            output.WriteLine($"{clock.Elapsed:mm\\:ss\\.f} worker process {node.ProcessId} killed; {posted} posted, {retried} retried");
+            output.WriteLine($"{clock.Elapsed:mm\\:ss\\.f} worker process {pid} killed; {posted} posted, {retried} retried");
             Assert.True(clock.Elapsed < FaultPhaseLimit, $"Still triggering after {clock.Elapsed}.\n{web.Tail()}");
         }
 
@@ -281,10 +282,18 @@ public sealed class NodeFaultTests(PostgresDatabaseFixture database, ITestOutput
         var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync();
+        // In the select list, so that only the rows the WHERE kept are terminated (never this session).
         await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = @db AND pid <> pg_backend_pid() AND pg_terminate_backend(pid)", connection);
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @db AND pid <> pg_backend_pid()", connection);
         command.Parameters.AddWithValue("db", builder.Database!);
-        return (long)(await command.ExecuteScalarAsync())!;
+        var terminated = 0L;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            terminated += reader.GetBoolean(0) ? 1 : 0;
+        }
+
+        return terminated;
     }
 
     private async Task<T> CountAsync<T>(Func<WorkflowAdmin.Domain.Data.AppDbContext, Task<T>> query)
