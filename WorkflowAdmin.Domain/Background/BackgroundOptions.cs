@@ -20,6 +20,13 @@ public sealed class BackgroundOptions
     /// <summary>A Pending execution older than this with no live job is queued again.</summary>
     public TimeSpan PendingGrace { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a job fetched from the PostgreSQL queue stays invisible to other workers without its worker's
+    /// keep-alive: a worker that dies between fetching a job and marking it Processing leaves it invisible this long,
+    /// then any worker takes it. Delivering a job twice is harmless (the runner's claim lets one run; decision 0016).
+    /// </summary>
+    public TimeSpan JobInvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The PostgreSQL schema that holds the job queue's tables.</summary>
     public string PostgreSqlSchema { get; set; } = "hangfire";
 

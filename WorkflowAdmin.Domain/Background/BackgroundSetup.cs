@@ -71,6 +71,11 @@ public static class BackgroundSetup
             SchemaName = options.PostgreSqlSchema,
             PrepareSchemaIfNecessary = true,
             QueuePollInterval = options.PollInterval,
+
+            // Live workers keep their fetched jobs invisible; a dead one's reappear after the timeout instead of
+            // the storage's 30 minutes (decision 0016).
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = options.JobInvisibilityTimeout,
         }),
         _ => new Hangfire.InMemory.InMemoryStorage(),
     };

@@ -98,7 +98,7 @@ public sealed partial class ExecutionRecovery(
         {
             var step = execution.Steps.OrderBy(s => s.Ordinal).FirstOrDefault(s => s.Status != ExecutionStatus.Succeeded);
             var error = new ErrorInfo(
-                "WorkerLost",
+                ErrorInfo.WorkerLostType,
                 $"The worker stopped responding {execution.RecoveryCount + 1} times while running this execution; it was failed rather than resumed again.",
                 null);
             if (step?.Attempts.Any(a => a.Status == ExecutionStatus.Running) == true)

@@ -15,4 +15,10 @@ public enum RunOutcome
     /// runner stopped without writing anything more.
     /// </summary>
     Abandoned,
+
+    /// <summary>
+    /// The database failed under this runner for longer than its retries. It stopped without finishing and without
+    /// recording a failure: the execution is left to recovery, which resumes it once the lease has passed.
+    /// </summary>
+    Interrupted,
 }

@@ -14,6 +14,15 @@ public sealed class WorkflowEngineOptions
     /// </summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How many times the runner tries again, in place, a checkpoint or a step that failed because the database was
+    /// briefly unavailable (a dropped connection, a deadlock, a failover) before it leaves the execution to recovery.
+    /// </summary>
+    public int TransientRetries { get; set; } = 3;
+
+    /// <summary>The first pause before such a retry; each further one doubles it, with jitter.</summary>
+    public TimeSpan TransientRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>After this many recoveries an execution is failed instead: a step that kills its worker every time must stop.</summary>
     public int MaxRecoveries { get; set; } = 3;
 }

@@ -11,7 +11,10 @@ namespace WorkflowAdmin.Domain.Engine;
 /// <summary>
 /// Runs one execution from its first unfinished step to the end. Progress is checkpointed after every step, so a
 /// crash loses at most the step in flight, and the claim (Pending to Running, guarded by the concurrency stamp)
-/// makes sure that two runners, in two processes, never both run the same execution.
+/// makes sure that two runners, in two processes, never both run the same execution. Every write after the claim
+/// goes through <see cref="SaveCheckpointAsync"/> and touches the execution row under the claim's stamp, so a runner
+/// that lost its claim never writes again; a database that is briefly unavailable is retried there, and beyond
+/// that left to recovery, never recorded as the execution's failure (decision 0016).
 /// </summary>
 public sealed partial class WorkflowRunner(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -46,19 +49,27 @@ public sealed partial class WorkflowRunner(
         execution.Start(Now());
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveCheckpointAsync(db, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
             LogClaimLost(executionId);
             return RunOutcome.NotClaimed;
         }
+        catch (Exception ex) when (IsLeftForRecovery(ex))
+        {
+            // Still Pending (its job ended, so the Pending sweep queues it again after the grace) or, if the claim
+            // did commit unacknowledged, Running without a heartbeat (the lease runs out, and recovery resumes it).
+            LogLeftForRecovery(ex, executionId);
+            return RunOutcome.Interrupted;
+        }
 
+        var claimStamp = execution.ConcurrencyStamp;
         using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeat = BeatAsync(executionId, execution.ConcurrencyStamp, heartbeatStop.Token);
+        var heartbeat = BeatAsync(executionId, claimStamp, heartbeatStop.Token);
         try
         {
-            return await RunClaimedAsync(db, execution, definition, cancellationToken);
+            return await RunClaimedAsync(db, execution, definition, claimStamp, cancellationToken);
         }
         finally
         {
@@ -68,7 +79,7 @@ public sealed partial class WorkflowRunner(
     }
 
     private async Task<RunOutcome> RunClaimedAsync(
-        AppDbContext db, WorkflowExecution execution, WorkflowDefinition definition, CancellationToken cancellationToken)
+        AppDbContext db, WorkflowExecution execution, WorkflowDefinition definition, Guid claimStamp, CancellationToken cancellationToken)
     {
         var executionId = execution.Id;
         var outputs = new StepValues();
@@ -86,7 +97,7 @@ public sealed partial class WorkflowRunner(
                 if (await IsCancellationRequestedAsync(db, executionId, cancellationToken))
                 {
                     execution.Cancel(Now());
-                    await db.SaveChangesAsync(CancellationToken.None);
+                    await SaveCheckpointAsync(db, CancellationToken.None);
                     return RunOutcome.Cancelled;
                 }
 
@@ -94,13 +105,13 @@ public sealed partial class WorkflowRunner(
                 if (error is not null)
                 {
                     execution.Fail(step.StepKey, error, Now());
-                    await db.SaveChangesAsync(CancellationToken.None);
+                    await SaveCheckpointAsync(db, CancellationToken.None);
                     return RunOutcome.Failed;
                 }
             }
 
             execution.Succeed(PayloadSerializer.ComposeOutput(definition, outputs), Now());
-            await db.SaveChangesAsync(CancellationToken.None);
+            await SaveCheckpointAsync(db, CancellationToken.None);
             return RunOutcome.Succeeded;
         }
         catch (DbUpdateConcurrencyException)
@@ -111,29 +122,64 @@ public sealed partial class WorkflowRunner(
             LogOwnershipLost(executionId);
             return RunOutcome.Abandoned;
         }
+        catch (Exception ex) when (IsLeftForRecovery(ex))
+        {
+            // The database, not the execution, failed; it is also where a failure would have to be written. Stop:
+            // the execution stays Running, the heartbeat stops with this runner, and once the lease has passed
+            // recovery resumes it from its last checkpoint, recording the attempt in flight as WorkerLost.
+            LogLeftForRecovery(ex, executionId);
+            return RunOutcome.Interrupted;
+        }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // Not a step's own failure (RunStepAsync records those) but the engine's: a stored payload that no
-            // longer fits its record, a step the definition no longer has, a database error. Record it, so the
-            // execution ends Failed and can be re-run instead of staying Running for ever.
+            // longer fits its record, a step the definition no longer has, a write the database refuses. Record it,
+            // so the execution ends Failed and can be re-run instead of staying Running for ever.
             LogEngineFailure(ex, executionId);
-            await FailAfterEngineErrorAsync(db, executionId, ErrorInfo.From(ex));
-            return RunOutcome.Failed;
+            return await FailAfterEngineErrorAsync(db, executionId, claimStamp, ErrorInfo.From(ex));
         }
     }
 
-    private async Task FailAfterEngineErrorAsync(AppDbContext db, Guid executionId, ErrorInfo error)
+    /// <summary>
+    /// Fails the execution after an engine error, from what the database holds rather than from the tracked
+    /// entities, which may be half changed. Only while the claim is still this runner's: a runner whose execution was
+    /// taken back and claimed elsewhere since must not fail the new owner's run.
+    /// </summary>
+    private async Task<RunOutcome> FailAfterEngineErrorAsync(AppDbContext db, Guid executionId, Guid claimStamp, ErrorInfo error)
     {
-        db.ChangeTracker.Clear();
-        var execution = await db.WorkflowExecutions
-            .Include(e => e.Steps).ThenInclude(s => s.Attempts)
-            .AsSplitQuery()
-            .SingleAsync(e => e.Id == executionId, CancellationToken.None);
-        var steps = execution.Steps.OrderBy(s => s.Ordinal).ToList();
-        var running = steps.FirstOrDefault(s => s.Attempts.Any(a => a.Status == ExecutionStatus.Running));
-        running?.FailAttempt(error, isFinal: true, Now());
-        execution.Fail(running?.StepKey ?? steps.FirstOrDefault(s => s.Status != ExecutionStatus.Succeeded)?.StepKey, error, Now());
-        await db.SaveChangesAsync(CancellationToken.None);
+        try
+        {
+            db.ChangeTracker.Clear();
+            var execution = await db.WorkflowExecutions
+                .Include(e => e.Steps).ThenInclude(s => s.Attempts)
+                .AsSplitQuery()
+                .SingleAsync(e => e.Id == executionId, CancellationToken.None);
+            if (execution.Status != ExecutionStatus.Running || execution.ConcurrencyStamp != claimStamp)
+            {
+                LogOwnershipLost(executionId);
+                return RunOutcome.Abandoned;
+            }
+
+            var steps = execution.Steps.OrderBy(s => s.Ordinal).ToList();
+            var running = steps.FirstOrDefault(s => s.Attempts.Any(a => a.Status == ExecutionStatus.Running));
+            running?.FailAttempt(error, isFinal: true, Now());
+            execution.Fail(running?.StepKey ?? steps.FirstOrDefault(s => s.Status != ExecutionStatus.Succeeded)?.StepKey, error, Now());
+
+            // The UPDATE still matches on the claim's stamp (it was loaded with it), so a take-back that lands
+            // between the read above and this write wins, and this runner stops.
+            await SaveCheckpointAsync(db, CancellationToken.None);
+            return RunOutcome.Failed;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            LogOwnershipLost(executionId);
+            return RunOutcome.Abandoned;
+        }
+        catch (Exception ex) when (IsLeftForRecovery(ex))
+        {
+            LogLeftForRecovery(ex, executionId);
+            return RunOutcome.Interrupted;
+        }
     }
 
     /// <summary>Runs the step's attempts; returns null on success, or the last error once attempts are exhausted.</summary>
@@ -142,12 +188,13 @@ public sealed partial class WorkflowRunner(
         StepValues outputs, CancellationToken cancellationToken)
     {
         var input = PayloadSerializer.Deserialize(step.InputJson, stepDefinition.InputType);
+        var databaseFaults = 0;
         while (true)
         {
             // Persist the attempt before any side effect: if the process dies inside the step, the row says so.
             var attempt = step.StartAttempt(Now());
             execution.EnterStep(step.StepKey, Now());
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveCheckpointAsync(db, cancellationToken);
             object output;
             string outputJson;
             try
@@ -160,28 +207,77 @@ public sealed partial class WorkflowRunner(
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 var error = ErrorInfo.From(ex);
-                var isFinal = attempt.Number >= stepDefinition.MaxAttempts;
+
+                // A step whose systems live in our database (the provisioning adapters do) fails when the database
+                // is briefly away. That is no verdict on the step: the attempt is recorded, but never as the last
+                // one; a few are tried here, then the execution is left to recovery like any other database fault.
+                // Likewise an attempt lost with its worker (recorded by recovery) is not one the step used up.
+                var databaseFault = DatabaseFaults.IsTransient(ex);
+                databaseFaults += databaseFault ? 1 : 0;
+                var used = step.Attempts.Count(a => a.ErrorType != ErrorInfo.WorkerLostType) - databaseFaults;
+                var isFinal = !databaseFault && used >= stepDefinition.MaxAttempts;
                 step.FailAttempt(error, isFinal, Now());
                 execution.EnterStep(step.StepKey, Now());
-                await db.SaveChangesAsync(CancellationToken.None);
+                await SaveCheckpointAsync(db, CancellationToken.None);
                 LogAttemptFailed(ex, execution.Id, step.StepKey, attempt.Number, stepDefinition.MaxAttempts);
                 if (isFinal)
                 {
                     return error;
                 }
 
-                await Task.Delay(options.Value.RetryDelay, time, cancellationToken);
+                if (databaseFault && databaseFaults > options.Value.TransientRetries)
+                {
+                    throw new LeftForRecoveryException(ex);
+                }
+
+                await Task.Delay(databaseFault ? TransientBackoff(databaseFaults) : options.Value.RetryDelay, time, cancellationToken);
                 continue;
             }
 
             // Outside the try: a failure to save the success is the engine's, not a failed attempt of the step.
             step.Succeed(outputJson, Now());
             execution.EnterStep(step.StepKey, Now());
-            await db.SaveChangesAsync(CancellationToken.None);
+            await SaveCheckpointAsync(db, CancellationToken.None);
             outputs.Add(step.StepKey, output);
             return null;
         }
     }
+
+    /// <summary>
+    /// Saves the runner's changes: one transaction that also updates the execution row under the claim's stamp. A
+    /// transient database fault is tried again a few times after a jittered, growing pause, which is safe because a
+    /// failed save leaves the tracked changes as they were. A retry that then fails for another reason is in doubt
+    /// (the first try may have committed without the answer arriving: its inserts now collide, its stamp moved on),
+    /// so it, like a fault that outlasts the retries, leaves the execution to recovery, which reads the database.
+    /// </summary>
+    private async Task SaveCheckpointAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        for (var retry = 0; ; retry++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (retry > 0 && ex is DbUpdateException && !DatabaseFaults.IsTransient(ex))
+            {
+                throw new LeftForRecoveryException(ex);
+            }
+            catch (Exception ex) when (retry < options.Value.TransientRetries && DatabaseFaults.IsTransient(ex))
+            {
+                LogCheckpointRetried(ex, retry + 1, options.Value.TransientRetries);
+                await Task.Delay(TransientBackoff(retry + 1), time, cancellationToken);
+            }
+        }
+    }
+
+    // Jittered so that the runners a database blip interrupted together do not all come back at the same instant;
+    // the value needs no reproducibility, so the shared generator serves (no test depends on it).
+    private TimeSpan TransientBackoff(int retry) =>
+        options.Value.TransientRetryDelay * Math.Pow(2, retry - 1) * (0.5 + Random.Shared.NextDouble());
+
+    private static bool IsLeftForRecovery(Exception exception) =>
+        exception is LeftForRecoveryException || DatabaseFaults.IsTransient(exception);
 
     // A cheap indexed read: cancellation is requested by another process writing the execution row.
     private static Task<bool> IsCancellationRequestedAsync(AppDbContext db, Guid executionId, CancellationToken cancellationToken) =>
@@ -215,7 +311,7 @@ public sealed partial class WorkflowRunner(
             {
                 return;
             }
-            catch (DbException ex)
+            catch (Exception ex) when (ex is DbException || DatabaseFaults.IsTransient(ex))
             {
                 // A missed beat is not fatal: the lease is four beats long. Try again at the next beat.
                 LogHeartbeatFailed(ex, executionId);
@@ -234,9 +330,19 @@ public sealed partial class WorkflowRunner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Execution {ExecutionId} was claimed by another runner.")]
     private partial void LogClaimLost(Guid executionId);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId}: the database failed under the runner; it stops and leaves the execution to recovery.")]
+    private partial void LogLeftForRecovery(Exception exception, Guid executionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A checkpoint met a transient database fault; retry {Retry} of {Retries}.")]
+    private partial void LogCheckpointRetried(Exception exception, int retry, int retries);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Execution {ExecutionId} failed outside its steps.")]
     private partial void LogEngineFailure(Exception exception, Guid executionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId}: step {StepKey} failed attempt {Attempt} of {MaxAttempts}.")]
     private partial void LogAttemptFailed(Exception exception, Guid executionId, string stepKey, int attempt, int maxAttempts);
+
+    /// <summary>The runner met a database fault it cannot settle by itself; recovery resumes the execution from the database.</summary>
+    private sealed class LeftForRecoveryException(Exception inner)
+        : Exception("The database failed under the runner; the execution is left to recovery.", inner);
 }

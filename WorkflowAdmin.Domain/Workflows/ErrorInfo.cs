@@ -7,6 +7,9 @@ public sealed record ErrorInfo(string Type, string Message, string? StackTrace)
     public const int MaxMessageLength = 2000;
     public const int MaxStackTraceLength = 8000;
 
+    /// <summary>The error type of an attempt whose worker stopped responding: no verdict on the step.</summary>
+    public const string WorkerLostType = "WorkerLost";
+
     public static ErrorInfo From(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);

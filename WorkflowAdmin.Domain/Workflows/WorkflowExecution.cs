@@ -183,7 +183,7 @@ public sealed class WorkflowExecution
         }
 
         var error = new ErrorInfo(
-            "WorkerLost", $"The worker running this step stopped responding (last heartbeat {HeartbeatAt:u}); the step is attempted again.", null);
+            ErrorInfo.WorkerLostType, $"The worker running this step stopped responding (last heartbeat {HeartbeatAt:u}); the step is attempted again.", null);
         foreach (var step in steps.Where(s => s.Attempts.Any(a => a.Status == ExecutionStatus.Running)))
         {
             step.FailAttempt(error, isFinal: false, now);

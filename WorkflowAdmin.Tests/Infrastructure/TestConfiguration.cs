@@ -4,7 +4,7 @@ namespace WorkflowAdmin.Tests.Infrastructure;
 
 public static class TestConfiguration
 {
-    /// <summary>The settings every test host uses: the fixture's database and no pause between step attempts.</summary>
+    /// <summary>The settings every test host uses: the fixture's database and no pause between step attempts or database retries.</summary>
     public static IConfiguration For(DatabaseFixture database) =>
         new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
@@ -12,6 +12,7 @@ public static class TestConfiguration
                 ["Database:Provider"] = database.Provider.ToString(),
                 ["Database:ConnectionString"] = database.ConnectionString,
                 ["Workflows:RetryDelay"] = "00:00:00",
+                ["Workflows:TransientRetryDelay"] = "00:00:00",
             })
             .Build();
 }

@@ -13,6 +13,8 @@ public sealed class CatalogConfiguration : IEntityTypeConfiguration<Catalog>
         builder.Property(c => c.Id).ValueGeneratedNever();
         builder.Property(c => c.Title).HasMaxLength(Catalog.MaxTitleLength).IsRequired();
         builder.HasOne<Customer>().WithMany().HasForeignKey(c => c.CustomerId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasIndex(c => new { c.CustomerId, c.CatalogQueryId });
+
+        // One catalog per customer and query: the key the step's get-or-create looks it up by (0016).
+        builder.HasIndex(c => new { c.CustomerId, c.CatalogQueryId }).IsUnique();
     }
 }

@@ -9,11 +9,9 @@ internal sealed class DatabaseCatalogService(AppDbContext db, TimeProvider time)
 {
     public async Task<CatalogInfo?> FindCatalogAsync(Guid customerId, int catalogQueryId, CancellationToken cancellationToken)
     {
-        // Not unique by design, like the real service: when several match, the oldest is the one in use.
+        // Unique in the database (customer and query), so that a step run twice at once still creates one.
         var catalog = await db.Catalogs.AsNoTracking()
-            .Where(c => c.CustomerId == customerId && c.CatalogQueryId == catalogQueryId)
-            .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
-            .FirstOrDefaultAsync(cancellationToken);
+            .SingleOrDefaultAsync(c => c.CustomerId == customerId && c.CatalogQueryId == catalogQueryId, cancellationToken);
         return catalog is null ? null : ToInfo(catalog);
     }
 

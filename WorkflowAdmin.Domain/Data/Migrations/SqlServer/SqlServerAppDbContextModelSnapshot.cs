@@ -577,7 +577,8 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerId", "CatalogQueryId");
+                    b.HasIndex("CustomerId", "CatalogQueryId")
+                        .IsUnique();
 
                     b.ToTable("Catalogs", (string)null);
                 });
@@ -849,7 +850,14 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgreementId", "SalesforceLineItem");
+                    b.HasIndex("AgreementId", "SalesforceLineItem")
+                        .IsUnique()
+                        .HasFilter("[SalesforceLineItem] IS NOT NULL");
+
+                    b.HasIndex("AgreementId", "ProductId", "StartDate", "Title")
+                        .IsUnique()
+                        .HasDatabaseName("IX_SubscriptionPlans_NaturalKey_WithoutLineItem")
+                        .HasFilter("\"SalesforceLineItem\" IS NULL");
 
                     b.ToTable("SubscriptionPlans", (string)null);
                 });

@@ -561,7 +561,8 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CustomerId", "CatalogQueryId");
+                    b.HasIndex("CustomerId", "CatalogQueryId")
+                        .IsUnique();
 
                     b.ToTable("Catalogs", (string)null);
                 });
@@ -833,7 +834,13 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgreementId", "SalesforceLineItem");
+                    b.HasIndex("AgreementId", "SalesforceLineItem")
+                        .IsUnique();
+
+                    b.HasIndex("AgreementId", "ProductId", "StartDate", "Title")
+                        .IsUnique()
+                        .HasDatabaseName("IX_SubscriptionPlans_NaturalKey_WithoutLineItem")
+                        .HasFilter("\"SalesforceLineItem\" IS NULL");
 
                     b.ToTable("SubscriptionPlans", (string)null);
                 });

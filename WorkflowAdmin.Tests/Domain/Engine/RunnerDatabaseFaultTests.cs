@@ -1,0 +1,162 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WorkflowAdmin.Domain.Background;
+using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Tests.Infrastructure;
+
+namespace WorkflowAdmin.Tests.Domain.Engine;
+
+/// <summary>
+/// The runner when the database fails under it, on PostgreSQL with real dropped connections (the session a chosen
+/// command is about to use is terminated with pg_terminate_backend): a brief fault is retried, a longer one is left
+/// to recovery, and neither becomes a Failed execution. The engine's failure path writes only under its own claim.
+/// </summary>
+public sealed class RunnerDatabaseFaultTests(PostgresDatabaseFixture database) : IAsyncLifetime, IClassFixture<PostgresDatabaseFixture>
+{
+    private const string Input = """{"add":{"a":2,"b":3,"label":"faults"}}""";
+    private static readonly TimeSpan Lease = new WorkflowEngineOptions().Lease;
+    private static readonly int Retries = new WorkflowEngineOptions().TransientRetries;
+
+    private TestServices services = null!;
+    private SessionFaults faults = null!;
+
+    private StepProbe Probe => services.GetRequiredService<StepProbe>();
+
+    public async Task InitializeAsync()
+    {
+        await database.ResetAsync();
+        faults = new SessionFaults(database.ConnectionString);
+        services = TestServices.Create(database, s =>
+        {
+            s.AddSingleton<WorkflowDefinition, ArithmeticWorkflow>();
+            s.AddSingleton<StepProbe>();
+            s.ConfigureDbContext<PostgreSqlAppDbContext>((_, o) => o.AddInterceptors(faults), ServiceLifetime.Singleton);
+        });
+    }
+
+    public async Task DisposeAsync() => await services.DisposeAsync();
+
+    [Fact]
+    public async Task A_checkpoint_that_loses_its_connection_is_saved_again_and_the_execution_succeeds()
+    {
+        var id = await CreateAsync();
+        faults.KillBefore(IsStepSuccessCheckpoint, times: 1);
+
+        Assert.Equal(RunOutcome.Succeeded, await RunAsync(id));
+
+        Assert.Equal(1, faults.Killed);
+        var execution = await LoadAsync(id);
+        Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
+        Assert.All(execution.Steps, s => Assert.Equal(ExecutionStatus.Succeeded, Assert.Single(s.Attempts).Status));
+        Assert.Equal(1, Probe.Calls("add"));
+    }
+
+    [Fact]
+    public async Task A_database_fault_that_outlasts_the_retries_leaves_the_execution_to_recovery_which_finishes_it()
+    {
+        var id = await CreateAsync();
+        faults.KillBefore(IsStepSuccessCheckpoint, times: Retries + 1);
+
+        Assert.Equal(RunOutcome.Interrupted, await RunAsync(id));
+
+        var interrupted = await LoadAsync(id);
+        Assert.Equal(ExecutionStatus.Running, interrupted.Status);
+        Assert.Null(interrupted.ErrorType);
+        Assert.Equal(ExecutionStatus.Running, Assert.Single(Step(interrupted, "add").Attempts).Status);
+
+        services.Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, (await services.GetRequiredService<ExecutionRecovery>().SweepAsync(default)).Resumed);
+        Assert.Equal(RunOutcome.Succeeded, await RunAsync(id));
+
+        var finished = await LoadAsync(id);
+        Assert.Equal(ExecutionStatus.Succeeded, finished.Status);
+        var attempts = Step(finished, "add").Attempts.OrderBy(a => a.Number).ToList();
+        Assert.Equal(["WorkerLost", null], attempts.Select(a => a.ErrorType));
+        Assert.Equal(ExecutionStatus.Succeeded, attempts[1].Status);
+    }
+
+    [Fact]
+    public async Task A_step_whose_database_work_loses_its_connection_is_tried_again_beyond_its_attempt_limit()
+    {
+        // The step's own system lives in the database (as the provisioning adapters do), and its connection is
+        // dropped on as many attempts as the step is allowed (add: 2). That is no verdict on the step.
+        Probe.OnEnter("add", async context =>
+            await context.Services.GetRequiredService<AppDbContext>().Customers.CountAsync(c => c.Slug == "probe"));
+        faults.KillBefore(sql => sql.Contains("FROM \"Customers\"", StringComparison.Ordinal), times: 2);
+        var id = await CreateAsync();
+
+        Assert.Equal(RunOutcome.Succeeded, await RunAsync(id));
+
+        var execution = await LoadAsync(id);
+        Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
+        var attempts = Step(execution, "add").Attempts.OrderBy(a => a.Number).ToList();
+        Assert.Equal(
+            [ExecutionStatus.Failed, ExecutionStatus.Failed, ExecutionStatus.Succeeded],
+            attempts.Select(a => a.Status));
+        Assert.All(attempts.Take(2), a => Assert.Contains("terminating connection due to administrator command", a.ErrorStackTrace, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_runner_whose_execution_was_claimed_elsewhere_does_not_fail_it_on_an_engine_error()
+    {
+        var id = await CreateAsync();
+        await using (var db = database.CreateDbContext())
+        {
+            // An engine error waits for this runner at "square": a stored input that no longer fits its record.
+            await db.StepExecutions.Where(s => s.ExecutionId == id && s.StepKey == "square")
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.InputJson, "{\"unexpected\":1}"));
+        }
+
+        // Between "add" and "square" (at its cancellation check) the runner stalls long enough for recovery to take
+        // the execution back and another node to claim it.
+        var seen = 0;
+        Guid newOwnerStamp = default;
+        faults.RunBefore(
+            sql => sql.Contains("\"CancelRequestedAt\" IS NOT NULL", StringComparison.Ordinal) && ++seen == 2,
+            async () => newOwnerStamp = await TakeBackAndClaimElsewhereAsync(id));
+
+        Assert.Equal(RunOutcome.Abandoned, await RunAsync(id));
+
+        var execution = await LoadAsync(id);
+        Assert.Equal(ExecutionStatus.Running, execution.Status);
+        Assert.Equal(newOwnerStamp, execution.ConcurrencyStamp);
+        Assert.Null(execution.ErrorType);
+        Assert.Null(execution.FailedStepKey);
+        Assert.DoesNotContain(execution.Steps, s => s.Status == ExecutionStatus.Failed);
+    }
+
+    private async Task<Guid> TakeBackAndClaimElsewhereAsync(Guid id)
+    {
+        await using var db = database.CreateDbContext();
+        var stale = services.Time.GetUtcNow().UtcDateTime - Lease - Lease;
+        await db.WorkflowExecutions.Where(e => e.Id == id).ExecuteUpdateAsync(s => s.SetProperty(e => e.HeartbeatAt, stale));
+        Assert.Equal(1, (await services.GetRequiredService<ExecutionRecovery>().SweepAsync(default)).Resumed);
+        var execution = await db.WorkflowExecutions.SingleAsync(e => e.Id == id);
+        execution.Start(services.Time.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync();
+        return execution.ConcurrencyStamp;
+    }
+
+    // The save that records a step's success (the only runner write that carries a step's output).
+    private static bool IsStepSuccessCheckpoint(string sql) =>
+        sql.Contains("UPDATE \"StepExecutions\"", StringComparison.Ordinal) && sql.Contains("\"OutputJson\"", StringComparison.Ordinal);
+
+    private Task<Guid> CreateAsync() =>
+        services.InScopeAsync(async sp =>
+            (await sp.GetRequiredService<ExecutionService>().CreateAsync(ArithmeticWorkflow.WorkflowKey, Input, TestActors.Admin, default)).Id);
+
+    private Task<RunOutcome> RunAsync(Guid id) => services.GetRequiredService<WorkflowRunner>().RunAsync(id, default);
+
+    private async Task<WorkflowExecution> LoadAsync(Guid id)
+    {
+        await using var db = database.CreateDbContext();
+        return await db.WorkflowExecutions.AsNoTracking()
+            .Include(e => e.Steps).ThenInclude(s => s.Attempts)
+            .AsSplitQuery()
+            .SingleAsync(e => e.Id == id);
+    }
+
+    private static StepExecution Step(WorkflowExecution execution, string key) => execution.Steps.Single(s => s.StepKey == key);
+}
