@@ -32,6 +32,12 @@ internal static class CommandLine
                                                   clients (default 16) to the running node at U (loopback only), and
                                                   print requests/s, latency percentiles and status codes. The API key
                                                   (scope trigger) comes from WORKFLOWADMIN_API_KEY.
+          bench run [--executions N] [--nodes K] [--workers W] [--timeout SECONDS] [--statements]
+                                                  Queue N provisioning executions (default 600), start K worker nodes
+                                                  (default 2; 0: start them yourself) of this build with W workers
+                                                  each, and report executions/s and step latency percentiles
+                                                  (PostgreSQL or SQL Server). --statements lists the SQL sent
+                                                  (PostgreSQL with pg_stat_statements).
         """;
 
     public const string ApiKeyVariable = "WORKFLOWADMIN_API_KEY";
@@ -52,6 +58,7 @@ internal static class CommandLine
                 "bench" when args.Length > 1 && args[1] == "list" => await BenchListAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "live" => await BenchLiveAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "api" => await BenchApiAsync(args),
+                "bench" when args.Length > 1 && args[1] == "run" => await BenchRunAsync(app, args),
                 _ => Fail($"Unknown command '{args[0]}'."),
             };
         }
@@ -157,6 +164,19 @@ internal static class CommandLine
             args.Contains("--idempotency-keys"), Console.Out, CancellationToken.None);
     }
 
+    private static async Task<int> BenchRunAsync(WebApplication app, string[] args)
+    {
+        var settings = new WorkerThroughputSettings(
+            OptionalInt(args, "--executions") ?? 600,
+            OptionalCount(args, "--nodes") ?? 2,
+            OptionalInt(args, "--workers"),
+            TimeSpan.FromSeconds(OptionalInt(args, "--timeout") ?? 600),
+            args.Contains("--statements"));
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        var benchmark = ActivatorUtilities.CreateInstance<WorkerThroughputBenchmark>(app.Services);
+        return await benchmark.RunAsync(settings, Console.Out, CancellationToken.None);
+    }
+
     // Never a command-line flag: flags end up in shell history and process listings.
     private static string PromptForPassword()
     {
@@ -215,6 +235,23 @@ internal static class CommandLine
         if (index + 1 >= args.Length || !int.TryParse(args[index + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
         {
             throw new FormatException($"{name} needs a positive whole number.");
+        }
+
+        return value;
+    }
+
+    // Like OptionalInt, but 0 is a valid answer (bench run --nodes 0: the operator starts the workers).
+    private static int? OptionalCount(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        if (index + 1 >= args.Length || !int.TryParse(args[index + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new FormatException($"{name} needs a whole number, 0 or more.");
         }
 
         return value;
