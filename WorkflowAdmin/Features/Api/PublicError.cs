@@ -1,3 +1,4 @@
+using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Provisioning.Ports;
 
 namespace WorkflowAdmin.Features.Api;
@@ -6,7 +7,8 @@ namespace WorkflowAdmin.Features.Api;
 /// What the API may say about an execution's error (decision 0014). A step's own business refusal is the
 /// execution's data and its caller needs it: an external system said no (<see cref="ExternalSystemException"/>,
 /// whose messages our adapters write for people), or the engine gave up after losing workers ("WorkerLost", our own
-/// words). Anything else is the engine's or the database's exception, whose text can name tables, hosts, SQL or
+/// words), or a key was refused a customer it does not own (<see cref="CustomerNotAvailableException"/>, whose
+/// message names only the slug the caller sent, decision 0011). Anything else is the engine's or the database's exception, whose text can name tables, hosts, SQL or
 /// internals: the API answers with a fixed message, and staff read the full type, message and stack trace on the
 /// execution's page in the console.
 /// </summary>
@@ -20,6 +22,7 @@ internal static class PublicError
     private static readonly HashSet<string> BusinessTypes = new(StringComparer.Ordinal)
     {
         typeof(ExternalSystemException).FullName!,
+        typeof(CustomerNotAvailableException).FullName!,
         "WorkerLost",
     };
 
