@@ -27,6 +27,14 @@ public sealed class BackgroundOptions
     /// </summary>
     public TimeSpan JobInvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// PostgreSQL queue only: how old a Hangfire lock row must be before it counts as abandoned. Hangfire takes a short
+    /// lock on a job while it changes the job's state; a worker killed inside that moment leaves the row behind, and
+    /// with Hangfire's default of ten minutes every other worker that fetches the job gives it back untouched for that
+    /// long. (SQL Server's application locks end with the dead session, so it needs no such setting.)
+    /// </summary>
+    public TimeSpan JobLockTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The PostgreSQL schema that holds the job queue's tables.</summary>
     public string PostgreSqlSchema { get; set; } = "hangfire";
 

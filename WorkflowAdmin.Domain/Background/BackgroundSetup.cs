@@ -76,6 +76,7 @@ public static class BackgroundSetup
             // the storage's 30 minutes (decision 0016).
             UseSlidingInvisibilityTimeout = true,
             InvisibilityTimeout = options.JobInvisibilityTimeout,
+            DistributedLockTimeout = options.JobLockTimeout,
         }),
         _ => new Hangfire.InMemory.InMemoryStorage(),
     };
