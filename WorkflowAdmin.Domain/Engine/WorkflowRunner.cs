@@ -206,15 +206,15 @@ public sealed partial class WorkflowRunner(
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                var error = ErrorInfo.From(ex);
-
                 // A step whose systems live in our database (the provisioning adapters do) fails when the database
-                // is briefly away. That is no verdict on the step: the attempt is recorded, but never as the last
-                // one; a few are tried here, then the execution is left to recovery like any other database fault.
-                // Likewise an attempt lost with its worker (recorded by recovery) is not one the step used up.
+                // is briefly away. That is no verdict on the step: the attempt is recorded, under a type of its own
+                // and never as the last one; a few are tried here, then the execution is left to recovery like any
+                // other database fault. Likewise an attempt lost with its worker (recorded by recovery). Neither
+                // counts towards the step's limit, in this run or in one after a resume.
                 var databaseFault = DatabaseFaults.IsTransient(ex);
+                var error = databaseFault ? ErrorInfo.DatabaseUnavailable(ex) : ErrorInfo.From(ex);
                 databaseFaults += databaseFault ? 1 : 0;
-                var used = step.Attempts.Count(a => a.ErrorType != ErrorInfo.WorkerLostType) - databaseFaults;
+                var used = step.Attempts.Count(a => ErrorInfo.UsesUpAnAttempt(a.ErrorType));
                 var isFinal = !databaseFault && used >= stepDefinition.MaxAttempts;
                 step.FailAttempt(error, isFinal, Now());
                 execution.EnterStep(step.StepKey, Now());

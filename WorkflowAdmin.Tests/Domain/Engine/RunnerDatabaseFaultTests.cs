@@ -99,6 +99,30 @@ public sealed class RunnerDatabaseFaultTests(PostgresDatabaseFixture database) :
     }
 
     [Fact]
+    public async Task Database_faults_before_a_resume_do_not_use_up_the_steps_attempts_after_it()
+    {
+        // add may be attempted twice. Its database work is dropped until the runner leaves the execution to recovery...
+        Probe.OnEnter("add", async context =>
+            await context.Services.GetRequiredService<AppDbContext>().Customers.CountAsync(c => c.Slug == "probe"));
+        faults.KillBefore(sql => sql.Contains("FROM \"Customers\"", StringComparison.Ordinal), times: Retries + 1);
+        var id = await CreateAsync();
+        Assert.Equal(RunOutcome.Interrupted, await RunAsync(id));
+        services.Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, (await services.GetRequiredService<ExecutionRecovery>().SweepAsync(default)).Resumed);
+
+        // ...and after the resume it fails once on its own: its first real attempt, so it is tried again.
+        Probe.FailNext("add");
+        Assert.Equal(RunOutcome.Succeeded, await RunAsync(id));
+
+        var attempts = Step(await LoadAsync(id), "add").Attempts.OrderBy(a => a.Number).ToList();
+        Assert.Equal(Retries + 1, attempts.Count(a => a.ErrorType == ErrorInfo.DatabaseUnavailableType));
+        Assert.All(
+            attempts.Where(a => a.ErrorType == ErrorInfo.DatabaseUnavailableType),
+            a => Assert.Contains("terminating connection due to administrator command", a.ErrorStackTrace, StringComparison.Ordinal));
+        Assert.Equal([ExecutionStatus.Failed, ExecutionStatus.Succeeded], attempts.TakeLast(2).Select(a => a.Status));
+    }
+
+    [Fact]
     public async Task A_runner_whose_execution_was_claimed_elsewhere_does_not_fail_it_on_an_engine_error()
     {
         var id = await CreateAsync();
