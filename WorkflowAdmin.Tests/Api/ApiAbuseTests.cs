@@ -53,6 +53,41 @@ public abstract class ApiAbuseTests<TDatabase>(ApiAbuseTests<TDatabase>.AbuseHos
     }
 
     [Fact]
+    public async Task A_key_that_worked_from_an_address_keeps_working_after_others_there_spend_its_budget()
+    {
+        // An office behind one address: its integration's key works, then someone there pastes wrong keys.
+        var office = ClientAddress.Next();
+        var integration = await host.IssueKeyAsync(ApiScope.Read);
+        var soonRevoked = await host.IssueKeyAsync(ApiScope.Read);
+        var neverUsedHere = await host.IssueKeyAsync(ApiScope.Read);
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(office, integration.Secret));
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(office, soonRevoked.Secret));
+        for (var i = 0; i < AbuseHost.InvalidKeyLimit; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync(office, "wfa_" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N")));
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GetAsync(office, "wfa_" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N")));
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(office, integration.Secret));
+
+        // A valid key this node has not seen from anywhere yet waits for the window like any other: the database is
+        // asked only about keys that were genuinely valid a moment ago.
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GetAsync(office, neverUsedHere.Secret));
+
+        // Remembering a key never skips its lookup: a key revoked since is refused at once.
+        await host.RevokeAsync(soonRevoked.Id);
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync(office, soonRevoked.Secret));
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(office, integration.Secret));
+    }
+
+    private async Task<HttpStatusCode> GetAsync(System.Net.IPAddress from, string key)
+    {
+        using var client = ClientAddress.Client(host.App.BaseAddress, from);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        return (await client.GetAsync("/api/v1/executions")).StatusCode;
+    }
+
+    [Fact]
     public async Task Requests_without_any_key_count_against_the_address_too()
     {
         using var client = ClientAddress.Client(host.App.BaseAddress, ClientAddress.Next());

@@ -32,15 +32,22 @@ internal sealed partial class ApiKeyAuthenticationHandler(
     {
         // An address that has sent too many requests without a valid key is refused before anything is looked up:
         // a flood of guessed keys must not become a flood of database queries.
+        // A key this node accepted recently still gets through: it is looked up as usual (so a revoked one is refused).
         var address = InvalidKeyThrottle.AddressOf(Context);
-        if (throttle.Windows.IsExhausted(address, out var retryAfter))
+        var bearer = BearerToken(Request.Headers.Authorization);
+        var header = Request.Headers[KeyHeader] is { Count: > 0 } values ? values.ToString() : null;
+        if (throttle.Windows.IsExhausted(address, out var retryAfter) && !throttle.WasRecentlyValid(bearer ?? header))
         {
             throttledFor = retryAfter;
             return AuthenticateResult.Fail("Too many requests without a valid API key.");
         }
 
-        var result = await AuthenticateKeyAsync();
-        if (!result.Succeeded && !lookupFailed)
+        var result = await AuthenticateKeyAsync(bearer, header);
+        if (result.Succeeded)
+        {
+            throttle.RememberValid((bearer ?? header)!);
+        }
+        else if (!lookupFailed)
         {
             throttle.Windows.Record(address);
         }
@@ -48,10 +55,8 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         return result;
     }
 
-    private async Task<AuthenticateResult> AuthenticateKeyAsync()
+    private async Task<AuthenticateResult> AuthenticateKeyAsync(string? bearer, string? header)
     {
-        var bearer = BearerToken(Request.Headers.Authorization);
-        var header = Request.Headers[KeyHeader] is { Count: > 0 } values ? values.ToString() : null;
         if (bearer is null && header is null)
         {
             return AuthenticateResult.NoResult();
