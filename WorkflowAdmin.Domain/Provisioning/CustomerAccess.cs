@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Data;
@@ -74,17 +75,29 @@ public static class CustomerAccess
         return customer;
     }
 
-    /// <summary>Records that a console user or the application provisioned onto a customer someone else created.</summary>
-    internal static Task RecordUseOfOthersAsync(StepContext context, CustomerInfo customer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records that a console user or the application provisioned onto a customer someone else created, once per
+    /// execution: a step retried after a lost worker or a database fault finds the same customer again, and the trail
+    /// should say what happened, not how often the step was attempted.
+    /// </summary>
+    internal static async Task RecordUseOfOthersAsync(StepContext context, CustomerInfo customer, CancellationToken cancellationToken)
     {
         var requester = context.Requester;
         var actor = requester.Kind == ActorKind.User
             ? Actor.ForUser(requester.Name, []) with { Id = requester.Id }
             : Actor.System;
         var db = context.Services.GetRequiredService<AppDbContext>();
-        return AuditTrail.SaveAsync(db, AuditRecord.For(
+        var target = context.ExecutionId.ToString();
+        if (await db.AuditEntries.AnyAsync(
+                e => e.TargetType == AuditTargets.Execution && e.TargetId == target && e.Action == AuditActions.ExecutionUsedExistingCustomer,
+                cancellationToken))
+        {
+            return;
+        }
+
+        await AuditTrail.SaveAsync(db, AuditRecord.For(
             actor, AuditActions.ExecutionUsedExistingCustomer, context.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
-            AuditTargets.Execution, context.ExecutionId.ToString(),
+            AuditTargets.Execution, target,
             after: new
             {
                 customerId = customer.Id,

@@ -184,6 +184,18 @@ public abstract class CustomerIsolationApiTests<TDatabase>(PausedApiHost<TDataba
         Assert.Equal(key.Name, after["owner"]!.GetValue<string>());
         Assert.Equal(nameof(ActorKind.ApiKey), after["ownerKind"]!.GetValue<string>());
 
+        // The step attempted again for the same execution (as after a lost worker or a database fault, when it had
+        // found the customer but not recorded its success) finds the same customer; the trail still says it once.
+        await using (var scope = host.App.Services.CreateAsyncScope())
+        {
+            var context = new StepContext(id, "create-customer", 2, new StepValues(), scope.ServiceProvider, Requester.Of(Admin));
+            var again = await new CreateCustomerStep().ExecuteAsync(
+                new CreateCustomerInput { Name = "Keyed Co", Slug = customer.Slug, Country = "US" }, context, default);
+            Assert.Equal(customer.Id, again.CustomerId);
+        }
+
+        Assert.Equal(1, await host.QueryAsync(db => db.AuditEntries.CountAsync(e => e.Action == AuditActions.ExecutionUsedExistingCustomer && e.TargetId == id.ToString())));
+
         // The customer stays the key's: it may go on provisioning it.
         Assert.Equal(key.Id.ToString(), (await CustomerAsync(customer.Slug)).OwnerId);
         using var client = host.Client(key.Secret);
