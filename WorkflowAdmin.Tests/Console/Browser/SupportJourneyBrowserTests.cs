@@ -67,11 +67,19 @@ public sealed class SupportJourneyBrowserTests(BrowserFixture browser) : IAsyncL
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("[?&]q="));
         var link = page.Locator($"[data-testid=list-grid] a[href$='{target.Id}']");
         await link.WaitForAsync();
-        await link.ClickAsync();
+
+        // Opened with the keyboard, as someone who does not use a mouse would (focus rings show after keys only).
+        await link.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
 
         await page.WaitForURLAsync(url => url.Contains($"/executions/{target.Id}", StringComparison.Ordinal));
         var details = page.Locator($"[data-testid=step-details][data-step='{target.FailedStepKey}']");
         await details.WaitForAsync();
+
+        // The new page's heading has the focus (a screen reader announces it) without a focus ring around it.
+        var heading = await page.EvaluateAsync<string[]>(
+            "() => { const e = document.activeElement; return [e.tagName, getComputedStyle(e).outlineStyle]; }");
+        Assert.Equal(["H1", "none"], heading);
         Assert.Contains(target.ErrorMessage!, await page.InnerTextAsync("[data-testid=step-error]"), StringComparison.Ordinal);
         Assert.Contains(target.BusinessKey!, await details.InnerTextAsync(), StringComparison.Ordinal);
         await page.ScreenshotAsync("execution-detail-failed");

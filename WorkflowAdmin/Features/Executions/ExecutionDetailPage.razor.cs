@@ -57,13 +57,17 @@ public sealed partial class ExecutionDetailPage : IDisposable
     [Parameter]
     public Guid Id { get; set; }
 
-    /// <summary>The key of the selected step; when absent or unknown the failed, else the running, else the first step.</summary>
+    /// <summary>
+    /// The key of the selected step; when absent or unknown the failed, else the running, else the first step that
+    /// ran in this execution (a re-run's reused steps did not, and opening on one reads as if it had).
+    /// </summary>
     [SupplyParameterFromQuery(Name = "step")]
     public string? Step { get; set; }
 
     private string Title => execution is null ? "Execution" : $"{workflowName} {execution.BusinessKey}".TrimEnd();
 
-    // Until someone picks a step, the selection follows the run: the failed step, else the running one, else the first.
+    // Until someone picks a step, the selection follows the run: the failed step, else the running one, else the first
+    // that actually ran.
     private string? SelectedKey => ResolveSelection(chosenKey);
 
     private StepExecution? SelectedStep => execution?.Steps.FirstOrDefault(s => s.StepKey == SelectedKey);
@@ -135,6 +139,7 @@ public sealed partial class ExecutionDetailPage : IDisposable
         return (ordered.FirstOrDefault(s => s.StepKey == requested)
                 ?? ordered.FirstOrDefault(s => s.Status == ExecutionStatus.Failed)
                 ?? ordered.FirstOrDefault(s => s.Status == ExecutionStatus.Running)
+                ?? ordered.FirstOrDefault(s => !s.IsReused)
                 ?? ordered.FirstOrDefault())?.StepKey;
     }
 

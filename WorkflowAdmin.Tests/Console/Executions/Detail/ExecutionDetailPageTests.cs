@@ -152,6 +152,9 @@ public abstract class ExecutionDetailPageTests<TDatabase>(TDatabase database) : 
         Assert.Equal("Not re-run yet", rerun.Find("[data-testid=lineage-no-reruns]").TextContent);
         var reused = rerun.FindAll("[data-testid=step-row]").Where(r => r.QuerySelector("[data-testid=step-reused]") is not null);
         Assert.Equal(["add"], reused.Select(r => r.GetAttribute("data-step")));
+
+        // It opens on the first step it actually ran, not on the reused one before it.
+        Assert.Equal("square", SelectedRow(rerun).GetAttribute("data-step"));
     }
 
     [Fact]
