@@ -27,8 +27,7 @@ internal static partial class SingleSignOnSetup
 
         // The scheme exists only when configured: an unconfigured OpenID Connect handler fails at its first use,
         // and the sign-in page asks the scheme provider whether to offer the button.
-        var section = configuration.GetSection(SingleSignOnOptions.SectionName);
-        if (!section.Get<SingleSignOnOptions>()?.IsConfigured ?? true)
+        if (configuration.GetSection(SingleSignOnOptions.SectionName).Get<SingleSignOnOptions>() is not { IsConfigured: true })
         {
             return services;
         }
