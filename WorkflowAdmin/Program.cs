@@ -16,7 +16,7 @@ if (!CommandLine.IsCommand(args))
 }
 
 builder.Services.AddWorkflowDomain(builder.Configuration);
-builder.Services.AddConsole();
+builder.Services.AddConsole(builder.Configuration, builder.Environment);
 builder.Services.AddApi();
 builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
 // Proxies, HTTPS, secure cookies and the security headers, first in the pipeline (Security/EdgeSecurity.cs).

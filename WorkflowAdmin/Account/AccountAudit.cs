@@ -40,6 +40,13 @@ internal static class AccountAudit
         return RecordFailureAsync(http, email, $"too many attempts for this {scope}", throttle);
     }
 
+    /// <summary>A sign-in refused for a reason of its own (single sign-on: no mapped group, a disabled user), within the cap.</summary>
+    public static Task SignInRefusedAsync(HttpContext http, string email, string why, SignInThrottle throttle)
+    {
+        ArgumentNullException.ThrowIfNull(throttle);
+        return RecordFailureAsync(http, email, why, throttle);
+    }
+
     private static async Task RecordFailureAsync(HttpContext http, string email, string why, SignInThrottle throttle)
     {
         ArgumentNullException.ThrowIfNull(http);

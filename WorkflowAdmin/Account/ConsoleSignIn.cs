@@ -14,11 +14,20 @@ internal sealed partial class ConsoleSignIn(
     UserManager<ApplicationUser> users,
     SignInThrottle throttle,
     TrustedBrowser trustedBrowser,
+    IOptions<LocalAccountsOptions> localAccounts,
     ILogger<ConsoleSignIn> logger)
 {
     public async Task<SignInOutcome> SignInAsync(HttpContext http, string email, string password, bool remember)
     {
         ArgumentNullException.ThrowIfNull(http);
+
+        // The page shows no password form then; this refuses a password posted anyway, before any lookup (decision 0022).
+        if (!localAccounts.Value.Enabled)
+        {
+            LogPasswordsOff(email);
+            return SignInOutcome.Refused;
+        }
+
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var account = SignInThrottle.AccountKey(email);
         var trusted = trustedBrowser.IsTrustedFor(http, account);
@@ -99,6 +108,9 @@ internal sealed partial class ConsoleSignIn(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {Email} signed in (trusted browser: {Trusted}).")]
     private partial void LogSignedIn(string email, bool trusted);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Password sign-in refused for {Email}: local accounts are switched off (Authentication:LocalAccounts:Enabled).")]
+    private partial void LogPasswordsOff(string email);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused for {Email}: locked out.")]
     private partial void LogLockedOut(string email);

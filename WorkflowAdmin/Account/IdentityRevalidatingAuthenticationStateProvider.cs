@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
@@ -9,12 +10,14 @@ namespace WorkflowAdmin.Account;
 
 /// <summary>
 /// Re-checks an open circuit's user every minute: a user who was disabled, deleted or had their password reset
-/// (all of which rotate the security stamp) loses the console within a minute, without reloading the page.
+/// (all of which rotate the security stamp) loses the console within a minute, without reloading the page; so does
+/// a single sign-on session past its fixed end (decision 0022).
 /// </summary>
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
     ILoggerFactory loggerFactory,
     IServiceScopeFactory scopeFactory,
-    IOptions<IdentityOptions> options)
+    IOptions<IdentityOptions> options,
+    TimeProvider time)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
@@ -30,6 +33,12 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
 
     internal async Task<bool> IsStillValidAsync(UserManager<ApplicationUser> users, ClaimsPrincipal principal)
     {
+        if (principal.FindFirstValue(SingleSignOn.SessionExpiresClaim) is { } expires
+            && (!long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var end) || time.GetUtcNow().ToUnixTimeSeconds() >= end))
+        {
+            return false;
+        }
+
         var user = await users.GetUserAsync(principal);
         if (user is null || user.IsDisabled)
         {

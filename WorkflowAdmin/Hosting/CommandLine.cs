@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
+using WorkflowAdmin.Account;
 using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
@@ -100,6 +102,16 @@ internal static class CommandLine
         }
 
         Console.WriteLine($"Created {role} user {email}.");
+
+        // Break-glass (decision 0022): the account is made, but its password works only on a node started with
+        // local accounts switched on again.
+        if (!app.Services.GetRequiredService<IOptions<LocalAccountsOptions>>().Value.Enabled)
+        {
+            Console.WriteLine(
+                "Password sign-in is switched off (Authentication:LocalAccounts:Enabled=false): this password works only on a node " +
+                "started with Authentication__LocalAccounts__Enabled=true.");
+        }
+
         return 0;
     }
 

@@ -18,7 +18,7 @@ namespace WorkflowAdmin.Hosting;
 
 internal static class ConsoleSetup
 {
-    public static IServiceCollection AddConsole(this IServiceCollection services)
+    public static IServiceCollection AddConsole(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         // Blazor Server with MudBlazor; account pages opt out of interactivity (see App.razor).
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -62,6 +62,8 @@ internal static class ConsoleSetup
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
+        // OpenID Connect beside (or instead of) passwords, when configured (decision 0022).
+        services.AddSingleSignOn(configuration, environment.IsDevelopment());
         services.AddSignInLimits();
         services.AddScoped<UserAccounts>();
         services.AddAdmins();
@@ -102,6 +104,7 @@ internal static class ConsoleSetup
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapSingleSignOn();
         app.MapAuditExport();
         return app;
     }
