@@ -11,19 +11,25 @@ public sealed class BackgroundOptions
     /// <summary>How many executions this node runs at once.</summary>
     public int WorkerCount { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
-    /// <summary>How often a worker looks for queued jobs (PostgreSQL storage; SQL Server's storage is told directly).</summary>
+    /// <summary>
+    /// How often an idle worker node looks for queued executions (one indexed query), and how often Hangfire's
+    /// PostgreSQL storage looks for bulk re-run jobs. An execution queued on the node itself wakes its workers at once.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often recovery looks for lost executions.</summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A Pending execution older than this with no live job is queued again.</summary>
+    /// <summary>
+    /// How long a worker's reservation of a Pending execution holds before another worker may take it: the reserving
+    /// runner claims it within milliseconds, so a reservation this old belongs to a worker that died in between.
+    /// </summary>
     public TimeSpan PendingGrace { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a job fetched from the PostgreSQL queue stays invisible to other workers without its worker's
-    /// keep-alive: a worker that dies between fetching a job and marking it Processing leaves it invisible this long,
-    /// then any worker takes it. Delivering a job twice is harmless (the runner's claim lets one run; decision 0016).
+    /// How long a bulk re-run job fetched from the PostgreSQL queue stays invisible to other workers without its
+    /// worker's keep-alive: a worker that dies between fetching a job and marking it Processing leaves it invisible
+    /// this long, then any worker takes it. Delivering a job twice is harmless (decisions 0016, 0018).
     /// </summary>
     public TimeSpan JobInvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
 

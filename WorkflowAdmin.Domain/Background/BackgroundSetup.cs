@@ -12,10 +12,14 @@ namespace WorkflowAdmin.Domain.Background;
 
 public static class BackgroundSetup
 {
+    private const int HangfireWorkerCount = 2;
+
     /// <summary>
-    /// Background execution on Hangfire. The queue lives where the data lives: SQL Server and PostgreSQL keep it in
-    /// the application's database, so any number of nodes share it; SQLite, a single-node embedded database, keeps it
-    /// in memory and relies on <see cref="ExecutionRecovery"/> to re-queue after a restart (decision 0008).
+    /// Background execution. Executions are queued in their own table and run by <see cref="ExecutionWorkers"/> on
+    /// every node that runs workers (decision 0019); recovery resumes those whose worker died. Bulk re-runs are
+    /// Hangfire jobs, whose queue lives where the data lives: SQL Server and PostgreSQL keep it in the application's
+    /// database, so any number of nodes share it; SQLite, a single-node embedded database, keeps it in memory and
+    /// relies on recovery after a restart (decisions 0008, 0018).
     /// </summary>
     public static IServiceCollection AddBackgroundExecution(this IServiceCollection services, IConfiguration configuration)
     {
@@ -42,14 +46,17 @@ public static class BackgroundSetup
             .UseRecommendedSerializerSettings()
             .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>())));
 
-        services.AddSingleton<IExecutionDispatcher, HangfireExecutionDispatcher>();
-        services.AddScoped<ExecutionJob>();
+        services.AddSingleton<PendingExecutions>();
+        services.AddSingleton<IExecutionDispatcher>(sp => sp.GetRequiredService<PendingExecutions>());
         services.AddSingleton<ExecutionRecovery>();
         if (options.RunsWorkers)
         {
+            services.AddHostedService<ExecutionWorkers>();
+
+            // Hangfire now runs only bulk re-run jobs, which are rare and each work through many executions.
             services.AddHangfireServer(server =>
             {
-                server.WorkerCount = options.WorkerCount;
+                server.WorkerCount = HangfireWorkerCount;
                 server.SchedulePollingInterval = options.PollInterval;
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             });

@@ -8,18 +8,16 @@ using WorkflowAdmin.Domain.Workflows;
 namespace WorkflowAdmin.Domain.Background;
 
 /// <summary>
-/// Finds executions that nothing is going to run and hands them to a worker again. The database, not the queue, is
-/// the source of truth: a Pending execution whose job is gone (the queue was in memory and the process restarted,
-/// or the process died between commit and enqueue) is queued again, and a Running execution whose worker stopped
-/// sending heartbeats is taken back and resumed from its unfinished step. Safe to run on several nodes at once:
-/// taking back is guarded by the concurrency stamp, and a duplicate job is refused by the runner's claim.
+/// Takes back Running executions whose worker stopped sending heartbeats, to be resumed from their unfinished step.
+/// Pending executions need nothing: the table is the queue (decision 0019), so a Pending row is run whatever
+/// happened to the process that created it, and a reservation whose worker died lapses by itself. Safe to run on
+/// several nodes at once: taking back is guarded by the concurrency stamp, and the runner's claim lets one run.
 /// </summary>
 public sealed partial class ExecutionRecovery(
     IDbContextFactory<AppDbContext> dbFactory,
     IExecutionDispatcher dispatcher,
     TimeProvider time,
     IOptions<WorkflowEngineOptions> engineOptions,
-    IOptions<BackgroundOptions> backgroundOptions,
     ILogger<ExecutionRecovery> logger)
 {
     private const int BatchSize = 200;
@@ -28,7 +26,6 @@ public sealed partial class ExecutionRecovery(
     {
         var released = 0;
         var failed = 0;
-        var requeued = 0;
         var now = time.GetUtcNow().UtcDateTime;
         var deadline = now - engineOptions.Value.Lease;
 
@@ -55,26 +52,10 @@ public sealed partial class ExecutionRecovery(
             }
         }
 
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            var settled = now - backgroundOptions.Value.PendingGrace;
-            var waiting = await db.WorkflowExecutions.AsNoTracking()
-                .Where(e => e.Status == ExecutionStatus.Pending && e.ModifiedAt < settled)
-                .OrderBy(e => e.ModifiedAt)
-                .Select(e => new { e.Id, e.JobId })
-                .Take(BatchSize)
-                .ToListAsync(cancellationToken);
-            foreach (var execution in waiting.Where(e => !dispatcher.IsAlive(e.JobId)))
-            {
-                await EnqueueAsync(execution.Id, cancellationToken);
-                requeued++;
-            }
-        }
-
-        var report = new RecoveryReport(released, failed, requeued);
+        var report = new RecoveryReport(released, failed);
         if (report.Any)
         {
-            LogSwept(released, failed, requeued);
+            LogSwept(released, failed);
         }
 
         return report;
@@ -137,22 +118,22 @@ public sealed partial class ExecutionRecovery(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The next sweep tries again: the execution is Pending with no live job.
+            // The execution is Pending, so a worker's next poll finds it anyway.
             LogEnqueueFailed(ex, id);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery: {Released} lost executions resumed, {Failed} failed after repeated losses, {Requeued} pending executions queued again.")]
-    private partial void LogSwept(int released, int failed, int requeued);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery: {Released} lost executions resumed, {Failed} failed after repeated losses.")]
+    private partial void LogSwept(int released, int failed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} had lost its worker and was {What}.")]
     private partial void LogTakenBack(Guid executionId, string what);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Execution {ExecutionId} could not be queued; the next sweep tries again.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Execution {ExecutionId} is queued again but its workers could not be woken; they find it at their next poll.")]
     private partial void LogEnqueueFailed(Exception exception, Guid executionId);
 }
 
-public sealed record RecoveryReport(int Resumed, int Failed, int Requeued)
+public sealed record RecoveryReport(int Resumed, int Failed)
 {
-    public bool Any => Resumed + Failed + Requeued > 0;
+    public bool Any => Resumed + Failed > 0;
 }

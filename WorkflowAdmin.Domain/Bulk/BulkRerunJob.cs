@@ -197,7 +197,7 @@ public sealed partial class BulkRerunJob(
         }
         catch (Exception ex)
         {
-            // The re-run is committed and Pending; execution recovery queues it within a sweep.
+            // The re-run is committed and Pending, which queues it (decision 0019): a worker finds it at its next poll.
             LogDispatchFailed(ex, executionId);
         }
     }
@@ -216,6 +216,6 @@ public sealed partial class BulkRerunJob(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk re-run {BulkRerunId} does not exist; nothing to do.")]
     private partial void LogMissing(Guid bulkRerunId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Re-run {ExecutionId} was saved but could not be queued; recovery will queue it.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Re-run {ExecutionId} was saved but the workers could not be woken; they find it at their next poll.")]
     private partial void LogDispatchFailed(Exception exception, Guid executionId);
 }

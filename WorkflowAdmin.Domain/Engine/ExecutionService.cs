@@ -11,8 +11,8 @@ namespace WorkflowAdmin.Domain.Engine;
 /// <summary>
 /// Triggers, re-runs and cancels executions on behalf of an <see cref="Actor"/>. Each call is authorised here, on
 /// the server, whatever the caller's UI shows; inputs are validated before anything is written; the change and its
-/// audit entry are saved together; and only then is the execution handed to a background worker (a crash between
-/// the two leaves a Pending execution that recovery queues again). Running an execution is the runner's job.
+/// audit entry are saved together; the committed Pending row is the queue entry, and the workers are woken after
+/// commit (decision 0019). Running an execution is the runner's job.
 /// </summary>
 public sealed partial class ExecutionService(
     AppDbContext db, WorkflowRegistry registry, TimeProvider time, IExecutionDispatcher dispatcher, ILogger<ExecutionService> logger)
@@ -208,8 +208,8 @@ public sealed partial class ExecutionService(
         }
         catch (Exception ex)
         {
-            // The execution is committed and Pending; recovery queues it within a sweep. Failing the caller now
-            // would invite a second submit, which would create a second execution.
+            // The execution is committed and Pending, which is what queues it (decision 0019): a worker finds it at
+            // its next poll. Failing the caller now would invite a second submit, which would create a second execution.
             LogDispatchFailed(ex, executionId);
         }
     }
@@ -235,7 +235,7 @@ public sealed partial class ExecutionService(
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Execution {ExecutionId} was saved but could not be queued; recovery will queue it.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Execution {ExecutionId} was saved but the workers could not be woken; they find it at their next poll.")]
     private partial void LogDispatchFailed(Exception exception, Guid executionId);
 }
 

@@ -83,14 +83,18 @@ public sealed partial class WorkflowRunner(
     {
         var executionId = execution.Id;
         var outputs = new StepValues();
+
+        // A step's success is written together with the next write at that boundary (the next attempt's start, the
+        // cancellation, the execution's end): one transaction per step boundary instead of two (decision 0019).
+        var successUnsaved = false;
         try
         {
             foreach (var step in execution.Steps.OrderBy(s => s.Ordinal))
             {
-                var stepDefinition = definition.GetStep(step.StepKey);
                 if (step.Status == ExecutionStatus.Succeeded)
                 {
-                    outputs.Add(step.StepKey, PayloadSerializer.Deserialize(step.OutputJson!, stepDefinition.OutputType));
+                    outputs.Add(step.StepKey, await ResolveAsync(db, successUnsaved,
+                        () => PayloadSerializer.Deserialize(step.OutputJson!, definition.GetStep(step.StepKey).OutputType)));
                     continue;
                 }
 
@@ -101,16 +105,24 @@ public sealed partial class WorkflowRunner(
                     return RunOutcome.Cancelled;
                 }
 
-                var error = await RunStepAsync(db, execution, step, stepDefinition, outputs, cancellationToken);
+                var stepDefinition = await ResolveAsync(db, successUnsaved, () => definition.GetStep(step.StepKey));
+                var input = await ResolveAsync(db, successUnsaved, () => PayloadSerializer.Deserialize(step.InputJson, stepDefinition.InputType));
+
+                // The step's first write (its attempt's start) carries the previous step's success.
+                successUnsaved = false;
+                var error = await RunStepAsync(db, execution, step, stepDefinition, input, outputs, cancellationToken);
                 if (error is not null)
                 {
                     execution.Fail(step.StepKey, error, Now());
                     await SaveCheckpointAsync(db, CancellationToken.None);
                     return RunOutcome.Failed;
                 }
+
+                successUnsaved = true;
             }
 
-            execution.Succeed(PayloadSerializer.ComposeOutput(definition, outputs), Now());
+            var output = await ResolveAsync(db, successUnsaved, () => PayloadSerializer.ComposeOutput(definition, outputs));
+            execution.Succeed(output, Now());
             await SaveCheckpointAsync(db, CancellationToken.None);
             return RunOutcome.Succeeded;
         }
@@ -182,12 +194,33 @@ public sealed partial class WorkflowRunner(
         }
     }
 
-    /// <summary>Runs the step's attempts; returns null on success, or the last error once attempts are exhausted.</summary>
+    /// <summary>
+    /// Resolves what the next write needs (a step's definition, a stored payload as its record) without changing any
+    /// entity. If that fails (an engine error: a step the definition no longer has, a payload that no longer fits)
+    /// while the last step's success is still unwritten, the success is written first, under the claim's stamp, so
+    /// the engine error fails the step that comes next, as it would have with a write per step.
+    /// </summary>
+    private async Task<T> ResolveAsync<T>(AppDbContext db, bool successUnsaved, Func<T> resolve)
+    {
+        try
+        {
+            return resolve();
+        }
+        catch (Exception) when (successUnsaved)
+        {
+            await SaveCheckpointAsync(db, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the step's attempts; returns null on success, or the last error once attempts are exhausted. The success
+    /// is recorded on the tracked entities but written by the caller's next write at this boundary.
+    /// </summary>
     private async Task<ErrorInfo?> RunStepAsync(
-        AppDbContext db, WorkflowExecution execution, StepExecution step, IWorkflowStep stepDefinition,
+        AppDbContext db, WorkflowExecution execution, StepExecution step, IWorkflowStep stepDefinition, object? input,
         StepValues outputs, CancellationToken cancellationToken)
     {
-        var input = PayloadSerializer.Deserialize(step.InputJson, stepDefinition.InputType);
         var databaseFaults = 0;
         while (true)
         {
@@ -234,10 +267,10 @@ public sealed partial class WorkflowRunner(
                 continue;
             }
 
-            // Outside the try: a failure to save the success is the engine's, not a failed attempt of the step.
+            // Outside the try: a failure to save the success (with the next write) is the engine's, not a failed
+            // attempt of the step.
             step.Succeed(outputJson, Now());
             execution.EnterStep(step.StepKey, Now());
-            await SaveCheckpointAsync(db, CancellationToken.None);
             outputs.Add(step.StepKey, output);
             return null;
         }

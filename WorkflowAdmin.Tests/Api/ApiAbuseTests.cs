@@ -249,13 +249,15 @@ public abstract class ApiAbuseTests<TDatabase>(ApiAbuseTests<TDatabase>.AbuseHos
                     ["Api:LongPoll:MaxPerNode"] = "3",
 
                     // Nothing in the background reads executions while commands are counted.
-                    ["Background:PendingGrace"] = "01:00:00",
                     ["Background:RecoveryInterval"] = "01:00:00",
                 },
                 services =>
                 {
                     services.ConfigureDbContext<SqliteAppDbContext>((_, o) => o.AddInterceptors(commands), ServiceLifetime.Singleton);
                     services.ConfigureDbContext<PostgreSqlAppDbContext>((_, o) => o.AddInterceptors(commands), ServiceLifetime.Singleton);
+
+                    // Nor a worker, which would run every Pending row (the table is the queue, decision 0019).
+                    ConsoleAppFactory.WithoutExecutionWorkers(services);
                 }) => this.commands = commands;
 
         public CommandCounter Commands => commands;
@@ -271,7 +273,7 @@ public abstract class ApiAbuseTests<TDatabase>(ApiAbuseTests<TDatabase>.AbuseHos
             }
         }
 
-        /// <summary>A Pending execution nobody runs: it was never queued, and the recovery sweep is off.</summary>
+        /// <summary>A Pending execution nobody runs: this host has no execution workers.</summary>
         public async Task<Guid> AddPendingAsync()
         {
             var execution = WorkflowExecution.Create(

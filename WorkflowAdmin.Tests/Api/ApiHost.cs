@@ -10,7 +10,7 @@ using WorkflowAdmin.Tests.Infrastructure;
 namespace WorkflowAdmin.Tests.Api;
 
 /// <summary>
-/// The real application (Kestrel, Hangfire running executions in-process) over a test database, once per test class.
+/// The real application (Kestrel, execution workers in-process) over a test database, once per test class.
 /// Tests keep out of each other's way by issuing API keys of their own: what a key triggers carries its name.
 /// </summary>
 public class ApiHost<TDatabase> : IAsyncLifetime
@@ -31,6 +31,7 @@ public class ApiHost<TDatabase> : IAsyncLifetime
     }
 
     public TDatabase Database { get; } = new();
+
 
     public ConsoleAppFactory App { get; private set; } = null!;
 

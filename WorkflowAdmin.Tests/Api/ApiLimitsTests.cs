@@ -69,8 +69,8 @@ public sealed class ApiLimitsTests(ApiLimitsTests.LimitedHost host) : IClassFixt
             {
                 ["Api:RateLimit:PermitLimit"] = PermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Api:RateLimit:Window"] = "00:01:00",
-                ["Background:PendingGrace"] = "01:00:00",
-            })
+            },
+            ConsoleAppFactory.WithoutExecutionWorkers)
         {
         }
     }

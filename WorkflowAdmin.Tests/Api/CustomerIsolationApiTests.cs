@@ -329,10 +329,14 @@ public abstract class CustomerIsolationApiTests<TDatabase>(PausedApiHost<TDataba
         JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new InvalidOperationException("An empty answer.");
 }
 
-/// <summary>The real application whose job queue runs nothing: tests run each execution themselves, when they choose.</summary>
+/// <summary>The real application without its execution workers: tests run each execution themselves, when they choose.</summary>
 public class PausedApiHost<TDatabase>() : ApiHost<TDatabase>(
     new Dictionary<string, string?> { ["Api:RateLimit:PermitLimit"] = "100000" },
-    services => services.AddSingleton<IExecutionDispatcher, RecordingDispatcher>())
+    services =>
+    {
+        services.AddSingleton<IExecutionDispatcher, RecordingDispatcher>();
+        ConsoleAppFactory.WithoutExecutionWorkers(services);
+    })
     where TDatabase : DatabaseFixture, new();
 
 public sealed class SqlitePausedApiHost : PausedApiHost<SqliteDatabaseFixture>;

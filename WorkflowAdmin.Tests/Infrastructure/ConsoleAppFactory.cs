@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using WorkflowAdmin.Domain.Background;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WorkflowAdmin.Features.Users;
@@ -24,7 +25,7 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
 
     /// <param name="settings">Configuration on top of the test defaults (a low rate limit, say).</param>
     /// <param name="demoUsers">False to leave users to the app alone (tests of the demo rule itself).</param>
-    /// <param name="services">Replaces services after the application's own (a job queue that runs nothing, say).</param>
+    /// <param name="services">Replaces services after the application's own (no execution workers, say: <see cref="WithoutExecutionWorkers"/>).</param>
     public ConsoleAppFactory(
         DatabaseFixture database,
         IReadOnlyDictionary<string, string?>? settings = null,
@@ -36,6 +37,19 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
         this.demoUsers = demoUsers;
         this.services = services;
         UseKestrel(0);
+    }
+
+    /// <summary>
+    /// Takes the execution workers out of a host (pass as <c>services</c>), so that its Pending executions stay Pending
+    /// until a test runs them: the table is the queue (decision 0019), so a worker would run every Pending row.
+    /// </summary>
+    public static void WithoutExecutionWorkers(IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        foreach (var workers in services.Where(d => d.ImplementationType == typeof(ExecutionWorkers)).ToList())
+        {
+            services.Remove(workers);
+        }
     }
 
     public Uri BaseAddress

@@ -5,17 +5,15 @@ namespace WorkflowAdmin.Tests.Infrastructure;
 
 /// <summary>
 /// Stands in for the job queue where a test runs executions itself (through the runner) and only needs to know
-/// what was handed over; tests of background execution use the real Hangfire dispatcher.
+/// what was handed over; tests of background execution use the real queue and workers.
 /// </summary>
 public sealed class RecordingDispatcher : IExecutionDispatcher
 {
     public ConcurrentQueue<Guid> Enqueued { get; } = new();
 
-    public Task<string> EnqueueAsync(Guid executionId, CancellationToken cancellationToken)
+    public Task EnqueueAsync(Guid executionId, CancellationToken cancellationToken)
     {
         Enqueued.Enqueue(executionId);
-        return Task.FromResult($"recorded-{executionId:N}");
+        return Task.CompletedTask;
     }
-
-    public bool IsAlive(string? jobId) => jobId is not null && jobId.StartsWith("recorded-", StringComparison.Ordinal);
 }

@@ -26,8 +26,8 @@ public sealed class CancelBrowserTests(BrowserFixture browser) : IAsyncLifetime
     {
         await database.InitializeAsync();
 
-        // A waiting execution stays waiting for this test: recovery would queue it only after an hour.
-        app = new ConsoleAppFactory(database, new Dictionary<string, string?> { ["Background:PendingGrace"] = "01:00:00" });
+        // A waiting execution stays waiting for this test: the node runs no executions.
+        app = new ConsoleAppFactory(database, services: ConsoleAppFactory.WithoutExecutionWorkers);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(20, RandomSeed: 5), default);

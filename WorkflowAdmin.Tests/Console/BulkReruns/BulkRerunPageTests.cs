@@ -175,14 +175,12 @@ public abstract class BulkRerunPageTests<TDatabase> : IAsyncLifetime
 
         public void StopAfterFirstBatch() => stop = new CancellationTokenSource();
 
-        public Task<string> EnqueueAsync(Guid executionId, CancellationToken cancellationToken)
+        public Task EnqueueAsync(Guid executionId, CancellationToken cancellationToken)
         {
             Enqueued.Enqueue(executionId);
             stop.Cancel();
-            return Task.FromResult($"stopping-{executionId:N}");
+            return Task.CompletedTask;
         }
-
-        public bool IsAlive(string? jobId) => jobId is not null;
     }
 }
 

@@ -1,4 +1,3 @@
-using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using WorkflowAdmin.Domain.Background;
@@ -10,7 +9,7 @@ using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Domain.Background;
 
-/// <summary>The job path end to end: a real Hangfire server in-process, on each provider's own queue storage.</summary>
+/// <summary>The queue end to end: real worker nodes in-process, taking executions from the executions table.</summary>
 public abstract class BackgroundExecutionTests<TDatabase>(TDatabase database) : IAsyncLifetime
     where TDatabase : DatabaseFixture
 {
@@ -32,7 +31,6 @@ public abstract class BackgroundExecutionTests<TDatabase>(TDatabase database) : 
 
         var execution = await node.WaitUntilFinishedAsync(id);
         Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
-        Assert.NotNull(execution.JobId);
         Assert.All(execution.Steps, s => Assert.Equal(1, s.AttemptCount));
         Assert.Null(execution.CurrentStepKey);
     }
@@ -52,32 +50,34 @@ public abstract class BackgroundExecutionTests<TDatabase>(TDatabase database) : 
     }
 
     [Fact]
-    public async Task A_job_delivered_twice_runs_the_execution_once()
+    public async Task Two_nodes_draining_one_queue_run_every_execution_exactly_once()
     {
-        await using var node = await BackgroundNode.StartAsync(database, NodeRole.All, queueSchema);
-        var release = new TaskCompletionSource();
-        node.Probe.OnEnter("add", _ => release.Task);
-        var id = await node.TriggerAsync(Input);
+        // Both nodes (on SQLite too: one file, one process) reserve from the same table while the executions are
+        // queued, so their reservations race for the same rows.
+        var probe = new StepProbe();
+        await using var first = await BackgroundNode.StartAsync(database, NodeRole.All, queueSchema, probe);
+        await using var second = await BackgroundNode.StartAsync(database, NodeRole.All, queueSchema[..^1] + "y", probe);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 40; i++)
+        {
+            ids.Add(await (i % 2 == 0 ? first : second).TriggerAsync(Input.Replace("\"bg\"", $"\"bg-{i}\"", StringComparison.Ordinal)));
+        }
 
-        // A second delivery of the same execution while the first is inside a step, and a third after it is done.
-        var jobs = node.Services.GetRequiredService<IBackgroundJobClient>();
-        jobs.Enqueue<ExecutionJob>(j => j.RunAsync(id, CancellationToken.None));
-        await Task.Delay(500);
-        release.SetResult();
-        var execution = await node.WaitUntilFinishedAsync(id);
-        jobs.Enqueue<ExecutionJob>(j => j.RunAsync(id, CancellationToken.None));
-        await Task.Delay(1000);
+        foreach (var id in ids)
+        {
+            var execution = await first.WaitUntilFinishedAsync(id);
+            Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
+            Assert.All(execution.Steps, s => Assert.Single(s.Attempts));
+        }
 
-        Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
-        Assert.Equal(1, node.Probe.Calls("add"));
-        Assert.Equal(1, node.Probe.Calls("square"));
-        Assert.All((await node.LoadAsync(id)).Steps, s => Assert.Single(s.Attempts));
+        Assert.Equal(ids.Count, probe.Calls("add"));
+        Assert.Equal(ids.Count, probe.Calls("square"));
     }
 
     [Fact]
-    public async Task A_pending_execution_whose_job_was_lost_is_queued_again_at_start_up_and_runs()
+    public async Task A_pending_execution_created_where_no_worker_runs_is_run_by_a_node_started_later()
     {
-        // The process that created the execution died before enqueueing it: no job exists anywhere.
+        // The process that created the execution had no workers and told none: only the row exists.
         Guid id;
         await using (var services = TestServices.Create(database, s => s.AddSingleton<WorkflowDefinition, ArithmeticWorkflow>()))
         {
@@ -85,15 +85,10 @@ public abstract class BackgroundExecutionTests<TDatabase>(TDatabase database) : 
                 .CreateAsync(ArithmeticWorkflow.WorkflowKey, Input, TestActors.Admin, default)).Id);
         }
 
-        // Nothing but the node's start-up sweep can find it: no job exists, and the test enqueues none.
-        await using var node = await BackgroundNode.StartAsync(
-            database, NodeRole.All, queueSchema, settings: new Dictionary<string, string?> { ["Background:PendingGrace"] = "00:00:00" });
+        await using var node = await BackgroundNode.StartAsync(database, NodeRole.All, queueSchema);
 
         var execution = await node.WaitUntilFinishedAsync(id);
         Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
-
-        // Run once, by the job the sweep queued. (Its id is noted on the row after Enqueue returns, which an
-        // in-memory queue can outrun: the row may say Succeeded a moment before it names the job.)
         Assert.Equal(1, node.Probe.Calls("add"));
     }
 
@@ -110,6 +105,7 @@ public abstract class BackgroundExecutionTests<TDatabase>(TDatabase database) : 
 
         await using var web = await BackgroundNode.StartAsync(database, NodeRole.Web, queueSchema);
         Assert.DoesNotContain(web.Services.GetServices<IHostedService>(), s => s.GetType().Name.Contains("BackgroundJobServer", StringComparison.Ordinal));
+        Assert.DoesNotContain(web.Services.GetServices<IHostedService>(), s => s.GetType().Name == "ExecutionWorkers");
         var id = await web.TriggerAsync(Input);
         await Task.Delay(1500);
         Assert.Equal(ExecutionStatus.Pending, (await web.LoadAsync(id)).Status);

@@ -10,8 +10,8 @@ using WorkflowAdmin.Tests.Infrastructure;
 namespace WorkflowAdmin.Tests.Domain.Background;
 
 /// <summary>
-/// Recovery of executions nothing is going to run, on a fake clock: Pending ones whose job is gone, Running ones
-/// whose worker stopped beating. Dispatches are recorded; the tests run the runner themselves.
+/// Recovery of executions nothing is going to run, on a fake clock: Running ones whose worker stopped beating
+/// (Pending ones need no recovery: the table is the queue, see PendingExecutionsTests). Dispatches are recorded; the tests run the runner themselves.
 /// </summary>
 public abstract class RecoveryTests<TDatabase>(TDatabase database) : IAsyncLifetime
     where TDatabase : DatabaseFixture
@@ -43,7 +43,7 @@ public abstract class RecoveryTests<TDatabase>(TDatabase database) : IAsyncLifet
 
         var report = await SweepAsync();
 
-        Assert.Equal(new RecoveryReport(Resumed: 1, Failed: 0, Requeued: 0), report);
+        Assert.Equal(new RecoveryReport(Resumed: 1, Failed: 0), report);
         Assert.Contains(id, Dispatched.Enqueued);
         var released = await LoadAsync(id);
         Assert.Equal(ExecutionStatus.Pending, released.Status);
@@ -124,31 +124,6 @@ public abstract class RecoveryTests<TDatabase>(TDatabase database) : IAsyncLifet
         Assert.Null(Step(execution, "square").OutputJson);
         services.GetRequiredService<StepProbe>().OnEnter("square", _ => Task.CompletedTask);
         Assert.Equal(RunOutcome.Succeeded, await RunAsync(id));
-    }
-
-    [Fact]
-    public async Task A_pending_execution_is_queued_again_only_when_its_job_is_gone_and_the_grace_has_passed()
-    {
-        var withJob = await CreateAsync();
-        var withoutJob = await CreateAsync();
-        await using (var db = await CreateDbContextAsync())
-        {
-            // The recording dispatcher reports its own ids as live; a job id the queue does not know is gone.
-            await db.WorkflowExecutions.Where(e => e.Id == withJob).ExecuteUpdateAsync(s => s.SetProperty(e => e.JobId, $"recorded-{withJob:N}"));
-            await db.WorkflowExecutions.Where(e => e.Id == withoutJob).ExecuteUpdateAsync(s => s.SetProperty(e => e.JobId, "42"));
-        }
-
-        while (Dispatched.Enqueued.TryDequeue(out _))
-        {
-        }
-
-        Assert.False((await SweepAsync()).Any);
-
-        services.Time.Advance(TimeSpan.FromSeconds(31));
-        var report = await SweepAsync();
-
-        Assert.Equal(1, report.Requeued);
-        Assert.Equal([withoutJob], Dispatched.Enqueued);
     }
 
     private async Task SimulateWorkerDiedInsideAsync(Guid id, string stepKey)

@@ -319,7 +319,7 @@ public abstract class BulkRerunTests<TDatabase>(TDatabase database) : IAsyncLife
 
         public Action? OnEnqueue { get; set; }
 
-        public async Task<string> EnqueueAsync(Guid executionId, CancellationToken cancellationToken)
+        public async Task EnqueueAsync(Guid executionId, CancellationToken cancellationToken)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var progress = await db.BulkReruns.AsNoTracking().OrderByDescending(b => b.CreatedAt)
@@ -327,10 +327,7 @@ public abstract class BulkRerunTests<TDatabase>(TDatabase database) : IAsyncLife
             ProgressSeen.Enqueue(progress);
             Enqueued.Enqueue(executionId);
             OnEnqueue?.Invoke();
-            return $"probe-{executionId:N}";
         }
-
-        public bool IsAlive(string? jobId) => jobId is not null;
     }
 }
 

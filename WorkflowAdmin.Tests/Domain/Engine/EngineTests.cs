@@ -293,6 +293,42 @@ public abstract class EngineTests<TDatabase>(TDatabase database) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_cancellation_requested_during_the_last_step_comes_too_late_and_every_step_is_recorded()
+    {
+        // The runner writes a step's success with the next write at that boundary (decision 0019); after the last
+        // step that is the execution's end, and no boundary is left to stop at.
+        var id = await CreateAsync("""{"add":{"a":2,"b":3,"label":"last"},"describe":{"prefix":"p"}}""");
+        CancelOutcome? requested = null;
+        Probe.OnEnter("describe", async _ => requested = await CancelAsync(id));
+
+        var outcome = await RunAsync(id);
+
+        Assert.Equal(CancelOutcome.StopRequested, requested);
+        Assert.Equal(RunOutcome.Succeeded, outcome);
+        var execution = await LoadAsync(id);
+        Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
+        Assert.All(execution.Steps, s => Assert.Equal(ExecutionStatus.Succeeded, Assert.Single(s.Attempts).Status));
+        Assert.NotNull(execution.Steps.Single(s => s.StepKey == "describe").OutputJson);
+        Assert.Equal("wrong customer", execution.CancelReason);
+    }
+
+    [Fact]
+    public async Task A_cancellation_requested_during_a_step_keeps_that_steps_success()
+    {
+        var id = await CreateAsync(ValidInput);
+        Probe.OnEnter("add", async _ => await CancelAsync(id));
+
+        Assert.Equal(RunOutcome.Cancelled, await RunAsync(id));
+
+        var execution = await LoadAsync(id);
+        var add = execution.Steps.Single(s => s.StepKey == "add");
+        Assert.Equal(ExecutionStatus.Succeeded, add.Status);
+        Assert.Equal(ExecutionStatus.Succeeded, Assert.Single(add.Attempts).Status);
+        Assert.NotNull(add.OutputJson);
+        Assert.All(execution.Steps.Where(s => s.StepKey != "add"), s => Assert.Equal(ExecutionStatus.Cancelled, s.Status));
+    }
+
+    [Fact]
     public async Task Two_runners_racing_on_one_execution_run_it_exactly_once()
     {
         var id = await CreateAsync(ValidInput);
