@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Operations;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Domain.Background;
@@ -71,6 +72,7 @@ public sealed partial class ExecutionRecovery(
             }
         }
 
+        WorkflowTelemetry.Recovered("requeued", requeued);
         var report = new RecoveryReport(released, failed, requeued);
         if (report.Any)
         {
@@ -106,7 +108,7 @@ public sealed partial class ExecutionRecovery(
                 step.FailAttempt(error, isFinal: true, now);
             }
 
-            execution.Fail(step?.StepKey, error, now);
+            execution.FailAfterLostWorker(step?.StepKey, error, now);
             released = false;
         }
         else
@@ -126,6 +128,12 @@ public sealed partial class ExecutionRecovery(
         }
 
         LogTakenBack(id, released ? "resumed" : "failed");
+        WorkflowTelemetry.Recovered(released ? "resumed" : "failed");
+        if (!released)
+        {
+            WorkflowTelemetry.ExecutionFinished(execution.DefinitionKey, ExecutionStatus.Failed);
+        }
+
         return released;
     }
 

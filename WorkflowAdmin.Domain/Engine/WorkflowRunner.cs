@@ -1,9 +1,11 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Operations;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Domain.Engine;
@@ -22,10 +24,13 @@ public sealed partial class WorkflowRunner(
     IServiceScopeFactory scopeFactory,
     TimeProvider time,
     IOptions<WorkflowEngineOptions> options,
+    CurrentNode node,
     ILogger<WorkflowRunner> logger)
 {
     public async Task<RunOutcome> RunAsync(Guid executionId, CancellationToken cancellationToken)
     {
+        // Every log line of the run, the steps' own included, carries the execution's id: it leads to its page.
+        using var logScope = logger.BeginScope(new Dictionary<string, object> { ["ExecutionId"] = executionId });
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var execution = await db.WorkflowExecutions
             .Include(e => e.Steps).ThenInclude(s => s.Attempts)
@@ -46,6 +51,7 @@ public sealed partial class WorkflowRunner(
         }
 
         var definition = registry.Get(execution.DefinitionKey);
+        var firstStart = execution.StartedAt is null;
         execution.Start(Now());
         try
         {
@@ -64,17 +70,47 @@ public sealed partial class WorkflowRunner(
             return RunOutcome.Interrupted;
         }
 
+        if (firstStart)
+        {
+            WorkflowTelemetry.ExecutionStarted(execution.DefinitionKey);
+        }
+
+        using var activity = WorkflowTelemetry.StartRun(execution);
+        using var working = node.Working();
         var claimStamp = execution.ConcurrencyStamp;
         using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = BeatAsync(executionId, claimStamp, heartbeatStop.Token);
         try
         {
-            return await RunClaimedAsync(db, execution, definition, claimStamp, cancellationToken);
+            var outcome = await RunClaimedAsync(db, execution, definition, claimStamp, cancellationToken);
+            Record(activity, execution.DefinitionKey, outcome);
+            return outcome;
         }
         finally
         {
             await heartbeatStop.CancelAsync();
             await heartbeat;
+        }
+    }
+
+    private static void Record(Activity? activity, string workflow, RunOutcome outcome)
+    {
+        activity?.SetTag(WorkflowTelemetry.OutcomeAttribute, outcome.ToString());
+        var status = outcome switch
+        {
+            RunOutcome.Succeeded => ExecutionStatus.Succeeded,
+            RunOutcome.Failed => ExecutionStatus.Failed,
+            RunOutcome.Cancelled => ExecutionStatus.Cancelled,
+            _ => (ExecutionStatus?)null,
+        };
+        if (status is { } final)
+        {
+            WorkflowTelemetry.ExecutionFinished(workflow, final);
+        }
+
+        if (outcome != RunOutcome.Succeeded)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, outcome.ToString());
         }
     }
 
@@ -88,6 +124,7 @@ public sealed partial class WorkflowRunner(
             foreach (var step in execution.Steps.OrderBy(s => s.Ordinal))
             {
                 var stepDefinition = definition.GetStep(step.StepKey);
+                using var stepScope = logger.BeginScope(new Dictionary<string, object> { ["StepKey"] = step.StepKey });
                 if (step.Status == ExecutionStatus.Succeeded)
                 {
                     outputs.Add(step.StepKey, PayloadSerializer.Deserialize(step.OutputJson!, stepDefinition.OutputType));
@@ -195,6 +232,8 @@ public sealed partial class WorkflowRunner(
             var attempt = step.StartAttempt(Now());
             execution.EnterStep(step.StepKey, Now());
             await SaveCheckpointAsync(db, cancellationToken);
+            using var span = WorkflowTelemetry.StartAttempt(execution.Id, execution.DefinitionKey, step.StepKey, attempt.Number);
+            var startedAt = time.GetTimestamp();
             object output;
             string outputJson;
             try
@@ -219,6 +258,8 @@ public sealed partial class WorkflowRunner(
                 step.FailAttempt(error, isFinal, Now());
                 execution.EnterStep(step.StepKey, Now());
                 await SaveCheckpointAsync(db, CancellationToken.None);
+                WorkflowTelemetry.AttemptFinished(execution.DefinitionKey, step.StepKey, ExecutionStatus.Failed, time.GetElapsedTime(startedAt));
+                span?.SetStatus(ActivityStatusCode.Error, error.Type);
                 LogAttemptFailed(ex, execution.Id, step.StepKey, attempt.Number, stepDefinition.MaxAttempts);
                 if (isFinal)
                 {
@@ -238,6 +279,7 @@ public sealed partial class WorkflowRunner(
             step.Succeed(outputJson, Now());
             execution.EnterStep(step.StepKey, Now());
             await SaveCheckpointAsync(db, CancellationToken.None);
+            WorkflowTelemetry.AttemptFinished(execution.DefinitionKey, step.StepKey, ExecutionStatus.Succeeded, time.GetElapsedTime(startedAt));
             outputs.Add(step.StepKey, output);
             return null;
         }
