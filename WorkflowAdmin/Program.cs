@@ -3,7 +3,6 @@ using WorkflowAdmin.Domain;
 using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Features.Api;
 using WorkflowAdmin.Hosting;
-using WorkflowAdmin.Operations;
 using WorkflowAdmin.Security;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -63,8 +63,10 @@ public sealed partial class QueueGauges : IDisposable
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var pending = db.WorkflowExecutions.AsNoTracking().Where(e => e.Status == ExecutionStatus.Pending);
             var depth = await pending.CountAsync(cancellationToken);
-            var oldest = depth == 0 ? null : await pending.MinAsync(e => (DateTime?)e.ModifiedAt, cancellationToken);
-            return last = new QueueStatus(depth, oldest, Now());
+            var oldest = depth == 0 ? null : await pending.OrderBy(e => e.ModifiedAt)
+                .Select(e => new { e.Id, e.ModifiedAt })
+                .FirstOrDefaultAsync(cancellationToken);
+            return last = new QueueStatus(depth, oldest?.Id, oldest?.ModifiedAt, Now());
         }
         finally
         {

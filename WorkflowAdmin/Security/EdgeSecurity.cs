@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using WorkflowAdmin.Operations;
+using WorkflowAdmin.Hosting;
 
 namespace WorkflowAdmin.Security;
 

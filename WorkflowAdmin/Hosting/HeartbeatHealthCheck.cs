@@ -2,7 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using WorkflowAdmin.Domain.Operations;
 
-namespace WorkflowAdmin.Operations;
+namespace WorkflowAdmin.Hosting;
 
 /// <summary>
 /// On a node that runs workers: its heartbeat reached the database within the last three beats. The heartbeat is

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 
-namespace WorkflowAdmin.Operations;
+namespace WorkflowAdmin.Hosting;
 
 /// <summary>Where metrics and traces go, bound from the "Telemetry" section of appsettings.json (decision 0021).</summary>
 public sealed class TelemetryOptions

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using WorkflowAdmin.Domain.Data;
 
-namespace WorkflowAdmin.Operations;
+namespace WorkflowAdmin.Hosting;
 
 /// <summary>
 /// Ready only once the database holds every migration this build knows: a node started before the DBA applied the

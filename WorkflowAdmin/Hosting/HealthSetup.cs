@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using WorkflowAdmin.Domain.Data;
 
-namespace WorkflowAdmin.Operations;
+namespace WorkflowAdmin.Hosting;
 
 /// <summary>
 /// Probes for load balancers and orchestrators, all anonymous. <c>/health</c> is unchanged (the database answers);

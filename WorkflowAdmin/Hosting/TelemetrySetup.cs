@@ -6,7 +6,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using WorkflowAdmin.Domain.Operations;
 
-namespace WorkflowAdmin.Operations;
+namespace WorkflowAdmin.Hosting;
 
 /// <summary>
 /// OpenTelemetry: the workflow's own meters and spans (<see cref="WorkflowTelemetry"/>) with ASP.NET Core, HttpClient,
