@@ -21,9 +21,13 @@ public sealed class TelemetryOptions
         /// <summary>
         /// Client addresses (CIDR) that may scrape <c>/metrics</c>; everybody else gets 404. The address is the one the
         /// app believes: behind a known proxy (ReverseProxy settings) the original client's, so the public cannot reach
-        /// it through the proxy. Only loopback by default: list the monitoring network.
+        /// it through the proxy. Empty means loopback only: list the monitoring network. (Empty rather than a default
+        /// list, because configuration binds array items by index into an existing list instead of replacing it.)
         /// </summary>
-        public string[] AllowedNetworks { get; set; } = ["127.0.0.0/8", "::1/128"];
+        public string[] AllowedNetworks { get; set; } = [];
+
+        public IEnumerable<IPNetwork> EffectiveNetworks =>
+            AllowedNetworks.Length > 0 ? AllowedNetworks.Select(n => IPNetwork.Parse(n)) : [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];
     }
 
     public sealed class OtlpSettings

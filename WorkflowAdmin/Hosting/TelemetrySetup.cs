@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -90,7 +89,7 @@ internal static class TelemetrySetup
             return app;
         }
 
-        var networks = options.Prometheus.AllowedNetworks.Select(n => IPNetwork.Parse(n)).ToArray();
+        var networks = options.Prometheus.EffectiveNetworks.ToArray();
         app.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, configureBranchedPipeline: branch => branch.Use((context, next) =>
         {
             var address = context.Connection.RemoteIpAddress;
