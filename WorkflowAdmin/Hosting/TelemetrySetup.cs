@@ -16,6 +16,9 @@ internal static class TelemetrySetup
 {
     public const string MetricsPath = "/metrics";
 
+    private const string BlazorComponents = "Microsoft.AspNetCore.Components";
+    private const string BlazorCircuits = "Microsoft.AspNetCore.Components.Server.Circuits";
+
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -36,7 +39,7 @@ internal static class TelemetrySetup
             .ConfigureResource(resource => resource.AddService(WorkflowTelemetry.Name, serviceVersion: CurrentNode.BuildVersion))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(WorkflowTelemetry.Name)
+                metrics.AddMeter(WorkflowTelemetry.Name, BlazorCircuits)
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation();
@@ -51,6 +54,10 @@ internal static class TelemetrySetup
         {
             telemetry.WithTracing(tracing => tracing
                 .AddSource(WorkflowTelemetry.Name)
+
+                // A console action (a trigger, a re-run) runs in a circuit's event handler, not in an HTTP request:
+                // Blazor's own span for it is what the execution's run links back to.
+                .AddSource(BlazorComponents)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddEntityFrameworkCoreInstrumentation());
