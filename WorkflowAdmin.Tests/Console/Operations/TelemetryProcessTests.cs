@@ -44,7 +44,10 @@ public sealed partial class TelemetryProcessTests(SqliteDatabaseFixture database
                 ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
             },
         });
-        using var client = node.CreateClient();
+        // No propagation by this process's HttpClient: a test host traced elsewhere in the run would replace the
+        // traceparent below with its own.
+        using var handler = new SocketsHttpHandler { ActivityHeadersPropagator = null, AllowAutoRedirect = false };
+        using var client = node.CreateClient(handler);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
 
         // The caller's own trace: the execution remembers it.
@@ -68,7 +71,16 @@ public sealed partial class TelemetryProcessTests(SqliteDatabaseFixture database
             Assert.StartsWith($"00-{callerTrace}-", stored, StringComparison.Ordinal);
         }
 
-        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        // The run counts itself finished and frees its worker just after the commit the API saw: give it a moment.
+        string metrics;
+        var settled = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        }
+        while (!(Lines(metrics, "workflowadmin_executions_finished_total").Any() && Lines(metrics, "workflowadmin_workers_busy").SingleOrDefault().Value == 0)
+               && DateTime.UtcNow < settled && await Pause());
+
         Assert.Equal(1, Value(metrics, "workflowadmin_executions_created_total", ("workflow", Workflow), ("source", "Api")));
         Assert.Equal(1, Value(metrics, "workflowadmin_executions_started_total", ("workflow", Workflow)));
         Assert.Equal(1, Value(metrics, "workflowadmin_executions_finished_total", ("workflow", Workflow), ("status", "Succeeded")));
@@ -95,6 +107,12 @@ public sealed partial class TelemetryProcessTests(SqliteDatabaseFixture database
             await collector.WaitForAsync("/v1/traces", body => body.Contains(id.ToString(), StringComparison.Ordinal)
                 && body.Contains(span, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         }
+    }
+
+    private static async Task<bool> Pause()
+    {
+        await Task.Delay(200);
+        return true;
     }
 
     private static double Value(string metrics, string name, params (string Key, string Value)[] labels)
