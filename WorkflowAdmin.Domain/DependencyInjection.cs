@@ -8,6 +8,7 @@ using WorkflowAdmin.Domain.Bulk;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Onboarding;
+using WorkflowAdmin.Domain.Operations;
 using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Seeding;
 
@@ -45,6 +46,9 @@ public static class DependencyInjection
         services.AddScoped<BulkRerunJob>();
         services.AddSingleton<BulkRerunJobs>();
         services.AddSingleton<BulkRerunRecovery>();
+
+        // Operations: this node's heartbeat row and the queue figures (System page, gauges, readiness).
+        services.AddOperations();
 
         // API access: keys for back-office systems
         services.AddScoped<ApiKeyService>();

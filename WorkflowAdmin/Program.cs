@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using WorkflowAdmin.Domain;
 using WorkflowAdmin.Domain.Background;
-using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Features.Api;
 using WorkflowAdmin.Hosting;
 using WorkflowAdmin.Security;
@@ -18,7 +17,9 @@ if (!CommandLine.IsCommand(args))
 builder.Services.AddWorkflowDomain(builder.Configuration);
 builder.Services.AddConsole(builder.Configuration, builder.Environment);
 builder.Services.AddApi();
-builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+builder.Services.AddHealth();
+// Metrics (/metrics, OTLP), traces and log export (Operations/TelemetrySetup.cs).
+builder.AddTelemetry();
 // Proxies, HTTPS, secure cookies and the security headers, first in the pipeline (Security/EdgeSecurity.cs).
 builder.AddEdgeSecurity();
 
@@ -32,7 +33,7 @@ if (CommandLine.IsCommand(args))
 
 await app.PrepareDatabaseAsync();
 
-// A worker-only node runs queued executions and recovery (hosted services) and answers only /health.
+// A worker-only node runs queued executions and recovery (hosted services) and answers only the probes below.
 if (app.Services.GetRequiredService<IOptions<BackgroundOptions>>().Value.ServesWeb)
 {
     app.MapConsole();
@@ -40,7 +41,9 @@ if (app.Services.GetRequiredService<IOptions<BackgroundOptions>>().Value.ServesW
     app.MapJobsDashboard();
 }
 
-app.MapHealthChecks("/health").AllowAnonymous();
+// Every role: /health, /health/live, /health/ready and, where switched on, /metrics.
+app.MapHealth();
+app.MapTelemetry();
 app.LogStartupLine();
 
 await app.RunAsync();

@@ -1,4 +1,5 @@
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Operations;
 
 namespace WorkflowAdmin.Domain.Auditing;
 
@@ -21,6 +22,7 @@ public static class AuditTrail
         var entry = AuditEntry.Record(record);
         db.AuditEntries.Add(entry);
         await db.SaveChangesAsync(cancellationToken);
+        WorkflowTelemetry.AuditWritten(record.Action);
         return entry;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Operations;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Domain.Background;
@@ -87,7 +88,7 @@ public sealed partial class ExecutionRecovery(
                 step.FailAttempt(error, isFinal: true, now);
             }
 
-            execution.Fail(step?.StepKey, error, now);
+            execution.FailAfterLostWorker(step?.StepKey, error, now);
             released = false;
         }
         else
@@ -107,6 +108,12 @@ public sealed partial class ExecutionRecovery(
         }
 
         LogTakenBack(id, released ? "resumed" : "failed");
+        WorkflowTelemetry.Recovered(released ? "resumed" : "failed");
+        if (!released)
+        {
+            WorkflowTelemetry.ExecutionFinished(execution.DefinitionKey, ExecutionStatus.Failed);
+        }
+
         return released;
     }
 

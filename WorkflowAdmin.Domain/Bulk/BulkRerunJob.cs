@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Operations;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Domain.Bulk;
@@ -139,6 +140,10 @@ public sealed partial class BulkRerunJob(
             }
 
             await db.SaveChangesAsync(cancellationToken);
+            foreach (var rerun in db.ChangeTracker.Entries<WorkflowExecution>().Select(e => e.Entity).Where(e => created.Contains(e.Id)))
+            {
+                WorkflowTelemetry.ExecutionCreated(rerun);
+            }
         }
 
         foreach (var id in created)

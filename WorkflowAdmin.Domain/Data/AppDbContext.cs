@@ -5,6 +5,7 @@ using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Bulk;
 using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Domain.Operations;
 using WorkflowAdmin.Domain.Provisioning.Records;
 using WorkflowAdmin.Domain.Workflows;
 
@@ -57,6 +58,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<Node> Nodes => Set<Node>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Operations;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 
@@ -40,6 +42,7 @@ public sealed partial class ExecutionService(
         await AuditTrail.SaveAsync(db, AuditRecord.For(
             actor, AuditActions.ExecutionTriggered, Now(), AuditTargets.Execution, execution.Id.ToString(),
             after: new { workflow = definition.Key, execution.BusinessKey, source = execution.TriggerSource.ToString() }), cancellationToken);
+        WorkflowTelemetry.ExecutionCreated(execution);
         await DispatchAsync(execution.Id);
         return execution;
     }
@@ -98,6 +101,7 @@ public sealed partial class ExecutionService(
             throw new DuplicateRerunException(originalId, existing);
         }
 
+        WorkflowTelemetry.ExecutionCreated(execution);
         await DispatchAsync(execution.Id);
         return execution;
     }
@@ -191,6 +195,11 @@ public sealed partial class ExecutionService(
                     actor, AuditActions.ExecutionCancelled, Now(), AuditTargets.Execution, executionId.ToString(), reason,
                     before: new { status = before.ToString(), execution.CurrentStepKey },
                     after: new { status = execution.Status.ToString(), outcome = outcome.ToString() }), cancellationToken);
+                if (outcome == CancelOutcome.Cancelled)
+                {
+                    WorkflowTelemetry.ExecutionFinished(execution.DefinitionKey, ExecutionStatus.Cancelled);
+                }
+
                 return outcome;
             }
             catch (DbUpdateConcurrencyException) when (pass < 3)
@@ -227,8 +236,14 @@ public sealed partial class ExecutionService(
             : reason;
     }
 
-    private WorkflowExecution NewExecution(WorkflowDefinition definition, ValidatedInput input, Trigger trigger) =>
-        WorkflowExecution.Create(definition.Key, definition.Version, input.ComposedJson, Truncate(input.BusinessKey), trigger, Now());
+    private WorkflowExecution NewExecution(WorkflowDefinition definition, ValidatedInput input, Trigger trigger)
+    {
+        var execution = WorkflowExecution.Create(definition.Key, definition.Version, input.ComposedJson, Truncate(input.BusinessKey), trigger, Now());
+
+        // The request (API call, console action, bulk job) that creates it: each run's trace links back to it.
+        execution.RecordTraceParent(Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null);
+        return execution;
+    }
 
     private static string? Truncate(string? businessKey) =>
         businessKey is { Length: > WorkflowExecution.MaxBusinessKeyLength } ? businessKey[..WorkflowExecution.MaxBusinessKeyLength] : businessKey;

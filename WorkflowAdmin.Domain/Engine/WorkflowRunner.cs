@@ -1,9 +1,11 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Operations;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Domain.Engine;
@@ -22,10 +24,13 @@ public sealed partial class WorkflowRunner(
     IServiceScopeFactory scopeFactory,
     TimeProvider time,
     IOptions<WorkflowEngineOptions> options,
+    CurrentNode node,
     ILogger<WorkflowRunner> logger)
 {
     public async Task<RunOutcome> RunAsync(Guid executionId, CancellationToken cancellationToken)
     {
+        // Every log line of the run, the steps' own included, carries the execution's id: it leads to its page.
+        using var logScope = logger.BeginScope(new Dictionary<string, object> { ["ExecutionId"] = executionId });
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var execution = await db.WorkflowExecutions
             .Include(e => e.Steps).ThenInclude(s => s.Attempts)
@@ -46,6 +51,7 @@ public sealed partial class WorkflowRunner(
         }
 
         var definition = registry.Get(execution.DefinitionKey);
+        var firstStart = execution.StartedAt is null;
         execution.Start(Now());
         try
         {
@@ -58,23 +64,53 @@ public sealed partial class WorkflowRunner(
         }
         catch (Exception ex) when (IsLeftForRecovery(ex))
         {
-            // Still Pending (its job ended, so the Pending sweep queues it again after the grace) or, if the claim
-            // did commit unacknowledged, Running without a heartbeat (the lease runs out, and recovery resumes it).
+            // Still Pending (this worker's reservation lapses after the grace and another worker takes it) or, if the
+            // claim did commit unacknowledged, Running without a heartbeat (the lease runs out, recovery resumes it).
             LogLeftForRecovery(ex, executionId);
             return RunOutcome.Interrupted;
         }
 
+        if (firstStart)
+        {
+            WorkflowTelemetry.ExecutionStarted(execution.DefinitionKey);
+        }
+
+        using var activity = WorkflowTelemetry.StartRun(execution);
+        using var working = node.Working();
         var claimStamp = execution.ConcurrencyStamp;
         using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = BeatAsync(executionId, claimStamp, heartbeatStop.Token);
         try
         {
-            return await RunClaimedAsync(db, execution, definition, claimStamp, cancellationToken);
+            var outcome = await RunClaimedAsync(db, execution, definition, claimStamp, cancellationToken);
+            Record(activity, execution.DefinitionKey, outcome);
+            return outcome;
         }
         finally
         {
             await heartbeatStop.CancelAsync();
             await heartbeat;
+        }
+    }
+
+    private static void Record(Activity? activity, string workflow, RunOutcome outcome)
+    {
+        activity?.SetTag(WorkflowTelemetry.OutcomeAttribute, outcome.ToString());
+        var status = outcome switch
+        {
+            RunOutcome.Succeeded => ExecutionStatus.Succeeded,
+            RunOutcome.Failed => ExecutionStatus.Failed,
+            RunOutcome.Cancelled => ExecutionStatus.Cancelled,
+            _ => (ExecutionStatus?)null,
+        };
+        if (status is { } final)
+        {
+            WorkflowTelemetry.ExecutionFinished(workflow, final);
+        }
+
+        if (outcome != RunOutcome.Succeeded)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, outcome.ToString());
         }
     }
 
@@ -91,6 +127,7 @@ public sealed partial class WorkflowRunner(
         {
             foreach (var step in execution.Steps.OrderBy(s => s.Ordinal))
             {
+                using var stepScope = logger.BeginScope(new Dictionary<string, object> { ["StepKey"] = step.StepKey });
                 if (step.Status == ExecutionStatus.Succeeded)
                 {
                     outputs.Add(step.StepKey, await ResolveAsync(db, successUnsaved,
@@ -228,6 +265,8 @@ public sealed partial class WorkflowRunner(
             var attempt = step.StartAttempt(Now());
             execution.EnterStep(step.StepKey, Now());
             await SaveCheckpointAsync(db, cancellationToken);
+            using var span = WorkflowTelemetry.StartAttempt(execution.Id, execution.DefinitionKey, step.StepKey, attempt.Number);
+            var startedAt = time.GetTimestamp();
             object output;
             string outputJson;
             try
@@ -252,6 +291,8 @@ public sealed partial class WorkflowRunner(
                 step.FailAttempt(error, isFinal, Now());
                 execution.EnterStep(step.StepKey, Now());
                 await SaveCheckpointAsync(db, CancellationToken.None);
+                WorkflowTelemetry.AttemptFinished(execution.DefinitionKey, step.StepKey, ExecutionStatus.Failed, time.GetElapsedTime(startedAt));
+                span?.SetStatus(ActivityStatusCode.Error, error.Type);
                 LogAttemptFailed(ex, execution.Id, step.StepKey, attempt.Number, stepDefinition.MaxAttempts);
                 if (isFinal)
                 {
@@ -271,6 +312,7 @@ public sealed partial class WorkflowRunner(
             // attempt of the step.
             step.Succeed(outputJson, Now());
             execution.EnterStep(step.StepKey, Now());
+            WorkflowTelemetry.AttemptFinished(execution.DefinitionKey, step.StepKey, ExecutionStatus.Succeeded, time.GetElapsedTime(startedAt));
             outputs.Add(step.StepKey, output);
             return null;
         }

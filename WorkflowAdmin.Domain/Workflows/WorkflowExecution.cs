@@ -13,6 +13,7 @@ public sealed class WorkflowExecution
     public const int MaxActorLength = 256;
     public const int MaxActorIdLength = 64;
     public const int MaxReasonLength = 1000;
+    public const int MaxTraceParentLength = 55;
 
     private readonly List<StepExecution> steps = [];
 
@@ -92,6 +93,15 @@ public sealed class WorkflowExecution
     /// <summary>How many times this execution was taken back from a worker that stopped answering.</summary>
     public int RecoveryCount { get; private set; }
 
+    /// <summary>When a worker was last found lost while running this execution (the System page counts these).</summary>
+    public DateTime? LastRecoveredAt { get; private set; }
+
+    /// <summary>
+    /// The W3C trace context (<c>traceparent</c>) of the request that created this execution, so that each run's
+    /// trace links back to it; null when nothing was being traced.
+    /// </summary>
+    public string? TraceParent { get; private set; }
+
     public Guid ConcurrencyStamp { get; private set; }
 
     public IReadOnlyList<StepExecution> Steps => steps;
@@ -121,6 +131,17 @@ public sealed class WorkflowExecution
             TriggerSource = trigger.Source,
             ConcurrencyStamp = Guid.NewGuid(),
         };
+    }
+
+    /// <summary>Remembers the trace of the request creating this execution; anything but a W3C traceparent is ignored.</summary>
+    public void RecordTraceParent(string? traceParent)
+    {
+        if (Status != ExecutionStatus.Pending || StartedAt is not null)
+        {
+            throw new InvalidOperationException("Only a new, unstarted execution records the trace that created it.");
+        }
+
+        TraceParent = traceParent is { Length: MaxTraceParentLength } ? traceParent : null;
     }
 
     /// <summary>Links this new execution to the one it re-runs; the original row is never touched.</summary>
@@ -192,6 +213,17 @@ public sealed class WorkflowExecution
         MoveTo(ExecutionStatus.Pending, now);
         HeartbeatAt = null;
         RecoveryCount++;
+        LastRecoveredAt = now;
+    }
+
+    /// <summary>
+    /// Ends a Running execution whose worker was lost once too often: failed at <paramref name="stepKey"/> rather
+    /// than resumed again. Like <see cref="ReleaseFromLostWorker"/>, it counts as a recovery.
+    /// </summary>
+    public void FailAfterLostWorker(string? stepKey, ErrorInfo error, DateTime now)
+    {
+        Fail(stepKey, error, now);
+        LastRecoveredAt = now;
     }
 
     public void Succeed(string outputJson, DateTime now)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using WorkflowAdmin.Hosting;
 
 namespace WorkflowAdmin.Security;
 
@@ -79,13 +80,12 @@ internal static class EdgeSecurity
             {
                 app.UseHsts();
 
-                // Load balancers probe nodes over plain HTTP; a redirect would read as a dead node.
-                app.UseWhen(context => !context.Request.Path.StartsWithSegments(HealthPath), branch => branch.UseHttpsRedirection());
+                // Load balancers probe nodes, and Prometheus scrapes them, over plain HTTP on the private network; a
+                // redirect would read as a dead node.
+                app.UseWhen(context => !TelemetrySetup.IsProbe(context.Request.Path), branch => branch.UseHttpsRedirection());
             }
 
             next(app);
         };
     }
-
-    private const string HealthPath = "/health";
 }

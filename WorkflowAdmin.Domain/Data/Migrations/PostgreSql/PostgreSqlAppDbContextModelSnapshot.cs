@@ -553,6 +553,43 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("WorkflowAdmin.Domain.Operations.Node", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("BusyWorkers")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("WorkerCount")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Nodes", (string)null);
+                });
+
             modelBuilder.Entity("WorkflowAdmin.Domain.Provisioning.Records.Catalog", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1062,6 +1099,9 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<DateTime?>("LastRecoveredAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("ModifiedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1093,6 +1133,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)");
+
                     b.Property<string>("TriggerSource")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1115,6 +1159,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                         .IsUnique()
                         .HasDatabaseName("IX_WorkflowExecutions_ExclusiveRerunOfId_Live")
                         .HasFilter("\"ExclusiveRerunOfId\" IS NOT NULL AND \"Status\" IN ('Pending', 'Running', 'Succeeded')");
+
+                    b.HasIndex("LastRecoveredAt")
+                        .HasDatabaseName("IX_WorkflowExecutions_LastRecoveredAt")
+                        .HasFilter("\"LastRecoveredAt\" IS NOT NULL");
 
                     b.HasIndex("ModifiedAt");
 

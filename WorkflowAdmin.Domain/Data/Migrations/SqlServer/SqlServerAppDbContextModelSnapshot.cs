@@ -556,6 +556,43 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("WorkflowAdmin.Domain.Operations.Node", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("BusyWorkers")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("WorkerCount")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Nodes", (string)null);
+                });
+
             modelBuilder.Entity("WorkflowAdmin.Domain.Provisioning.Records.Catalog", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1066,6 +1103,9 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<DateTime?>("LastRecoveredAt")
+                        .HasColumnType("datetime2");
+
                     b.Property<DateTime>("ModifiedAt")
                         .HasColumnType("datetime2");
 
@@ -1097,6 +1137,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("nvarchar(55)");
+
                     b.Property<string>("TriggerSource")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1119,6 +1163,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                         .IsUnique()
                         .HasDatabaseName("IX_WorkflowExecutions_ExclusiveRerunOfId_Live")
                         .HasFilter("\"ExclusiveRerunOfId\" IS NOT NULL AND \"Status\" IN ('Pending', 'Running', 'Succeeded')");
+
+                    b.HasIndex("LastRecoveredAt")
+                        .HasDatabaseName("IX_WorkflowExecutions_LastRecoveredAt")
+                        .HasFilter("\"LastRecoveredAt\" IS NOT NULL");
 
                     b.HasIndex("ModifiedAt");
 

@@ -540,6 +540,43 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("WorkflowAdmin.Domain.Operations.Node", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("BusyWorkers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("WorkerCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Nodes", (string)null);
+                });
+
             modelBuilder.Entity("WorkflowAdmin.Domain.Provisioning.Records.Catalog", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1049,6 +1086,9 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LastRecoveredAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("ModifiedAt")
                         .HasColumnType("TEXT");
 
@@ -1080,6 +1120,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TriggerSource")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1102,6 +1146,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("IX_WorkflowExecutions_ExclusiveRerunOfId_Live")
                         .HasFilter("\"ExclusiveRerunOfId\" IS NOT NULL AND \"Status\" IN ('Pending', 'Running', 'Succeeded')");
+
+                    b.HasIndex("LastRecoveredAt")
+                        .HasDatabaseName("IX_WorkflowExecutions_LastRecoveredAt")
+                        .HasFilter("\"LastRecoveredAt\" IS NOT NULL");
 
                     b.HasIndex("ModifiedAt");
 

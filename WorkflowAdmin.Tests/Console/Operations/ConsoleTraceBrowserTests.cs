@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Features.Api;
+using WorkflowAdmin.Features.Users;
+using WorkflowAdmin.Tests.Infrastructure;
+
+namespace WorkflowAdmin.Tests.Console.Operations;
+
+/// <summary>
+/// An execution started from the console (a circuit's event handler, not an HTTP request) still records the trace
+/// that created it, so its runs link back to the admin's click. Tracing is on because a collector is configured
+/// (one that is never there: exporting fails quietly, recording does not).
+/// </summary>
+[Collection(BrowserGroup.Name)]
+public sealed class ConsoleTraceBrowserTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private static readonly Regex ExecutionAddress = new("/executions/([0-9a-f-]{36})$");
+
+    private readonly SqliteDatabaseFixture database = new();
+    private ConsoleAppFactory app = null!;
+    private IBrowserContext context = null!;
+
+    public async Task InitializeAsync()
+    {
+        await database.InitializeAsync();
+        app = new ConsoleAppFactory(database, new Dictionary<string, string?> { ["Telemetry:Otlp:Endpoint"] = "http://127.0.0.1:9" });
+        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString() });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await context.DisposeAsync();
+        await app.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_execution_started_in_the_console_records_the_trace_of_the_click()
+    {
+        Guid source;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var definition = scope.ServiceProvider.GetRequiredService<WorkflowRegistry>().Get("provision-customer");
+            var input = ProvisioningRequest.Validate(definition, JsonNode.Parse(ProvisioningExample.Json)!.AsObject());
+            source = (await scope.ServiceProvider.GetRequiredService<ExecutionService>()
+                .CreateAsync(definition.Key, input.ComposedJson, TestActors.Admin, default)).Id;
+        }
+
+        var page = await context.NewPageAsync();
+        var admin = DemoUsers.All.Single(u => u.Role == Roles.Admin);
+        await page.SignInAsync(app.BaseAddress, admin.Email, admin.Password);
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await page.GotoAsync($"/executions/new?from={source}");
+        await page.WaitUntilInteractiveAsync();
+        await page.Locator("[data-testid=trigger-form]").WaitForAsync();
+        await page.ClickAsync("[data-testid=start-provisioning]");
+        await Assertions.Expect(page).ToHaveURLAsync(ExecutionAddress);
+
+        var created = Guid.Parse(ExecutionAddress.Match(page.Url).Groups[1].Value);
+        Assert.NotEqual(source, created);
+        await using var db = database.CreateDbContext();
+        var traceParent = await db.WorkflowExecutions.Where(e => e.Id == created).Select(e => e.TraceParent).SingleAsync();
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", traceParent);
+    }
+}
