@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
@@ -25,6 +26,17 @@ public static partial class PayloadSerializer
 
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"Expected {typeof(T).Name}, found null.");
+
+    /// <summary>
+    /// The JSON Schema of a step's input record, generated from its type with the options that parse it, so the
+    /// schema and the parser cannot disagree on names, enums or unknown fields. Rules a step checks in code
+    /// (<see cref="IWorkflowStep.Validate"/>) are not in it.
+    /// </summary>
+    public static JsonNode InputSchema(IWorkflowStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return Options.GetJsonSchemaAsNode(step.InputType, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+    }
 
     /// <summary>Pretty-prints stored JSON for people to read.</summary>
     public static string Indent(string json) => JsonNode.Parse(json)?.ToJsonString(IndentedOptions) ?? "null";

@@ -103,6 +103,7 @@ internal static class ApiSetup
             .AddEndpointFilter<ApiExceptionFilter>();
         api.MapProvisioningEndpoints();
         api.MapExecutionsEndpoints();
+        api.MapWorkflowsEndpoints();
         api.Map("/{**path}", (HttpRequest request) => ApiProblems.NotFound($"There is no API endpoint {request.Method} {request.Path}."))
             .AllowAnonymous()
             .ExcludeFromDescription();

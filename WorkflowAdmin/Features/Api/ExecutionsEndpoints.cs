@@ -43,7 +43,15 @@ internal static class ExecutionsEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The handler accepts any whole number and waits at most 30 s; the contract names the useful range.
+                ApiDocument.DescribeQuery(
+                    operation, "wait", ApiDocument.Integer(0, (int)MaxWait.TotalSeconds),
+                    $"Seconds to wait for a final status (at most {MaxWait.TotalSeconds:0}; a larger value waits {MaxWait.TotalSeconds:0}).");
+                return Task.CompletedTask;
+            });
         api.MapGet("/executions", ListAsync)
             .RequireAuthorization(ApiPolicies.Read)
             .WithName("ListExecutions")
@@ -55,7 +63,17 @@ internal static class ExecutionsEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                ApiDocument.DescribeQuery(
+                    operation, "status", ApiDocument.ArrayOf(ApiDocument.EnumOf<ExecutionStatus>()),
+                    "Only executions in these statuses: repeat the parameter or separate with commas.");
+                ApiDocument.DescribeQuery(operation, "createdAfter", ApiDocument.DateTimeString(), "Created at or after this time (ISO 8601; UTC when no offset is given).");
+                ApiDocument.DescribeQuery(operation, "createdBefore", ApiDocument.DateTimeString(), "Created before this time (ISO 8601; UTC when no offset is given).");
+                ApiDocument.DescribeQuery(operation, "limit", ApiDocument.Integer(1, MaxLimit), $"Executions per page (default {DefaultLimit}).");
+                return Task.CompletedTask;
+            });
         return api;
     }
 
