@@ -4,7 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Seeding;
+using WorkflowAdmin.Domain.Provisioning.Records;
 using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Admin;
+using WorkflowAdmin.Features.Dashboard;
+using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Domain.Seeding;
@@ -17,7 +21,7 @@ public abstract class ExecutionSeederTests<TDatabase>(TDatabase database) : IAsy
     public async Task InitializeAsync()
     {
         await database.ResetAsync();
-        services = TestServices.Create(database);
+        services = TestServices.Create(database, s => s.AddAdmins());
     }
 
     public async Task DisposeAsync() => await services.DisposeAsync();
@@ -231,6 +235,85 @@ public abstract class ExecutionSeederTests<TDatabase>(TDatabase database) : IAsy
         }
     }
 
+    [Fact]
+    public async Task A_seed_into_an_empty_database_puts_back_every_index_key_and_foreign_key_and_the_console_queries_work_on_it()
+    {
+        var before = await SchemaAsync();
+        await services.InScopeAsync(sp => sp.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(1_000, RandomSeed: 17), default));
+
+        Assert.Equal(before, await SchemaAsync());
+        await using var db = database.CreateDbContext();
+
+        // The executions list (a status filter and a business-key search) and the dashboard read the seeded rows.
+        var admin = services.GetRequiredService<ExecutionsAdmin>();
+        var failed = await admin.LoadPageAsync(db, ListState.Empty.WithFilter("status", nameof(ExecutionStatus.Failed)), default);
+        Assert.NotEmpty(failed.Rows);
+        Assert.All(failed.Rows, r => Assert.Equal(ExecutionStatus.Failed, r.Status));
+        var slug = await db.WorkflowExecutions.OrderByDescending(e => e.CreatedAt).Select(e => e.BusinessKey!).FirstAsync();
+        var found = await admin.LoadPageAsync(db, ListState.Empty.WithSearch(slug), default);
+        Assert.Contains(found.Rows, r => r.BusinessKey == slug);
+        Assert.All(found.Rows, r => Assert.StartsWith(slug, r.BusinessKey, StringComparison.Ordinal));
+        var dashboard = await DashboardQueries.LoadAsync(db, services.Time.GetUtcNow().UtcDateTime, default);
+        Assert.True(dashboard.Last7Days.Counts.Values.Sum() > 0);
+
+        // The keys are enforced again: a second customer with a seeded slug, and a step of no execution, are refused.
+        var customer = await db.Customers.AsNoTracking().FirstAsync();
+        db.Customers.Add(Customer.Create("Duplicate", customer.Slug, "US", services.Time.GetUtcNow().UtcDateTime));
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        db.ChangeTracker.Clear();
+        var orphan = await db.StepExecutions.AsNoTracking().FirstAsync();
+        var stranger = Guid.NewGuid();
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            // DatabaseFixture.ResetAsync switches the checks off on a connection that then goes back to the pool.
+            await db.Database.OpenConnectionAsync();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = ON");
+        }
+
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => db.StepExecutions.Where(s => s.Id == orphan.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.ExecutionId, stranger)));
+    }
+
+    [Fact]
+    public async Task A_seed_stopped_half_way_leaves_the_database_as_it_found_it_indexes_included()
+    {
+        await services.InScopeAsync(sp => sp.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(100, RandomSeed: 2), default));
+        var before = await SchemaAsync();
+
+        // Stopped after 5,000 executions went to the database, with the indexes dropped in the same transaction.
+        using var stop = new CancellationTokenSource();
+        var progress = new StopAt(5_000, stop);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => services.InScopeAsync(sp => sp.GetRequiredService<ExecutionSeeder>()
+            .SeedAsync(new SeedRequest(8_000, RandomSeed: 3, progress), stop.Token)));
+
+        Assert.True(progress.Reached);
+        Assert.Equal(before, await SchemaAsync());
+        await using var db = database.CreateDbContext();
+        Assert.Equal(100, await db.WorkflowExecutions.CountAsync());
+        await services.InScopeAsync(sp => sp.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(200, RandomSeed: 4), default));
+        Assert.Equal(300, await db.WorkflowExecutions.CountAsync());
+        Assert.Equal(before, await SchemaAsync());
+    }
+
+    // Every index, key and foreign key of the database, as the catalog defines them, with whether it is valid.
+    private async Task<List<string>> SchemaAsync()
+    {
+        await using var db = database.CreateDbContext();
+        var sql = database.Provider == DatabaseProvider.Sqlite
+            ? "SELECT type || ' ' || name || ': ' || COALESCE(sql, '(automatic)') FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name"
+            : """
+              SELECT 'constraint ' || conrelid::regclass::text || '.' || conname || ': ' || pg_get_constraintdef(oid) || ' valid ' || convalidated
+              FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+              UNION ALL
+              SELECT 'index ' || indexrelid::regclass::text || ': ' || pg_get_indexdef(indexrelid) || ' valid ' || indisvalid
+              FROM pg_index JOIN pg_class ON pg_class.oid = indexrelid WHERE relnamespace = 'public'::regnamespace
+              ORDER BY 1
+              """;
+        var schema = await db.Database.SqlQueryRaw<string>(sql).ToListAsync();
+        Assert.Contains(schema, s => s.Contains("IX_StepExecutions_ExecutionId_StepKey", StringComparison.Ordinal));
+        return schema;
+    }
+
     // PostgreSQL keeps microseconds, as it does for rows EF writes itself.
     private static object? Comparable(object? value) => value is DateTime time ? time.Ticks / 10 : value;
 
@@ -241,6 +324,21 @@ public abstract class ExecutionSeederTests<TDatabase>(TDatabase database) : IAsy
 
     private static async Task<IEnumerable<object>> AllRowsAsync<T>(AppDbContext db)
         where T : class => await db.Set<T>().AsNoTracking().ToListAsync();
+
+    // Called synchronously by the seeder (a Progress<T> would post to the thread pool and cancel too late to be sure).
+    private sealed class StopAt(int executions, CancellationTokenSource stop) : IProgress<int>
+    {
+        public bool Reached { get; private set; }
+
+        public void Report(int value)
+        {
+            if (value >= executions)
+            {
+                Reached = true;
+                stop.Cancel();
+            }
+        }
+    }
 
     private static async Task<int> ProvisioningRowsAsync(AppDbContext db) =>
         await db.Customers.CountAsync() + await db.DirectoryUsers.CountAsync() + await db.CustomerAdmins.CountAsync()
