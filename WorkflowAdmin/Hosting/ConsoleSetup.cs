@@ -103,6 +103,7 @@ internal static class ConsoleSetup
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         app.MapAuditExport();
+        app.MapListExports();
         return app;
     }
 }
