@@ -83,7 +83,6 @@ public abstract partial class EntityAdmin<TRow>
         }
 
         var (first, descending) = terms[0];
-        var atOrAfterFirst = QueryExpressions.OrElse([first.After(last[0], descending, nullsSortHigh), first.EqualTo(last[0])]);
-        return QueryExpressions.AndAlso(atOrAfterFirst, QueryExpressions.OrElse(alternatives));
+        return QueryExpressions.AndAlso(first.AtOrAfter(last[0], descending, nullsSortHigh), QueryExpressions.OrElse(alternatives));
     }
 }

@@ -23,6 +23,12 @@ public abstract class OrderingTerm<TRow>
     /// SQL Server as smaller. The predicate follows the database, so the plain <c>ORDER BY</c> (and its index) stays.
     /// </summary>
     public abstract Expression<Func<TRow, bool>> After(object? value, bool descending, bool nullsSortHigh);
+
+    /// <summary>
+    /// The row's key is <paramref name="value"/> or sorts after it: the same as <see cref="After"/> or
+    /// <see cref="EqualTo"/>, written as one range (<c>&gt;=</c>) so that the database can start an index scan there.
+    /// </summary>
+    public abstract Expression<Func<TRow, bool>> AtOrAfter(object? value, bool descending, bool nullsSortHigh);
 }
 
 public sealed class OrderingTerm<TRow, TKey>(Expression<Func<TRow, TKey>> key) : OrderingTerm<TRow>
@@ -47,16 +53,22 @@ public sealed class OrderingTerm<TRow, TKey>(Expression<Func<TRow, TKey>> key) :
     public override Expression<Func<TRow, bool>> EqualTo(object? value) =>
         Lambda(value is null ? IsNull() : Expression.Equal(key.Body, Value(value)));
 
-    public override Expression<Func<TRow, bool>> After(object? value, bool descending, bool nullsSortHigh)
+    public override Expression<Func<TRow, bool>> After(object? value, bool descending, bool nullsSortHigh) =>
+        Beyond(value, descending, nullsSortHigh, inclusive: false);
+
+    public override Expression<Func<TRow, bool>> AtOrAfter(object? value, bool descending, bool nullsSortHigh) =>
+        Beyond(value, descending, nullsSortHigh, inclusive: true);
+
+    private Expression<Func<TRow, bool>> Beyond(object? value, bool descending, bool nullsSortHigh, bool inclusive)
     {
         // In this direction, do nulls come after every value (ascending with nulls high, or descending with nulls low)?
         var nullsLast = nullsSortHigh != descending;
         if (value is null)
         {
-            return Lambda(nullsLast ? Expression.Constant(false) : Expression.Not(IsNull()));
+            return Lambda(nullsLast ? (inclusive ? IsNull() : Expression.Constant(false)) : (inclusive ? Expression.Constant(true) : Expression.Not(IsNull())));
         }
 
-        var compared = Compare(value, descending);
+        var compared = Compare(value, descending, inclusive);
         return Lambda(nullsLast && CanBeNull ? Expression.OrElse(compared, IsNull()) : compared);
     }
 
@@ -66,7 +78,7 @@ public sealed class OrderingTerm<TRow, TKey>(Expression<Func<TRow, TKey>> key) :
     // own comparison (so its collation, as in ORDER BY); Guids through CompareTo, which EF also rewrites to a plain
     // SQL comparison. Enums are stored as their names (house rule), so the database sorts them by name: the members
     // after this one are those whose names compare after its name, ordinally, as a binary collation does.
-    private Expression Compare(object value, bool descending)
+    private Expression Compare(object value, bool descending, bool inclusive)
     {
         var type = Nullable.GetUnderlyingType(typeof(TKey)) ?? typeof(TKey);
         var zero = Expression.Constant(0);
@@ -74,7 +86,7 @@ public sealed class OrderingTerm<TRow, TKey>(Expression<Func<TRow, TKey>> key) :
         {
             var name = value.ToString()!;
             var after = Enum.GetValues(type).Cast<object>()
-                .Where(m => string.CompareOrdinal(m.ToString(), name) is var order && (descending ? order < 0 : order > 0))
+                .Where(m => string.CompareOrdinal(m.ToString(), name) is var order && ((inclusive && order == 0) || (descending ? order < 0 : order > 0)))
                 .Select(m => (Expression)Expression.Equal(key.Body, Expression.Constant(m, typeof(TKey))));
             return after.DefaultIfEmpty(Expression.Constant(false)).Aggregate(Expression.OrElse);
         }
@@ -83,26 +95,34 @@ public sealed class OrderingTerm<TRow, TKey>(Expression<Func<TRow, TKey>> key) :
         {
             // false sorts before true on every provider; only the other value can come after.
             var flag = (bool)value;
-            return flag == descending ? Expression.Equal(key.Body, Expression.Constant(!flag, typeof(TKey))) : Expression.Constant(false);
+            var after = flag == descending ? Expression.Equal(key.Body, Expression.Constant(!flag, typeof(TKey))) : (Expression)Expression.Constant(false);
+            return inclusive ? Expression.OrElse(Expression.Equal(key.Body, Expression.Constant(flag, typeof(TKey))), after) : after;
         }
 
         if (type == typeof(string))
         {
-            var compare = Expression.Call(StringCompare, key.Body, Value(value));
-            return descending ? Expression.LessThan(compare, zero) : Expression.GreaterThan(compare, zero);
+            return Comparison(Expression.Call(StringCompare, key.Body, Value(value)), zero, descending, inclusive);
         }
 
         if ((type.IsPrimitive && type != typeof(bool)) || type == typeof(DateTime) || type == typeof(decimal) || type == typeof(DateOnly) || type == typeof(TimeSpan))
         {
-            return descending ? Expression.LessThan(key.Body, Value(value)) : Expression.GreaterThan(key.Body, Value(value));
+            return Comparison(key.Body, Value(value), descending, inclusive);
         }
 
         var compareTo = type.GetMethod(nameof(IComparable.CompareTo), [type])
             ?? throw new NotSupportedException($"{typeof(TRow).Name}: an ordering by {type.Name} cannot be continued (no CompareTo).");
         var field = typeof(TKey) == type ? key.Body : Expression.Property(key.Body, nameof(Nullable<int>.Value));
         var call = Expression.Call(field, compareTo, Expression.Convert(Value(value), type));
-        return descending ? Expression.LessThan(call, zero) : Expression.GreaterThan(call, zero);
+        return Comparison(call, zero, descending, inclusive);
     }
+
+    private static BinaryExpression Comparison(Expression left, Expression right, bool descending, bool inclusive) => (descending, inclusive) switch
+    {
+        (false, false) => Expression.GreaterThan(left, right),
+        (false, true) => Expression.GreaterThanOrEqual(left, right),
+        (true, false) => Expression.LessThan(left, right),
+        (true, true) => Expression.LessThanOrEqual(left, right),
+    };
 
     private BinaryExpression IsNull() => Expression.Equal(key.Body, Expression.Constant(null, typeof(TKey)));
 
