@@ -129,10 +129,12 @@ public sealed record StepComparison(
 {
     /// <summary>
     /// Whether the step differs in anything but timing: presence, status, attempts, or a payload or error value.
-    /// Durations always differ a little, so they are shown but do not count.
+    /// Durations always differ a little, so they are shown but do not count; nor do the attempts of a step one side
+    /// reused (it took its output from the run before and made none of its own).
     /// </summary>
     public bool Differs =>
-        Left is null || Right is null || Left.Status != Right.Status || Left.AttemptCount != Right.AttemptCount
+        Left is null || Right is null || Left.Status != Right.Status
+        || (Left.AttemptCount != Right.AttemptCount && !Left.IsReused && !Right.IsReused)
         || Input.Count > 0 || Output.Count > 0 || Error.Count > 0;
 }
 
@@ -181,7 +183,10 @@ public sealed record ComparisonCandidate(Guid Id, ComparisonRelation Relation, E
             var definition = execution.DefinitionKey;
             var createdAt = execution.CreatedAt;
             var lastSucceeded = await db.WorkflowExecutions.AsNoTracking()
-                .Where(e => e.BusinessKey == key && e.CreatedAt < createdAt && e.Status == ExecutionStatus.Succeeded && e.DefinitionKey == definition)
+                // At or before its creation: two executions created in the same instant are each other's "before".
+                // Its own re-runs are offered as such, not as the success before it.
+                .Where(e => e.BusinessKey == key && e.CreatedAt <= createdAt && e.Id != id && e.RerunOfId != id
+                    && e.Status == ExecutionStatus.Succeeded && e.DefinitionKey == definition)
                 .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id)
                 .Select(e => new { e.Id, e.Status, e.CreatedAt })
                 .FirstOrDefaultAsync(cancellationToken);
