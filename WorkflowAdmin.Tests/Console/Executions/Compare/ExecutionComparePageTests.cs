@@ -128,6 +128,16 @@ public abstract class ExecutionComparePageTests<TDatabase>(TDatabase database) :
         Assert.Contains("1 unchanged step", page.Find("[data-testid=compare-unchanged]").TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_executions_page_offers_compare()
+    {
+        var id = await RunNewAsync("""{"add":{"a":2,"b":3,"label":"acme"}}""");
+
+        var page = context.Render<ExecutionDetailPage>(p => p.Add(x => x.Id, id));
+
+        page.WaitForAssertion(() => Assert.Equal($"executions/{id}/compare", page.Find("[data-testid=compare-execution]").GetAttribute("href")));
+    }
+
     [Theory]
     [InlineData(Roles.Support)]
     [InlineData(Roles.Admin)]
