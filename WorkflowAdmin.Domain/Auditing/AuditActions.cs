@@ -24,12 +24,16 @@ public static class AuditActions
     public const string ApiKeyCreated = "api-key.create";
     public const string ApiKeyRevoked = "api-key.revoke";
 
+    // A list downloaded whole: which list, in which format, with which filters, search and sort.
+    public const string ListExported = "list.export";
+
     public static IReadOnlyList<string> All { get; } =
     [
         SignIn, SignInFailed, SignOut,
         ExecutionTriggered, ExecutionRerun, ExecutionBulkRerun, ExecutionCancelled, ExecutionUsedExistingCustomer,
         UserCreated, UserRoleChanged, UserDisabled, UserEnabled, UserPasswordReset,
         ApiKeyCreated, ApiKeyRevoked,
+        ListExported,
     ];
 }
 
@@ -41,5 +45,8 @@ public static class AuditTargets
     public const string User = "User";
     public const string ApiKey = "ApiKey";
 
-    public static IReadOnlyList<string> All { get; } = [Execution, BulkRerun, User, ApiKey];
+    /// <summary>A console list, by its slug (<c>executions</c>, <c>customers</c>).</summary>
+    public const string List = "List";
+
+    public static IReadOnlyList<string> All { get; } = [Execution, BulkRerun, User, ApiKey, List];
 }

@@ -78,6 +78,14 @@ public abstract partial class EntityAdmin
 
     public bool IsVisibleTo(ClaimsPrincipal user) => IsInAnyRole(user, Roles);
 
+    /// <summary>Whether <paramref name="actor"/>, with the roles the database gives it now, may read the list.</summary>
+    public bool IsVisibleTo(Domain.Security.Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return actor.Kind == Domain.Security.ActorKind.User
+            && Roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Any(actor.Roles.Contains);
+    }
+
     public bool CanCreate(ClaimsPrincipal user) => Create is { } create && IsVisibleTo(user) && IsInAnyRole(user, create.Roles);
 
     public bool CanExport(ClaimsPrincipal user) => Export is { } export && IsVisibleTo(user) && IsInAnyRole(user, export.Roles);
@@ -99,6 +107,29 @@ public abstract partial class EntityAdmin
     /// The configuration checks and the benchmark use it, so they exercise exactly what the page runs.
     /// </summary>
     public abstract Task<AdminListResult> LoadAsync(AppDbContext db, ListState state, CancellationToken cancellationToken);
+
+    /// <summary>The exported columns: those on screen, in order.</summary>
+    public abstract IReadOnlyList<ExportField> ExportFields { get; }
+
+    /// <summary>Every matching row as exported values (<see cref="ExportFields"/>), batch by batch, in the list's order.</summary>
+    public abstract IAsyncEnumerable<IReadOnlyList<IReadOnlyList<object?>>> ExportAsync(
+        AppDbContext db, ListState state, int batchSize, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Where the list's own download lives (<c>{Href}/export</c>), unless the feature serves a download of its own
+    /// (<see cref="Export"/>). Every list has one, for the roles that see it.
+    /// </summary>
+    public string? ListExportPath => Export is null ? Href + "/export" : null;
+
+    /// <summary>The list's download of everything <paramref name="state"/> selects, in <paramref name="format"/>.</summary>
+    public string ListExportHref(ListState state, ExportFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var path = ListExportPath ?? throw new InvalidOperationException($"{GetType().Name} serves its own export.");
+        var query = (state with { Page = 1, PageSize = null }).ToQueryString();
+        var formatParameter = ExportFormats.Key + "=" + ExportFormats.Name(format);
+        return $"{path}?{(query.Length == 0 ? formatParameter : query + "&" + formatParameter)}";
+    }
 
     /// <summary>The URL parameters every filter of this admin reads; the list state keeps only these and its own.</summary>
     public abstract IReadOnlyList<AdminFilter> Filters { get; }

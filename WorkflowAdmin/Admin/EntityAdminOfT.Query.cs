@@ -78,6 +78,18 @@ public abstract partial class EntityAdmin<TRow>
 
     public IQueryable<TRow> Sorted(IQueryable<TRow> rows, ListState state)
     {
+        var terms = SortTerms(state);
+        for (var i = 0; i < terms.Count; i++)
+        {
+            rows = terms[i].Term.Apply(rows, terms[i].Descending, then: i > 0);
+        }
+
+        return rows;
+    }
+
+    /// <summary>The <c>ORDER BY</c> the state asks for: its sorted column, then the default ordering.</summary>
+    private List<(OrderingTerm<TRow> Term, bool Descending)> SortTerms(ListState state)
+    {
         var terms = new List<(OrderingTerm<TRow> Term, bool Descending)>();
         if (SortColumn(state, out var descending) is { } column)
         {
@@ -86,12 +98,7 @@ public abstract partial class EntityAdmin<TRow>
 
         // The default ordering follows as a tie-breaker, so pages stay stable while rows share a sorted value.
         terms.AddRange(ordering.Where(o => terms.TrueForAll(t => t.Term.Path != o.Term.Path)));
-        for (var i = 0; i < terms.Count; i++)
-        {
-            rows = terms[i].Term.Apply(rows, terms[i].Descending, then: i > 0);
-        }
-
-        return rows;
+        return terms;
     }
 
     public int PageSizeFor(ListState state) =>

@@ -16,7 +16,8 @@ public sealed record ListState
     public const string SortKey = "sort";
     public const string SearchKey = "q";
 
-    public static IReadOnlyList<string> ReservedKeys { get; } = [PageKey, SizeKey, SortKey, SearchKey];
+    // The export's format parameter rides on the same query string, so no filter may take it either.
+    public static IReadOnlyList<string> ReservedKeys { get; } = [PageKey, SizeKey, SortKey, SearchKey, ExportFormats.Key];
 
     public static ListState Empty { get; } = new();
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using WorkflowAdmin.Account;
+using WorkflowAdmin.Admin;
 using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
@@ -29,6 +30,10 @@ internal static class CommandLine
                                                   --sql also prints the SQL EF sends.
           bench live [--iterations N] [--sql]     Time the live change feed's poll (one per interval for all open
                                                   pages) on this database.
+          bench export [--format csv|jsonl] [--query Q]
+                                                  Export the executions list (the whole set the list's query string Q
+                                                  selects, e.g. "status=Failed") as /executions/export writes it, and
+                                                  print rows/s and this process's memory through the export.
           bench api --url U [--requests N] [--concurrency C] [--idempotency-keys]
                                                   POST N distinct provisioning requests (default 3000) from C concurrent
                                                   clients (default 16) to the running node at U (loopback only), and
@@ -60,6 +65,7 @@ internal static class CommandLine
                 "bench" when args.Length > 1 && args[1] == "list" => await BenchListAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "live" => await BenchLiveAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "api" => await BenchApiAsync(args),
+                "bench" when args.Length > 1 && args[1] == "export" => await BenchExportAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "run" => await BenchRunAsync(app, args),
                 _ => Fail($"Unknown command '{args[0]}'."),
             };
@@ -155,6 +161,21 @@ internal static class CommandLine
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         var benchmark = ActivatorUtilities.CreateInstance<ExecutionChangeFeedBenchmark>(app.Services);
         await benchmark.RunAsync(iterations, args.Contains("--sql"), Console.Out, CancellationToken.None);
+        return 0;
+    }
+
+    private static async Task<int> BenchExportAsync(WebApplication app, string[] args)
+    {
+        var formatName = OptionalText(args, "--format") ?? "csv";
+        if (ExportFormats.Parse(formatName) is not { } format)
+        {
+            return Fail($"--format '{formatName}' is not an export format: use csv or jsonl.");
+        }
+
+        var query = OptionalText(args, "--query")?.TrimStart('?') ?? "";
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        var benchmark = ActivatorUtilities.CreateInstance<ExecutionExportBenchmark>(app.Services);
+        await benchmark.RunAsync(format, query, Console.Out, CancellationToken.None);
         return 0;
     }
 

@@ -106,6 +106,7 @@ internal static class ConsoleSetup
         app.MapAccountEndpoints();
         app.MapSingleSignOn();
         app.MapAuditExport();
+        app.MapListExports();
         return app;
     }
 }

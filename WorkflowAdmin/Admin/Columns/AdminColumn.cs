@@ -27,4 +27,7 @@ public abstract class AdminColumn<TRow>
 
     /// <summary>The cell as plain text, for tooltips and tests.</summary>
     public abstract string Text(TRow row);
+
+    /// <summary>The column's value in an export: the raw value (a full id where the cell shows a short one), not its text.</summary>
+    public abstract object? ExportValue(TRow row);
 }

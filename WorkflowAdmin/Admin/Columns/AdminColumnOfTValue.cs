@@ -13,6 +13,7 @@ public sealed class AdminColumn<TRow, TValue> : AdminColumn<TRow>
 {
     private readonly Func<TRow, TValue> value;
     private Func<TRow, RenderFragment>? cell;
+    private Func<TRow, object?>? export;
 
     public AdminColumn(string title, Expression<Func<TRow, TValue>> value)
         : base(title, DefaultKey(title))
@@ -68,6 +69,16 @@ public sealed class AdminColumn<TRow, TValue> : AdminColumn<TRow>
         };
         return this;
     }
+
+    /// <summary>Exports <paramref name="exportValue"/> instead of the shown value (the whole id behind a short one).</summary>
+    public AdminColumn<TRow, TValue> ExportAs<TExport>(Func<TRow, TExport> exportValue)
+    {
+        ArgumentNullException.ThrowIfNull(exportValue);
+        export = row => exportValue(row);
+        return this;
+    }
+
+    public override object? ExportValue(TRow row) => export is null ? value(row) : export(row);
 
     public override RenderFragment RenderCell(TRow row) => cell?.Invoke(row) ?? (builder => RenderText(builder, Text(row)));
 

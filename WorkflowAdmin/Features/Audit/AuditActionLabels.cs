@@ -22,6 +22,7 @@ public static class AuditActionLabels
         [AuditActions.UserPasswordReset] = "Reset password",
         [AuditActions.ApiKeyCreated] = "Created API key",
         [AuditActions.ApiKeyRevoked] = "Revoked API key",
+        [AuditActions.ListExported] = "Exported list",
     };
 
     /// <summary>The label of <paramref name="action"/>; an action this build does not know shows as stored.</summary>

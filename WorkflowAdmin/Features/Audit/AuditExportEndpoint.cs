@@ -56,11 +56,11 @@ internal static class AuditExportEndpoint
     private static async Task WriteAsync(Stream body, IQueryable<AuditExportRow> rows, CancellationToken cancellationToken)
     {
         await using var writer = new StreamWriter(body, Utf8WithBom, bufferSize: 16 * 1024, leaveOpen: true);
-        await writer.WriteAsync(AuditCsv.Record(Header));
+        await writer.WriteAsync(Csv.Record(Header));
         await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             var entry = row.Row;
-            await writer.WriteAsync(AuditCsv.Record(
+            await writer.WriteAsync(Csv.Record(
             [
                 // An entry not sealed yet has no position or hashes: those cells stay empty until it is.
                 entry.Sequence?.ToString(CultureInfo.InvariantCulture), AuditFormat.Iso(entry.OccurredAt), entry.Actor, entry.ActorKind,

@@ -24,7 +24,7 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         Noun = "executions";
         RowLink = r => $"/executions/{r.Id}";
 
-        Column("Id", r => r.ShortId).WithClass("mono");
+        Column("Id", r => r.ShortId).WithClass("mono").ExportAs(r => r.Id);
         Column("Workflow", r => r.Workflow).WithClass("mono nowrap");
         Column("Business key", r => r.BusinessKey).WithClass("mono nowrap");
         Column("Status", r => r.Status).WithComponent<StatusChip>(nameof(StatusChip.Status));

@@ -1,11 +1,11 @@
-namespace WorkflowAdmin.Features.Audit;
+namespace WorkflowAdmin.Admin;
 
 /// <summary>
 /// CSV as RFC 4180 writes it (fields separated by commas, records by CRLF, a field quoted when it holds a comma, a
 /// quote or a line break, quotes doubled), made safe to open in a spreadsheet: a cell that starts like a formula
 /// (= + - @, a tab or a carriage return) gets a leading apostrophe, so it is shown as text and never evaluated.
 /// </summary>
-public static class AuditCsv
+public static class Csv
 {
     private static readonly char[] FormulaStarts = ['=', '+', '-', '@', '\t', '\r'];
     private static readonly char[] NeedsQuotes = [',', '"', '\r', '\n'];
