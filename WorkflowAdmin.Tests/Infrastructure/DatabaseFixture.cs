@@ -49,6 +49,14 @@ public abstract class DatabaseFixture : IAsyncLifetime
         }
 
         await respawner!.ResetAsync(connection);
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            // The connection goes back to the pool with the pragma it has: a test that then opens a plain connection
+            // (not through EF, which switches the checks on at every open) must not run without foreign keys.
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA foreign_keys = ON";
+            await pragma.ExecuteNonQueryAsync();
+        }
     }
 
     public AppDbContext CreateDbContext() => Provider switch
