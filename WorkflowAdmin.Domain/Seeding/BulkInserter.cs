@@ -60,11 +60,12 @@ internal sealed class BulkInserter : IAsyncDisposable
             // into the database (and slows down as a transaction grows past a few hundred MB); a rollback journal
             // holds only the original content of pages that existed before, almost nothing for pages appended at the
             // end, and a killed seed is still rolled back when the file is next opened. The switch needs the database
-            // to itself: with another connection in it, it stays in WAL, which is slower but as safe. The mode is put
-            // back on dispose, and the migrator sets WAL at every start-up in any case.
+            // to itself: with another connection in it (a running node's workers poll the queue every second) SQLite
+            // answers "busy", and the seed stays in WAL, which is slower but as safe. The mode is put back on dispose,
+            // and the migrator sets WAL at every start-up in any case.
             var mode = await inserter.ScalarAsync("PRAGMA journal_mode", cancellationToken);
             if (string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase)
-                && string.Equals(await inserter.ScalarAsync("PRAGMA journal_mode = DELETE", cancellationToken), "delete", StringComparison.OrdinalIgnoreCase))
+                && string.Equals(await inserter.TrySetJournalModeAsync("DELETE", cancellationToken), "delete", StringComparison.OrdinalIgnoreCase))
             {
                 inserter.sqliteJournalMode = mode;
             }
@@ -145,7 +146,9 @@ internal sealed class BulkInserter : IAsyncDisposable
 
         if (sqliteJournalMode is not null)
         {
-            await ScalarAsync($"PRAGMA journal_mode = {sqliteJournalMode}", CancellationToken.None);
+            // Best effort as well: a connection that arrived during the seed keeps the file in the rollback journal
+            // until it leaves or the next start-up, which costs readers concurrency, not data.
+            await TrySetJournalModeAsync(sqliteJournalMode, CancellationToken.None);
         }
 
         await db.Database.CloseConnectionAsync();
@@ -279,6 +282,25 @@ internal sealed class BulkInserter : IAsyncDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = commandText;
         return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Switches SQLite's journal mode if the database can be had to itself within a second; otherwise returns null
+    /// (SQLITE_BUSY or SQLITE_LOCKED) rather than waiting the default 30 s and failing the seed.
+    /// </summary>
+    private async Task<string?> TrySetJournalModeAsync(string mode, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA journal_mode = {mode}";
+        command.CommandTimeout = 1;
+        try
+        {
+            return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        {
+            return null;
+        }
     }
 
     private async Task ExecuteAsync(string commandText, CancellationToken cancellationToken)

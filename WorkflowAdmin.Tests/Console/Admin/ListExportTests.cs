@@ -26,7 +26,10 @@ public abstract class ListExportTests<TDatabase>(TDatabase database) : IAsyncLif
     public async Task InitializeAsync()
     {
         await database.ResetAsync();
-        app = new ConsoleAppFactory(database);
+
+        // The seeded rows must hold still while a test compares an export with them: a worker would run the
+        // seeded Pending executions (the table is the queue, decision 0019).
+        app = new ConsoleAppFactory(database, services: ConsoleAppFactory.WithoutExecutionWorkers);
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
