@@ -122,8 +122,12 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
     private static List<FilterOption> StatusOptions() =>
         Enum.GetValues<ExecutionStatus>()
             .SelectMany(s => s == ExecutionStatus.Failed
-                ? new[] { new FilterOption(s.ToString(), s.ToString(), StatusChip.ColorOf(s)), new FilterOption(UnresolvedValue, UnresolvedValue, Color.Error) }
-                : [new FilterOption(s.ToString(), s.ToString(), StatusChip.ColorOf(s))])
+                ? new[]
+                {
+                    new FilterOption(s.ToString(), s.ToString(), StatusChip.ColorOf(s), "Every failed execution, including those a later re-run resolved"),
+                    new FilterOption(UnresolvedValue, UnresolvedValue, Color.Error, "Failed executions with no succeeded re-run", Within: s.ToString()),
+                }
+                : [new FilterOption(s.ToString(), s.ToString(), StatusChip.ColorOf(s), $"Executions that are {s}")])
             .ToList();
 
     /// <summary>
