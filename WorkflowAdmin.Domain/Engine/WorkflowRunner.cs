@@ -159,7 +159,14 @@ public sealed partial class WorkflowRunner(
             }
 
             var output = await ResolveAsync(db, successUnsaved, () => PayloadSerializer.ComposeOutput(definition, outputs));
-            execution.Succeed(output, Now());
+            var resolved = await UnresolvedFailuresBeforeAsync(db, execution, cancellationToken);
+            var finishedAt = Now();
+            execution.Succeed(output, finishedAt);
+            foreach (var failure in resolved)
+            {
+                failure.ResolveByRerun(execution, finishedAt);
+            }
+
             await SaveCheckpointAsync(db, CancellationToken.None);
             return RunOutcome.Succeeded;
         }
@@ -353,6 +360,27 @@ public sealed partial class WorkflowRunner(
 
     private static bool IsLeftForRecovery(Exception exception) =>
         exception is LeftForRecoveryException || DatabaseFaults.IsTransient(exception);
+
+    /// <summary>
+    /// The failures a succeeding re-run resolves (decision 0025): every Failed, unresolved execution of its lineage
+    /// created before it, the original, the original's original and failed sibling re-runs alike. Loaded tracked, so
+    /// that their resolution is written by the same SaveChanges, in the same transaction, as the success. A Failed
+    /// row's stamp never rotates again (Failed is final), so these updates cannot conflict with anything but a
+    /// concurrent resolution, which writes the same fact.
+    /// </summary>
+    private static async Task<List<WorkflowExecution>> UnresolvedFailuresBeforeAsync(
+        AppDbContext db, WorkflowExecution rerun, CancellationToken cancellationToken)
+    {
+        if (rerun.RerunOfId is null || rerun.RootExecutionId is not { } root)
+        {
+            return [];
+        }
+
+        return await db.WorkflowExecutions
+            .Where(e => (e.Id == root || e.RootExecutionId == root) && e.Id != rerun.Id
+                && e.Status == ExecutionStatus.Failed && e.ResolvedAt == null && e.CreatedAt <= rerun.CreatedAt)
+            .ToListAsync(cancellationToken);
+    }
 
     // A cheap indexed read: cancellation is requested by another process writing the execution row.
     private static Task<bool> IsCancellationRequestedAsync(AppDbContext db, Guid executionId, CancellationToken cancellationToken) =>

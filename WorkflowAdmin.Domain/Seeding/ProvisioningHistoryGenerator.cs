@@ -83,16 +83,33 @@ internal sealed class ProvisioningHistoryGenerator(
                 : roll < 0.95 ? Failed(customer, createdAt)
                 : Cancelled(customer, createdAt);
             produced++;
-            yield return Take(execution);
 
             // About half of the failures are re-run by an admin; some of those fail again and are re-run once more.
+            // The lineage is built before any of it is handed out, because a succeeded re-run resolves the failures
+            // before it (decision 0025) and rows are written as they are taken.
+            var lineage = new List<WorkflowExecution> { execution };
+            var taken = new List<GeneratedExecution> { Take(execution) };
             var original = execution;
             while (produced < count && original.Status == ExecutionStatus.Failed && random.NextDouble() < 0.5)
             {
                 var rerun = Rerun(original, customer);
                 produced++;
-                yield return Take(rerun);
+                if (rerun.Status == ExecutionStatus.Succeeded)
+                {
+                    foreach (var failure in lineage.Where(e => e.Status == ExecutionStatus.Failed))
+                    {
+                        failure.ResolveByRerun(rerun, rerun.FinishedAt!.Value);
+                    }
+                }
+
+                lineage.Add(rerun);
+                taken.Add(Take(rerun));
                 original = rerun;
+            }
+
+            foreach (var generated in taken)
+            {
+                yield return generated;
             }
         }
     }

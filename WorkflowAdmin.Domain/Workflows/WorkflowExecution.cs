@@ -102,6 +102,18 @@ public sealed class WorkflowExecution
     /// </summary>
     public string? TraceParent { get; private set; }
 
+    /// <summary>
+    /// When a later re-run in this failed execution's lineage succeeded, so the failure no longer needs anyone;
+    /// null while the failure is unresolved. Set only through <see cref="ResolveByRerun"/>.
+    /// </summary>
+    public DateTime? ResolvedAt { get; private set; }
+
+    /// <summary>The succeeded re-run that resolved this failure (see <see cref="ResolvedAt"/>).</summary>
+    public Guid? ResolvedByExecutionId { get; private set; }
+
+    /// <summary>A Failed execution that no succeeded re-run has resolved yet: what the console's "Unresolved" shows.</summary>
+    public bool IsUnresolvedFailure => Status == ExecutionStatus.Failed && ResolvedAt is null;
+
     public Guid ConcurrencyStamp { get; private set; }
 
     public IReadOnlyList<StepExecution> Steps => steps;
@@ -162,6 +174,36 @@ public sealed class WorkflowExecution
         RerunMode = mode;
         RerunReason = reason;
         ExclusiveRerunOfId = exclusive ? original.Id : null;
+    }
+
+    /// <summary>
+    /// Marks this failure as resolved by <paramref name="rerun"/>, a succeeded re-run in the same lineage created
+    /// after it (decision 0025). The first resolution stays: a later success is not news. Not a status change (a
+    /// Failed execution stays Failed), so the concurrency stamp stays; ModifiedAt moves so open pages see it.
+    /// </summary>
+    public void ResolveByRerun(WorkflowExecution rerun, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(rerun);
+        if (Status != ExecutionStatus.Failed)
+        {
+            throw new InvalidOperationException($"Execution {Id} is {Status}; only a failed execution is resolved by a re-run.");
+        }
+
+        if (rerun.Status != ExecutionStatus.Succeeded || rerun.RerunOfId is null
+            || rerun.RootExecutionId != (RootExecutionId ?? Id) || rerun.CreatedAt < CreatedAt || rerun.Id == Id)
+        {
+            throw new InvalidOperationException(
+                $"Execution {rerun.Id} is not a succeeded re-run in the lineage of execution {Id}; it cannot resolve it.");
+        }
+
+        if (ResolvedAt is not null)
+        {
+            return;
+        }
+
+        ResolvedAt = now;
+        ResolvedByExecutionId = rerun.Id;
+        ModifiedAt = now;
     }
 
     public StepExecution AddPendingStep(string stepKey, string inputJson) =>

@@ -103,6 +103,26 @@ public abstract partial class EntityAdmin<TRow> : EntityAdmin
         return filter;
     }
 
+    /// <summary>
+    /// One or several of the admin's own <paramref name="options"/>, combined into one predicate by
+    /// <paramref name="match"/> (given the selected values, never none): for choices that are not plain field values,
+    /// such as the executions list's "Unresolved" beside its statuses. With <paramref name="showCounts"/> they become
+    /// chips with counts.
+    /// </summary>
+    protected ChoiceFilter FilterBy(
+        string title, string key, IReadOnlyList<FilterOption> options, Func<IReadOnlyList<string>, Expression<Func<TRow, bool>>> match, bool showCounts = false)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        var filter = AddFilter(new ChoiceFilter(title, key, options, multiple: true), (rows, state) =>
+            FilterValues(key, state) is { Count: > 0 } values ? rows.Where(match(values)) : rows);
+        if (showCounts)
+        {
+            CountsFilter = CountsFilter is null ? filter : throw new InvalidOperationException($"{GetType().Name} shows counts for two filters.");
+        }
+
+        return filter;
+    }
+
     /// <summary>One or several of a fixed set of text values (an <c>IN</c> list), such as the audit trail's action names.</summary>
     protected ChoiceFilter FilterByChoices(string title, Expression<Func<TRow, string>> field, string key, IReadOnlyList<FilterOption> options) =>
         AddFilter(new ChoiceFilter(title, key, options, multiple: true), (rows, state) =>

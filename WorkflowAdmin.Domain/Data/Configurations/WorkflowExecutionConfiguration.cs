@@ -30,6 +30,7 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         builder.Property(e => e.TraceParent).HasMaxLength(WorkflowExecution.MaxTraceParentLength);
         builder.Property(e => e.ConcurrencyStamp).IsConcurrencyToken();
         builder.Ignore(e => e.Duration);
+        builder.Ignore(e => e.IsUnresolvedFailure);
 
         builder.HasMany(e => e.Steps).WithOne().HasForeignKey(s => s.ExecutionId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(e => e.Steps).UsePropertyAccessMode(PropertyAccessMode.Field);
@@ -67,5 +68,13 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
 
         // The live change feed asks "what changed since T?" once per interval for every open page together.
         builder.HasIndex(e => e.ModifiedAt);
+
+        // "Unresolved" (Failed with no succeeded re-run, decision 0025) is the default failure view: newest first
+        // from the index alone, with ResolvedAt IS NULL as an equality on the second column.
+        builder.HasIndex(e => new { e.Status, e.ResolvedAt, e.CreatedAt });
+
+        // ResolvedByExecutionId has no foreign key on purpose: with RerunOfId it would make the two rows point at
+        // each other, and the seed's bulk writes, which insert a lineage original first, could not satisfy both.
+        // Executions are never deleted while a re-run points at them (RerunOfId is restricted), so it cannot dangle.
     }
 }

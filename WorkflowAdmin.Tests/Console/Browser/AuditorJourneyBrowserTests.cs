@@ -144,7 +144,9 @@ public sealed class AuditorJourneyBrowserTests(BrowserFixture browser) : IAsyncL
         var admin = await users.FindByEmailAsync(DemoUsers.All.Single(u => u.Role == Roles.Admin).Email);
         var actor = await CurrentActor.ForUserAsync(users, admin!, "127.0.0.1");
         var db = services.GetRequiredService<AppDbContext>();
-        var failed = await db.WorkflowExecutions.AsNoTracking().Where(e => e.Status == ExecutionStatus.Failed).Select(e => e.Id).FirstAsync();
+        // An unresolved failure: one a re-run already fixed would need the admin to confirm a second re-run.
+        var failed = await db.WorkflowExecutions.AsNoTracking()
+            .Where(e => e.Status == ExecutionStatus.Failed && e.ResolvedAt == null).OrderBy(e => e.CreatedAt).Select(e => e.Id).FirstAsync();
         var model = await db.WorkflowExecutions.AsNoTracking().Where(e => e.Status == ExecutionStatus.Succeeded).FirstAsync();
         var executions = services.GetRequiredService<ExecutionService>();
         var pending = (await executions.CreateAsync(model.DefinitionKey, model.InputJson, actor, default)).Id;

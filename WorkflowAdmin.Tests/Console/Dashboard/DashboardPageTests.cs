@@ -101,6 +101,8 @@ public abstract class DashboardPageTests<TDatabase> : IAsyncLifetime
 
         var rows = page.FindAll("[data-testid=latest-failures] tbody tr");
         Assert.Equal(3, rows.Count);
+        Assert.Equal("Latest unresolved failures", page.Find("[data-testid=latest-failures-title]").TextContent);
+        Assert.Equal("executions?status=Unresolved", page.Find("[data-testid=all-unresolved]").GetAttribute("href")?.TrimStart('/'));
         Assert.Equal(
             [ids.Litware, ids.Fabrikam, ids.Northwind],
             rows.Select(r => Guid.Parse(r.QuerySelector("[data-testid=failure-link]")!.GetAttribute("title")!)));

@@ -34,7 +34,7 @@ public abstract class DashboardQueriesTests<TDatabase>(TDatabase database) : IAs
         var now = services.Time.GetUtcNow().UtcDateTime;
         await using var db = database.CreateDbContext();
         var rows = await db.WorkflowExecutions
-            .Select(e => new { e.Id, e.Status, e.CreatedAt, e.FailedStepKey, e.ErrorType, e.ErrorMessage })
+            .Select(e => new { e.Id, e.Status, e.CreatedAt, e.FailedStepKey, e.ErrorType, e.ErrorMessage, e.ResolvedAt })
             .ToListAsync();
 
         var snapshot = await DashboardQueries.LoadAsync(db, now, default);
@@ -70,7 +70,8 @@ public abstract class DashboardQueriesTests<TDatabase>(TDatabase database) : IAs
         Assert.All(snapshot.FrequentErrors, g => Assert.Contains(
             weekFailures, r => r.FailedStepKey == g.StepKey && r.ErrorType == g.ErrorType && r.ErrorMessage == g.SampleMessage));
 
-        var latest = rows.Where(r => r.Status == ExecutionStatus.Failed).OrderByDescending(r => r.CreatedAt).Take(10).Select(r => r.Id);
+        Assert.Contains(rows, r => r.Status == ExecutionStatus.Failed && r.ResolvedAt is not null);
+        var latest = rows.Where(r => r.Status == ExecutionStatus.Failed && r.ResolvedAt is null).OrderByDescending(r => r.CreatedAt).Take(10).Select(r => r.Id);
         Assert.Equal(latest, snapshot.LatestFailures.Select(f => f.Id));
     }
 

@@ -162,7 +162,7 @@ public abstract class EngineTests<TDatabase>(TDatabase database) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task Resume_from_failed_step_reuses_succeeded_steps_and_leaves_the_original_untouched()
+    public async Task Resume_from_failed_step_reuses_succeeded_steps_and_only_marks_the_original_resolved()
     {
         Probe.FailNext("square");
         var originalId = await CreateAsync(ValidInput);
@@ -189,8 +189,17 @@ public abstract class EngineTests<TDatabase>(TDatabase database) : IAsyncLifetim
 
         var after = await LoadAsync(originalId);
         Assert.Equal(ExecutionStatus.Failed, after.Status);
-        Assert.Equal(before.ModifiedAt, after.ModifiedAt);
         Assert.Equal(before.ConcurrencyStamp, after.ConcurrencyStamp);
+        Assert.Equal(before.FinishedAt, after.FinishedAt);
+        Assert.Equal(before.ErrorMessage, after.ErrorMessage);
+        Assert.Equal(
+            before.Steps.Select(s => (s.Id, s.Status, s.AttemptCount)).OrderBy(s => s.Id),
+            after.Steps.Select(s => (s.Id, s.Status, s.AttemptCount)).OrderBy(s => s.Id));
+
+        // Its resolution (decision 0025) is the one change, and it moves ModifiedAt so that open pages see it.
+        Assert.Equal(rerunId, after.ResolvedByExecutionId);
+        Assert.Equal(rerun.FinishedAt, after.ResolvedAt);
+        Assert.Equal(rerun.FinishedAt, after.ModifiedAt);
     }
 
     [Fact]

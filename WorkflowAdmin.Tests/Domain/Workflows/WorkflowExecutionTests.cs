@@ -120,6 +120,51 @@ public sealed class WorkflowExecutionTests
         Assert.True(error.StackTrace!.Length <= ErrorInfo.MaxStackTraceLength);
     }
 
+    [Fact]
+    public void Only_a_succeeded_rerun_of_the_same_lineage_resolves_a_failure_and_the_first_resolution_stays()
+    {
+        var failed = NewExecution();
+        failed.Start(Now);
+        failed.Fail("a", new ErrorInfo("T", "m", null), Now);
+        var stamp = failed.ConcurrencyStamp;
+        var rerun = RerunOf(failed);
+        var stranger = RerunOf(Failed(NewExecution()));
+        stranger.Start(Now);
+        stranger.Succeed("{}", Now);
+
+        Assert.Throws<InvalidOperationException>(() => failed.ResolveByRerun(rerun, Now));
+        Assert.Throws<InvalidOperationException>(() => failed.ResolveByRerun(stranger, Now));
+        Assert.Throws<InvalidOperationException>(() => rerun.ResolveByRerun(stranger, Now));
+
+        rerun.Start(Now);
+        rerun.Succeed("{}", Now.AddMinutes(1));
+        failed.ResolveByRerun(rerun, Now.AddMinutes(1));
+        var later = RerunOf(failed);
+        later.Start(Now);
+        later.Succeed("{}", Now.AddMinutes(2));
+        failed.ResolveByRerun(later, Now.AddMinutes(2));
+
+        Assert.Equal(Now.AddMinutes(1), failed.ResolvedAt);
+        Assert.Equal(rerun.Id, failed.ResolvedByExecutionId);
+        Assert.Equal(ExecutionStatus.Failed, failed.Status);
+        Assert.Equal(stamp, failed.ConcurrencyStamp);
+        Assert.False(failed.IsUnresolvedFailure);
+    }
+
+    private static WorkflowExecution Failed(WorkflowExecution execution)
+    {
+        execution.Start(Now);
+        execution.Fail("a", new ErrorInfo("T", "m", null), Now);
+        return execution;
+    }
+
+    private static WorkflowExecution RerunOf(WorkflowExecution original)
+    {
+        var rerun = NewExecution();
+        rerun.MarkAsRerunOf(original, RerunMode.FromStart, "ticket");
+        return rerun;
+    }
+
     private static WorkflowExecution NewExecution() =>
         WorkflowExecution.Create("test", 1, "{}", "key", TestActors.Admin.ToTrigger(), Now);
 }

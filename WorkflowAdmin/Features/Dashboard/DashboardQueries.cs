@@ -96,10 +96,11 @@ public static class DashboardQueries
 
     private static async Task<IReadOnlyList<RecentFailure>> LatestFailuresAsync(AppDbContext db, CancellationToken cancellationToken)
     {
-        // Newest by creation, which the (Status, CreatedAt) index answers without sorting every failure; an
+        // Only failures no succeeded re-run resolved (decision 0025): the ones that still need someone. Newest by
+        // creation, which the (Status, ResolvedAt, CreatedAt) index answers without sorting every failure; an
         // execution fails minutes after it is created, so this is also the order in which they failed.
         var rows = await db.WorkflowExecutions
-            .Where(e => e.Status == ExecutionStatus.Failed)
+            .Where(e => e.Status == ExecutionStatus.Failed && e.ResolvedAt == null)
             .OrderByDescending(e => e.CreatedAt)
             .ThenByDescending(e => e.Id)
             .Take(LatestFailureCount)

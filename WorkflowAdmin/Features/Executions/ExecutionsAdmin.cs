@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using WorkflowAdmin.Admin;
@@ -15,6 +16,14 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
 {
     public const string SlugValue = "executions";
 
+    /// <summary>
+    /// The status chip for failures no succeeded re-run has resolved (decision 0025), beside Failed, which counts
+    /// every failure; the console's links to failures open this one.
+    /// </summary>
+    public const string UnresolvedValue = "Unresolved";
+
+    public const string UnresolvedHref = "/executions?status=" + UnresolvedValue;
+
     public ExecutionsAdmin(WorkflowRegistry workflows)
         : base("Executions", SlugValue)
     {
@@ -27,7 +36,7 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         Column("Id", r => r.ShortId).WithClass("mono").ExportAs(r => r.Id);
         Column("Workflow", r => r.Workflow).WithClass("mono nowrap");
         Column("Business key", r => r.BusinessKey).WithClass("mono nowrap");
-        Column("Status", r => r.Status).WithComponent<StatusChip>(nameof(StatusChip.Status));
+        Column("Status", r => r.Status).WithTemplate(StatusCell);
         Column("Step", r => r.CurrentStep).WithClass("mono nowrap").SortableWhen(false);
         Column("Triggered by", r => r.TriggeredBy);
         Column("Source", r => r.Source);
@@ -35,7 +44,7 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         Column("Duration", r => r.Duration).WithTemplate(DurationCell);
         Column("Error", r => r.Error).WithTemplate(ErrorCell).SortableWhen(false);
 
-        FilterByEnum("Status", r => r.Status, "status", showCounts: true, color: StatusChip.ColorOf);
+        FilterBy("Status", "status", StatusOptions(), StatusMatch, showCounts: true);
         Filter("Workflow", "workflow",
             workflows.All.OrderBy(d => d.DisplayName, StringComparer.Ordinal).Select(d => new FilterOption(d.Key, d.DisplayName)).ToList(),
             (rows, key) => rows.Where(r => r.Workflow == key));
@@ -96,6 +105,8 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
             StartedAt = e.StartedAt,
             FinishedAt = e.FinishedAt,
             IsRerun = e.RerunOfId != null,
+            ResolvedAt = e.ResolvedAt,
+            ResolvedByExecutionId = e.ResolvedByExecutionId,
             FailedStep = e.FailedStepKey,
             Error = e.ErrorMessage,
         });
@@ -104,8 +115,59 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
     private bool IsNarrowedToFailures(ListState state)
     {
         var statuses = CountsFilter!.Selected(state.Filter(CountsFilter.Key));
-        return statuses.Contains(nameof(ExecutionStatus.Failed)) && !statuses.Contains(nameof(ExecutionStatus.Succeeded));
+        return (statuses.Contains(nameof(ExecutionStatus.Failed)) || statuses.Contains(UnresolvedValue))
+            && !statuses.Contains(nameof(ExecutionStatus.Succeeded));
     }
+
+    private static List<FilterOption> StatusOptions() =>
+        Enum.GetValues<ExecutionStatus>()
+            .SelectMany(s => s == ExecutionStatus.Failed
+                ? new[]
+                {
+                    new FilterOption(s.ToString(), s.ToString(), StatusChip.ColorOf(s), "Every failed execution, including those a later re-run resolved"),
+                    new FilterOption(UnresolvedValue, UnresolvedValue, Color.Error, "Failed executions with no succeeded re-run", Within: s.ToString()),
+                }
+                : [new FilterOption(s.ToString(), s.ToString(), StatusChip.ColorOf(s), $"Executions that are {s}")])
+            .ToList();
+
+    /// <summary>
+    /// The selected statuses as one predicate. "Unresolved" is Failed with no resolution: on its own it reads
+    /// <c>Status = 'Failed' AND ResolvedAt IS NULL</c>, which IX_WorkflowExecutions_Status_ResolvedAt_CreatedAt
+    /// serves newest first; beside Failed it adds nothing.
+    /// </summary>
+    private static Expression<Func<ExecutionRow, bool>> StatusMatch(IReadOnlyList<string> values)
+    {
+        var statuses = values.Where(v => v != UnresolvedValue).Select(Enum.Parse<ExecutionStatus>).ToList();
+        var anyStatus = QueryExpressions.AnyOf<ExecutionRow, ExecutionStatus>(r => r.Status, statuses);
+        if (!values.Contains(UnresolvedValue) || statuses.Contains(ExecutionStatus.Failed))
+        {
+            return anyStatus;
+        }
+
+        var row = anyStatus.Parameters[0];
+        var unresolved = Expression.AndAlso(
+            Expression.Equal(Expression.Property(row, nameof(ExecutionRow.Status)), Expression.Constant(ExecutionStatus.Failed)),
+            Expression.Equal(Expression.Property(row, nameof(ExecutionRow.ResolvedAt)), Expression.Constant(null, typeof(DateTime?))));
+        return Expression.Lambda<Func<ExecutionRow, bool>>(statuses.Count == 0 ? unresolved : Expression.OrElse(anyStatus.Body, unresolved), row);
+    }
+
+    /// <summary>The status chip, and on a failure a later re-run resolved, a link to that re-run.</summary>
+    private static RenderFragment StatusCell(ExecutionRow row) => builder =>
+    {
+        builder.OpenComponent<StatusChip>(0);
+        builder.AddComponentParameter(1, nameof(StatusChip.Status), row.Status);
+        builder.CloseComponent();
+        if (row.ResolvedByExecutionId is { } rerun)
+        {
+            builder.OpenElement(2, "a");
+            builder.AddAttribute(3, "href", $"/executions/{rerun}");
+            builder.AddAttribute(4, "class", "nowrap ml-1");
+            builder.AddAttribute(5, "title", $"Resolved by re-run {rerun}");
+            builder.AddAttribute(6, "data-testid", "execution-resolved");
+            builder.AddContent(7, "resolved by re-run");
+            builder.CloseElement();
+        }
+    };
 
     private static RenderFragment DurationCell(ExecutionRow row) => builder =>
     {
@@ -164,6 +226,11 @@ public sealed record ExecutionRow
     public DateTime? FinishedAt { get; init; }
 
     public required bool IsRerun { get; init; }
+
+    /// <summary>When a succeeded re-run resolved this failure (decision 0025); null otherwise.</summary>
+    public DateTime? ResolvedAt { get; init; }
+
+    public Guid? ResolvedByExecutionId { get; init; }
 
     public string? FailedStep { get; init; }
 

@@ -1122,6 +1122,12 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ResolvedByExecutionId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid?>("RootExecutionId")
                         .HasColumnType("uuid");
 
@@ -1179,6 +1185,8 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                     b.HasIndex("TriggeredBy", "CreatedAt");
 
                     b.HasIndex("BusinessKey", "CreatedAt", "Id");
+
+                    b.HasIndex("Status", "ResolvedAt", "CreatedAt");
 
                     b.ToTable("WorkflowExecutions", (string)null);
                 });

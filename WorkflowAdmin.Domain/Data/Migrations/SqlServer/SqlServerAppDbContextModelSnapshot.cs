@@ -1126,6 +1126,12 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
 
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid?>("ResolvedByExecutionId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<Guid?>("RootExecutionId")
                         .HasColumnType("uniqueidentifier");
 
@@ -1183,6 +1189,8 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                     b.HasIndex("TriggeredBy", "CreatedAt");
 
                     b.HasIndex("BusinessKey", "CreatedAt", "Id");
+
+                    b.HasIndex("Status", "ResolvedAt", "CreatedAt");
 
                     b.ToTable("WorkflowExecutions", (string)null);
                 });

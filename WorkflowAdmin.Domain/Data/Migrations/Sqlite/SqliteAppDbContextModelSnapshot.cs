@@ -1109,6 +1109,12 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ResolvedByExecutionId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("RootExecutionId")
                         .HasColumnType("TEXT");
 
@@ -1166,6 +1172,8 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                     b.HasIndex("TriggeredBy", "CreatedAt");
 
                     b.HasIndex("BusinessKey", "CreatedAt", "Id");
+
+                    b.HasIndex("Status", "ResolvedAt", "CreatedAt");
 
                     b.ToTable("WorkflowExecutions", (string)null);
                 });

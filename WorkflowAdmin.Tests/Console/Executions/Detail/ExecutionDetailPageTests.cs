@@ -265,6 +265,37 @@ public abstract class ExecutionDetailPageTests<TDatabase>(TDatabase database) : 
         Assert.Equal(["Download execution"], buttons);
     }
 
+    [Fact]
+    public async Task A_failure_a_rerun_fixed_says_resolved_by_that_rerun_and_one_not_yet_fixed_does_not()
+    {
+        Probe.FailNext("square", times: 2);
+        var originalId = await RunNewAsync();
+        var firstRerunId = await RerunAsync(originalId);
+        Assert.Equal(RunOutcome.Failed, await RunAsync(firstRerunId));
+        Assert.Empty(RenderPage(originalId).FindAll("[data-testid=execution-resolved]"));
+
+        var secondRerunId = await RerunAsync(firstRerunId);
+        Assert.Equal(RunOutcome.Succeeded, await RunAsync(secondRerunId));
+
+        foreach (var id in new[] { originalId, firstRerunId })
+        {
+            var note = RenderPage(id).Find("[data-testid=execution-header] [data-testid=execution-resolved]");
+            Assert.StartsWith("Resolved by re-run", note.TextContent.Trim(), StringComparison.Ordinal);
+            var link = note.QuerySelector("[data-testid=execution-resolved-by]")!;
+            Assert.Equal($"executions/{secondRerunId}", link.GetAttribute("href"));
+            Assert.Equal(secondRerunId.ToString()[..8], link.TextContent.Trim());
+        }
+
+        Assert.Empty(RenderPage(secondRerunId).FindAll("[data-testid=execution-resolved]"));
+    }
+
+    private async Task<Guid> RerunAsync(Guid id)
+    {
+        await using var scope = context.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<ExecutionService>()
+            .RerunAsync(id, new RerunRequest(RerunMode.ResumeFromFailedStep, "ticket 4711", ConfirmDuplicate: true), TestActors.Admin, default)).Id;
+    }
+
     private static ConsoleTestContext CreateContext(TDatabase database)
     {
         var context = new ConsoleTestContext(database);

@@ -155,6 +155,42 @@ public abstract class ExecutionsListTests<TDatabase>(TDatabase database) : IAsyn
         Assert.True(succeeded.Value <= EntityAdmin.CountCap);
     }
 
+    [Fact]
+    public async Task Unresolved_is_the_failures_no_succeeded_rerun_resolved_with_a_count_of_its_own()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
+        await using var db = database.CreateDbContext();
+        var unresolvedIds = await db.WorkflowExecutions
+            .Where(e => e.Status == ExecutionStatus.Failed && e.ResolvedAt == null).Select(e => e.Id).ToListAsync();
+        var resolved = await db.WorkflowExecutions.Where(e => e.Status == ExecutionStatus.Failed && e.ResolvedAt != null).ToListAsync();
+        Assert.NotEmpty(unresolvedIds);
+        Assert.NotEmpty(resolved);
+
+        var unresolved = await LoadAsync(ListState.Empty.WithFilter("status", ExecutionsAdmin.UnresolvedValue) with { PageSize = 100 });
+        var withRunning = await LoadAsync(ListState.Empty.WithFilter("status", $"Running,{ExecutionsAdmin.UnresolvedValue}") with { PageSize = 100 });
+        var counts = await Admin.CountByOptionAsync(db, ListState.Empty, default);
+
+        Assert.Equal(unresolvedIds.Order(), unresolved.Rows.Select(r => r.Id).Order());
+        Assert.Equal(ListCount.Exact(unresolvedIds.Count), counts.Single(c => c.Option.Value == ExecutionsAdmin.UnresolvedValue).Count);
+        Assert.Equal(ListCount.Exact(unresolvedIds.Count + resolved.Count), counts.Single(c => c.Option.Value == nameof(ExecutionStatus.Failed)).Count);
+        var running = await db.WorkflowExecutions.CountAsync(e => e.Status == ExecutionStatus.Running);
+        Assert.Equal(unresolvedIds.Count + running, withRunning.Rows.Count);
+
+        // Every resolved failure's resolver is a succeeded re-run of its lineage, created after it, as the runner decides.
+        foreach (var failure in resolved)
+        {
+            var by = await db.WorkflowExecutions.SingleAsync(e => e.Id == failure.ResolvedByExecutionId);
+            Assert.Equal(ExecutionStatus.Succeeded, by.Status);
+            Assert.Equal(failure.RootExecutionId ?? failure.Id, by.RootExecutionId);
+            Assert.True(by.CreatedAt > failure.CreatedAt);
+        }
+
+        var failedPage = await LoadAsync(Failed with { PageSize = 100 });
+        Assert.Equal(resolved.Select(r => (r.Id, r.ResolvedByExecutionId)).Order(),
+            failedPage.Rows.Where(r => r.ResolvedByExecutionId is not null).Select(r => (r.Id, r.ResolvedByExecutionId)).Order());
+        Assert.Equal("Search id, business key, error message", Admin.SearchPlaceholder(ListState.Empty.WithFilter("status", ExecutionsAdmin.UnresolvedValue)));
+    }
+
     private async Task<ListPage<ExecutionRow>> LoadAsync(ListState state)
     {
         await using var db = database.CreateDbContext();

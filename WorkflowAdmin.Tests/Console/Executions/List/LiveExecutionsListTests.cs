@@ -110,6 +110,45 @@ public abstract class LiveExecutionsListTests<TDatabase> : IAsyncLifetime
         Assert.Equal(secondPage[..^1], page.FindAll("[data-testid=row]").Select(r => r.GetAttribute("href")).Skip(1));
     }
 
+    [Fact]
+    public async Task A_failure_fixed_by_a_rerun_is_marked_resolved_and_left_out_of_Unresolved_which_has_its_own_count()
+    {
+        var probe = context.Services.GetRequiredService<StepProbe>();
+        probe.FailNext("square", times: 1);
+        var fixedId = await CreateAsync();
+        await context.Services.GetRequiredService<WorkflowRunner>().RunAsync(fixedId, default);
+        Guid rerunId;
+        await using (var scope = context.Services.CreateAsyncScope())
+        {
+            rerunId = (await scope.ServiceProvider.GetRequiredService<ExecutionService>()
+                .RerunAsync(fixedId, new RerunRequest(RerunMode.ResumeFromFailedStep, "ticket 4711"), TestActors.Admin, default)).Id;
+        }
+
+        Assert.Equal(RunOutcome.Succeeded, await context.Services.GetRequiredService<WorkflowRunner>().RunAsync(rerunId, default));
+        probe.FailNext("square", times: 1);
+        var openId = await CreateAsync();
+        await context.Services.GetRequiredService<WorkflowRunner>().RunAsync(openId, default);
+
+        var failed = Open("/executions?status=Failed");
+        failed.WaitForAssertion(() =>
+        {
+            Assert.Equal("2", failed.Find("[data-testid=status-count-Failed]").TextContent);
+            Assert.Equal("1", failed.Find("[data-testid=status-count-Unresolved]").TextContent);
+        });
+        var marker = Row(failed, fixedId).QuerySelector("[data-testid=execution-resolved]")!;
+        Assert.Equal("resolved by re-run", marker.TextContent);
+        Assert.Equal($"/executions/{rerunId}", marker.GetAttribute("href"));
+        Assert.Null(Row(failed, openId).QuerySelector("[data-testid=execution-resolved]"));
+
+        // The chips read in order, Unresolved right after Failed, which it narrows.
+        var chips = failed.FindAll("[data-testid=list-counts] [data-testid^=status-chip-]").Select(c => c.GetAttribute("data-testid")).ToList();
+        Assert.Equal(chips.IndexOf("status-chip-Failed") + 1, chips.IndexOf("status-chip-Unresolved"));
+
+        var unresolved = Open(ExecutionsAdmin.UnresolvedHref);
+        unresolved.WaitForAssertion(() => Assert.Equal(
+            [$"/executions/{openId}"], unresolved.FindAll("[data-testid=row]").Select(r => r.GetAttribute("href"))));
+    }
+
     private async Task TickAsync()
     {
         context.Time.Advance(Interval);
