@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Features.Executions.Live;
 
 namespace WorkflowAdmin.Features.Dashboard;
@@ -113,11 +114,11 @@ public sealed partial class DashboardPage : IDisposable
         }
     }
 
-    private static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", Culture);
+    private static string Time(DateTime utc) => DetailFormat.Utc(utc);
 
     // Version 7 ids begin with their timestamp, so executions made close together share a prefix; the random
     // tail is what tells them apart at a glance.
-    private static string ShortId(Guid id) => id.ToString("N")[..8]; // as the executions list shows it
+    private static string ShortId(Guid id) => DetailFormat.ShortId(id);
 
     private static string? ShortTypeName(string? type) => type?[(type.LastIndexOf('.') + 1)..];
 }

@@ -2,10 +2,13 @@ using System.Globalization;
 
 namespace WorkflowAdmin.Features.Executions;
 
-/// <summary>How the execution detail screens write times and durations: UTC, to the second, culture-neutral.</summary>
+/// <summary>How the console's screens write ids, times and durations: UTC, to the second, culture-neutral.</summary>
 internal static class DetailFormat
 {
     public const string None = "—";
+
+    /// <summary>An id's first eight characters, as every list shows it (the whole id goes in the link's title).</summary>
+    public static string ShortId(Guid id) => id.ToString()[..8];
 
     public static string Utc(DateTime? value) =>
         value is { } time ? time.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : None;

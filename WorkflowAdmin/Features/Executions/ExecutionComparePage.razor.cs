@@ -131,7 +131,7 @@ public sealed partial class ExecutionComparePage
             .Select(key => key is not null && Registry.TryGet(key, out var definition) ? definition!.Steps.FirstOrDefault(s => s.Key == stepKey) : null)
             .FirstOrDefault(s => s is not null)?.DisplayName ?? stepKey;
 
-    private static string Short(Guid id) => id.ToString()[..8];
+    private static string Short(Guid id) => DetailFormat.ShortId(id);
 
     private static string RelationText(ComparisonRelation relation) => relation switch
     {

@@ -236,7 +236,7 @@ public sealed record ExecutionRow
 
     public string? Error { get; init; }
 
-    public string ShortId => Id.ToString()[..8];
+    public string ShortId => DetailFormat.ShortId(Id);
 
     public TimeSpan? Duration => FinishedAt - StartedAt;
 }

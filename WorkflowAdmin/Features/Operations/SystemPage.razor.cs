@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Operations;
+using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Features.Executions.Live;
 
 namespace WorkflowAdmin.Features.Operations;
@@ -115,9 +116,9 @@ public sealed partial class SystemPage : IDisposable
         }
     }
 
-    private static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", Culture);
+    private static string Time(DateTime utc) => DetailFormat.Utc(utc);
 
-    private static string ShortId(Guid id) => id.ToString("N")[..8]; // as the executions list shows it
+    private static string ShortId(Guid id) => DetailFormat.ShortId(id);
 
     // "1.0.0+7eeeecc1d2…": the version and the commit's first characters are what tells two deployments apart.
     private static string ShortVersion(string version) =>

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 
+using WorkflowAdmin.Features.Executions;
+
 namespace WorkflowAdmin.Features.Users;
 
 public sealed partial class UserDetailPage
@@ -127,5 +129,5 @@ public sealed partial class UserDetailPage
     private string LockoutText(DateTimeOffset? end) =>
         end is { } until && until > Clock.GetUtcNow() ? Time(until.UtcDateTime) : "not locked out";
 
-    private static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+    private static string Time(DateTime utc) => DetailFormat.Utc(utc);
 }
