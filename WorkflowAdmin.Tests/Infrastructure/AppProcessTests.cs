@@ -9,6 +9,9 @@ public sealed class AppProcessTests(PostgresDatabaseFixture database) : IClassFi
     [Fact]
     public async Task A_started_node_answers_health_and_a_kill_ends_it_and_its_database_sessions()
     {
+        // Sessions that exist before the node starts are this test process's own (the fixture's pooled connection
+        // to Respawn): only client sessions that appear afterwards belong to the node.
+        var before = await SessionPidsAsync();
         await using var node = await AppProcess.StartAsync(new AppProcessOptions
         {
             Provider = database.Provider,
@@ -22,7 +25,7 @@ public sealed class AppProcessTests(PostgresDatabaseFixture database) : IClassFi
         }
 
         var pid = node.ProcessId;
-        Assert.True(await SessionsOfAsync() > 0, "A running worker keeps connections to its database.");
+        Assert.True((await NodeSessionsAsync(before)).Count > 0, "A running worker keeps connections to its database.");
 
         node.Kill();
 
@@ -31,22 +34,37 @@ public sealed class AppProcessTests(PostgresDatabaseFixture database) : IClassFi
 
         // The server notices the dropped sockets at once: no session of the dead process is left behind.
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (await SessionsOfAsync() > 0 && DateTime.UtcNow < deadline)
+        while ((await NodeSessionsAsync(before)).Count > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
 
-        Assert.Equal(0, await SessionsOfAsync());
+        var left = await NodeSessionsAsync(before);
+        Assert.True(left.Count == 0, "Sessions of the killed node left: " + string.Join("; ", left));
     }
 
-    private async Task<long> SessionsOfAsync()
+    private async Task<List<string>> NodeSessionsAsync(HashSet<int> before) =>
+        (await SessionsAsync()).Where(s => !before.Contains(s.Pid)).Select(s => s.Description).ToList();
+
+    private async Task<HashSet<int>> SessionPidsAsync() => (await SessionsAsync()).Select(s => s.Pid).ToHashSet();
+
+    private async Task<List<(int Pid, string Description)>> SessionsAsync()
     {
-        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString);
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        // Unpooled, so the probe itself never lingers as an idle session.
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = @db AND pid <> pg_backend_pid()", connection);
+            "SELECT pid, concat_ws(' | ', pid, backend_type, application_name, state, left(query, 80)) FROM pg_stat_activity WHERE datname = @db AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+            connection);
         command.Parameters.AddWithValue("db", builder.Database!);
-        return (long)(await command.ExecuteScalarAsync())!;
+        var sessions = new List<(int, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            sessions.Add((reader.GetInt32(0), reader.GetString(1)));
+        }
+
+        return sessions;
     }
 }

@@ -82,7 +82,7 @@ public abstract class EntityListPageTests<TDatabase> : IAsyncLifetime
         await AdminTestData.SeedExecutionsAsync(context.Services, 60);
         var page = Open("/executions?page=2");
 
-        page.Find("[data-testid=status-chip-Failed]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=status-chip-Failed]").Click());
 
         page.WaitForAssertion(() => Assert.EndsWith("/executions?status=Failed", Navigation.Uri, StringComparison.Ordinal));
         page.WaitForAssertion(() =>
@@ -145,7 +145,7 @@ public abstract class EntityListPageTests<TDatabase> : IAsyncLifetime
         page.WaitForAssertion(() => Assert.Contains("26-50 of 60", page.Find("[data-testid=list-range]").TextContent, StringComparison.Ordinal));
         Assert.EndsWith("/executions?page=2", Navigation.Uri, StringComparison.Ordinal);
 
-        page.Find("button[aria-label='Next page']").Click();
+        await page.InvokeAsync(() => page.Find("button[aria-label='Next page']").Click());
 
         page.WaitForAssertion(() => Assert.Contains("51-60 of 60", page.Find("[data-testid=list-range]").TextContent, StringComparison.Ordinal));
         Assert.EndsWith("/executions?page=3", Navigation.Uri, StringComparison.Ordinal);
@@ -161,7 +161,7 @@ public abstract class EntityListPageTests<TDatabase> : IAsyncLifetime
         Assert.Equal("1-25 of 10,000+", page.Find("[data-testid=list-range]").TextContent);
         Assert.NotNull(page.Find("[data-testid=list-count-estimate]"));
 
-        page.Find("[data-testid=list-count-exactly]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=list-count-exactly]").Click());
 
         page.WaitForAssertion(() => Assert.Equal("1-25 of 10,050", page.Find("[data-testid=list-range]").TextContent));
         Assert.Empty(page.FindAll("[data-testid=list-count-estimate]"));
@@ -191,17 +191,17 @@ public abstract class EntityListPageTests<TDatabase> : IAsyncLifetime
         await AdminTestData.SeedExecutionsAsync(context.Services, 60);
         var page = Open("/executions");
 
-        page.Find("[data-testid=sort-business-key]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=sort-business-key]").Click());
         page.WaitForAssertion(() => Assert.EndsWith("?sort=business-key", Navigation.Uri, StringComparison.Ordinal));
         page.WaitForAssertion(() => Assert.Equal(Sorted(BusinessKeys(page)), BusinessKeys(page)));
 
-        page.Find("[data-testid=sort-business-key]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=sort-business-key]").Click());
         page.WaitForAssertion(() => Assert.EndsWith("?sort=-business-key", Navigation.Uri, StringComparison.Ordinal));
         page.WaitForAssertion(() => Assert.Equal(Enumerable.Reverse(Sorted(BusinessKeys(page))), BusinessKeys(page)));
     }
 
     [Fact]
-    public void An_empty_list_says_so_and_a_filtered_one_offers_to_clear_its_filters()
+    public async Task An_empty_list_says_so_and_a_filtered_one_offers_to_clear_its_filters()
     {
         var page = Open("/executions");
         page.WaitForAssertion(() => Assert.Contains("No executions yet.", page.Find("[data-testid=list-empty]").TextContent, StringComparison.Ordinal));
@@ -210,7 +210,7 @@ public abstract class EntityListPageTests<TDatabase> : IAsyncLifetime
         filtered.WaitForAssertion(() => Assert.Contains("match", filtered.Find("[data-testid=list-empty]").TextContent, StringComparison.Ordinal));
         Assert.Contains("Error messages are searched when the Failed status is selected.", filtered.Find("[data-testid=list-empty]").TextContent, StringComparison.Ordinal);
 
-        filtered.Find("[data-testid=list-clear]").Click();
+        await filtered.InvokeAsync(() => filtered.Find("[data-testid=list-clear]").Click());
         filtered.WaitForAssertion(() => Assert.EndsWith("/executions", Navigation.Uri, StringComparison.Ordinal));
     }
 

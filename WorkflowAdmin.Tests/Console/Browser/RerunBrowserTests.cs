@@ -85,7 +85,7 @@ public sealed class RerunBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
         await page.Locator("[data-testid=submit-rerun]").ClickAsync();
 
-        await page.WaitForURLAsync(url => url.Contains("/executions/", StringComparison.Ordinal) && !url.Contains(original.Id.ToString(), StringComparison.Ordinal));
+        await LandOnTheRerunAsync(original.Id);
         var rerunOf = page.Locator("[data-testid=lineage-rerun-of]");
         await rerunOf.WaitForAsync();
         Assert.EndsWith($"executions/{original.Id}", await rerunOf.Locator("a").GetAttributeAsync("href"), StringComparison.Ordinal);
@@ -119,6 +119,27 @@ public sealed class RerunBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(bar.Locator("button, a")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("[data-testid=rerun-execution], [data-testid=cancel-execution], [data-testid=start-like-this]")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("[data-testid=download-execution]")).ToBeVisibleAsync();
+    }
+
+    /// <summary>
+    /// Waits for the navigation to the new execution. A busy CI machine has needed more than Playwright's default
+    /// 30 s once; should the dialog show an error instead, the failure says which rather than only "timeout".
+    /// </summary>
+    private async Task LandOnTheRerunAsync(Guid originalId)
+    {
+        try
+        {
+            await page.WaitForURLAsync(
+                url => url.Contains("/executions/", StringComparison.Ordinal) && !url.Contains(originalId.ToString(), StringComparison.Ordinal),
+                new PageWaitForURLOptions { Timeout = 90_000, WaitUntil = WaitUntilState.Commit });
+        }
+        catch (TimeoutException)
+        {
+            var dialog = page.Locator("[data-testid=rerun-dialog]");
+            var text = await dialog.CountAsync() > 0 ? await dialog.InnerTextAsync() : "(the dialog is closed)";
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "rerun-submit-timeout.png") });
+            Assert.Fail($"The re-run did not open within 90 s at {page.Url}. The dialog shows: {text}");
+        }
     }
 
     private async Task SignInAsync(string role)
