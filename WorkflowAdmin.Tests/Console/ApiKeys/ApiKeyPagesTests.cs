@@ -39,7 +39,7 @@ public abstract class ApiKeyPagesTests<TDatabase>(TDatabase database) : IAsyncLi
         var secret = page.Find("input[data-testid=api-key-secret]").GetAttribute("value")!;
         Assert.StartsWith(ApiKey.SecretPrefix, secret, StringComparison.Ordinal);
         Assert.Contains("shown only this once", page.Find("[data-testid=api-key-secret-warning]").TextContent, StringComparison.Ordinal);
-        page.Find("[data-testid=copy-api-key-secret]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=copy-api-key-secret]").Click());
         page.WaitForAssertion(() => Assert.Equal(secret, Assert.Single(context.JSInterop.Invocations["workflowAdmin.copyText"]).Arguments[0]));
 
         await using var db = database.CreateDbContext();
@@ -82,7 +82,7 @@ public abstract class ApiKeyPagesTests<TDatabase>(TDatabase database) : IAsyncLi
         var page = context.Render<ApiKeyDetailPage>(p => p.Add(x => x.Id, issued.Id));
         page.WaitForElement("[data-testid=api-key-details]");
 
-        page.Find("[data-testid=revoke-api-key]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=revoke-api-key]").Click());
         dialogs.WaitForAssertion(() => Assert.Contains("Revoke billing?", dialogs.Markup, StringComparison.Ordinal));
         Assert.True(await IsActiveAsync(issued.Id));
         dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Revoke").Click();
@@ -103,7 +103,7 @@ public abstract class ApiKeyPagesTests<TDatabase>(TDatabase database) : IAsyncLi
         var page = context.Render<ApiKeyDetailPage>(p => p.Add(x => x.Id, issued.Id));
         page.WaitForElement("[data-testid=api-key-details]");
 
-        page.Find("[data-testid=revoke-api-key]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=revoke-api-key]").Click());
         dialogs.WaitForAssertion(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click());
 
         Assert.True(await IsActiveAsync(issued.Id));

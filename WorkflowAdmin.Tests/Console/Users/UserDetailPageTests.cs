@@ -52,7 +52,7 @@ public abstract class UserDetailPageTests<TDatabase> : IAsyncLifetime
         var stampBefore = (await LoadAsync(sam.Id)).User.SecurityStamp;
         var (page, dialogs) = RenderPage(sam.Id);
 
-        page.Find("[data-testid=disable-user]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=disable-user]").Click());
         dialogs.WaitForAssertion(() => Assert.Contains("Disable this user?", dialogs.Markup, StringComparison.Ordinal));
         Assert.False((await LoadAsync(sam.Id)).User.IsDisabled);
         Button(dialogs, "Disable").Click();
@@ -70,7 +70,7 @@ public abstract class UserDetailPageTests<TDatabase> : IAsyncLifetime
     {
         var (page, dialogs) = RenderPage(sam.Id);
 
-        page.Find("[data-testid=disable-user]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=disable-user]").Click());
         dialogs.WaitForAssertion(() => Button(dialogs, "Cancel").Click());
 
         Assert.False((await LoadAsync(sam.Id)).User.IsDisabled);
@@ -85,7 +85,7 @@ public abstract class UserDetailPageTests<TDatabase> : IAsyncLifetime
 
         var select = page.FindComponent<MudSelect<string>>();
         await select.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(Roles.Auditor));
-        page.Find("[data-testid=change-role]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=change-role]").Click());
 
         page.WaitForAssertion(() => Assert.Equal(Roles.Auditor, Text(page, "user-role")));
         Assert.Equal([Roles.Auditor], (await LoadAsync(sam.Id)).Roles);
@@ -97,7 +97,7 @@ public abstract class UserDetailPageTests<TDatabase> : IAsyncLifetime
     {
         var (page, dialogs) = RenderPage(sam.Id);
 
-        page.Find("[data-testid=reset-password]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=reset-password]").Click());
         dialogs.WaitForElement("input[data-testid=new-password]").Change("short");
         dialogs.Find("input[data-testid=confirm-new-password]").Change("short");
         dialogs.Find("form#reset-password-form").Submit();

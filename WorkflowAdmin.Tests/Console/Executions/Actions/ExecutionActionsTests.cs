@@ -279,11 +279,11 @@ public abstract class ExecutionActionsTests<TDatabase>(TDatabase database) : IAs
         dialogs.WaitForElement("[data-testid=cancel-dialog]");
         Assert.Contains("cancelled at once", Text(dialogs, "cancel-explanation"), StringComparison.Ordinal);
 
-        dialogs.Find("[data-testid=submit-cancel]").Click();
+        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=submit-cancel]").Click());
         dialogs.WaitForAssertion(() => Assert.Contains("A reason is required", dialogs.Markup, StringComparison.Ordinal));
 
         dialogs.Find("input[data-testid=cancel-reason]").Input("customer withdrew the order");
-        dialogs.Find("[data-testid=submit-cancel]").Click();
+        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=submit-cancel]").Click());
 
         page.WaitForAssertion(() => Assert.Equal("Cancelled", page.Find("[data-testid=execution-header] [data-testid=status-chip]").GetAttribute("data-status")));
         Assert.Contains(Snackbars, s => s.Message!.StartsWith("Cancelled: the execution had not started", StringComparison.Ordinal));
@@ -314,7 +314,7 @@ public abstract class ExecutionActionsTests<TDatabase>(TDatabase database) : IAs
             dialogs.WaitForElement("[data-testid=cancel-dialog]");
             Assert.Contains("It is running (Square): it is asked to stop", Text(dialogs, "cancel-explanation"), StringComparison.Ordinal);
             dialogs.Find("input[data-testid=cancel-reason]").Input("wrong customer");
-            dialogs.Find("[data-testid=submit-cancel]").Click();
+            await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=submit-cancel]").Click());
 
             page.WaitForAssertion(() => Assert.Contains("wrong customer", page.Find("[data-testid=cancellation]").TextContent, StringComparison.Ordinal));
             Assert.Contains(Snackbars, s => s.Message!.StartsWith("Stop requested: the execution stops at its next step boundary", StringComparison.Ordinal));
