@@ -88,6 +88,13 @@ public sealed partial class ExecutionService(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(actor);
         actor.Demand(Permission.RerunExecution);
+        if (actor.Workflows is not null)
+        {
+            var workflow = await db.WorkflowExecutions.AsNoTracking().Where(e => e.Id == originalId).Select(e => e.DefinitionKey)
+                .SingleOrDefaultAsync(cancellationToken) ?? throw new ExecutionNotFoundException(originalId);
+            actor.Demand(Permission.RerunExecution, workflow);
+        }
+
         var reason = CheckReason(request.Reason, "re-run");
         if (!request.ConfirmDuplicate)
         {
@@ -200,6 +207,7 @@ public sealed partial class ExecutionService(
             var execution = await db.WorkflowExecutions.Include(e => e.Steps)
                 .SingleOrDefaultAsync(e => e.Id == executionId, cancellationToken)
                 ?? throw new ExecutionNotFoundException(executionId);
+            actor.Demand(Permission.CancelExecution, execution.DefinitionKey);
             if (StatusTransitions.IsFinal(execution.Status))
             {
                 throw new ExecutionStateException($"Execution {executionId} is already {execution.Status} and cannot be cancelled.");

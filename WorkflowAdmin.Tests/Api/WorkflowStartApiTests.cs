@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Admin;
+using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Security;
@@ -143,6 +144,33 @@ public abstract class WorkflowStartApiTests<TDatabase>(WorkflowStartApiTests<TDa
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
         Assert.Contains("no-such-workflow", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await host.ExecutionsTriggeredByAsync(reader.Name));
+    }
+
+    [Fact]
+    public async Task A_key_whose_trigger_scope_names_workflows_starts_only_those()
+    {
+        IssuedApiKey key;
+        await using (var scope = host.App.Services.CreateAsyncScope())
+        {
+            key = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().IssueAsync(
+                $"limited-{Guid.NewGuid():N}"[..20], [ApiScope.Trigger], [ShipOrderWorkflow.WorkflowKey], Actor.System, default);
+            await Assert.ThrowsAsync<InputValidationException>(() => scope.ServiceProvider.GetRequiredService<ApiKeyService>().IssueAsync(
+                $"bad-{Guid.NewGuid():N}"[..20], [ApiScope.Trigger], ["no-such-workflow"], Actor.System, default));
+        }
+
+        using var client = host.Client(key.Secret);
+        var body = JsonNode.Parse(ProvisioningExample.Json)!.AsObject();
+        body["enterpriseCustomer"]!["slug"] = $"lim-{Guid.NewGuid():N}"[..12];
+
+        var allowed = await client.PostAsync(Path, ApiHost<TDatabase>.Json(ShipOrderWorkflow.ExampleInput("ORD-L1")));
+        var refused = await client.PostAsync("/api/v1/provisioning", ApiHost<TDatabase>.Json(body.ToJsonString()));
+
+        Assert.Equal(HttpStatusCode.Accepted, allowed.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains(ProvisioningRequest.WorkflowKey, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await host.ExecutionsTriggeredByAsync(key.Name));
+        var stored = await host.QueryAsync(db => db.ApiKeys.AsNoTracking().Where(k => k.Id == key.Id).Select(k => k.Scopes).SingleAsync());
+        Assert.Equal($"trigger,trigger:{ShipOrderWorkflow.WorkflowKey}", stored);
     }
 
     [Fact]
