@@ -216,8 +216,8 @@ public sealed class StartFormField
                     return Nullable || Missing(path, errors);
                 }
 
-                // A day, as the steps store dates: midnight UTC.
-                node = JsonValue.Create(day.Date.ToString("yyyy-MM-dd'T'00:00:00'Z'", CultureInfo.InvariantCulture));
+                // A day, written as an API client writes one (ISO 8601 date), so the engine reads it the same way.
+                node = JsonValue.Create(day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
                 return true;
             case StartFieldKind.Group:
                 var obj = new JsonObject();
