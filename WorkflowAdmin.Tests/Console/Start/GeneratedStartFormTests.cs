@@ -60,7 +60,9 @@ public abstract class GeneratedStartFormTests<TDatabase>(TDatabase database) : I
         Assert.NotEmpty(page.FindAll(Field("pack-order.shipOn")));
         Assert.Empty(page.FindAll("[data-testid=list-item]"));
         page.Find("[data-testid='add-pack-order.lines']").Click();
-        Assert.NotNull(Input(page, "pack-order.lines[0].sku"));
+
+        // The row appears once the click's handler has run (MudBlazor's buttons handle clicks asynchronously).
+        page.WaitForElement($"input{Field("pack-order.lines[0].sku")}");
         Assert.NotNull(Input(page, "pack-order.lines[0].quantity"));
         Assert.NotNull(Input(page, "notify-buyer.note"));
     }
@@ -71,7 +73,9 @@ public abstract class GeneratedStartFormTests<TDatabase>(TDatabase database) : I
         await context.SignInAsUserAsync(Roles.Admin);
         var page = Render();
         page.Find("[data-testid='add-pack-order.lines']").Click();
+        page.WaitForElement($"input{Field("pack-order.lines[0].sku")}");
         page.Find("[data-testid='add-pack-order.lines']").Click();
+        page.WaitForElement($"input{Field("pack-order.lines[1].sku")}");
         Input(page, "pack-order.lines[0].sku").Change("BOOK-1");
         Input(page, "pack-order.lines[0].quantity").Change("2");
         Input(page, "pack-order.lines[1].sku").Change("PEN-7");
