@@ -52,6 +52,7 @@ public static class DependencyInjection
 
         // API access: keys for back-office systems
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<IdempotentStarts>();
 
         // Workflows
         services.AddProvisioning();

@@ -15,6 +15,10 @@ public sealed class ApiKey
     public const int MaxNameLength = 100;
     public const int PrefixLength = 12;
     public const string SecretPrefix = "wfa_";
+    public const int MaxScopesLength = 100;
+
+    /// <summary>A scope entry "trigger:onboard-customer" limits the trigger scope to the workflows it names.</summary>
+    public const string TriggerWorkflowPrefix = "trigger:";
 
     private ApiKey()
     {
@@ -30,7 +34,10 @@ public sealed class ApiKey
 
     public string SecretHash { get; private set; } = "";
 
-    /// <summary>Stored as "read,trigger" (see <see cref="ApiScopes"/>).</summary>
+    /// <summary>
+    /// Stored as "read,trigger" (see <see cref="ApiScopes"/>), followed by "trigger:{workflow key}" entries when the
+    /// trigger scope is limited to some workflows (older readers ignore entries they do not know).
+    /// </summary>
     public string Scopes { get; private set; } = "";
 
     public DateTime CreatedAt { get; private set; }
@@ -47,8 +54,27 @@ public sealed class ApiKey
 
     public IReadOnlyList<ApiScope> ScopeList => ApiScopes.Parse(Scopes);
 
+    /// <summary>The workflows the trigger scope is limited to; empty means every workflow.</summary>
+    public IReadOnlyList<string> TriggerWorkflows => TriggerWorkflowsOf(Scopes);
+
+    public static IReadOnlyList<string> TriggerWorkflowsOf(string? scopes) =>
+        [.. (scopes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(s => s.StartsWith(TriggerWorkflowPrefix, StringComparison.Ordinal) && s.Length > TriggerWorkflowPrefix.Length)
+            .Select(s => s[TriggerWorkflowPrefix.Length..])
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+
+    /// <summary>The stored form of <paramref name="scopes"/> with the trigger scope limited to <paramref name="triggerWorkflows"/>.</summary>
+    public static string FormatScopes(IEnumerable<ApiScope> scopes, IEnumerable<string>? triggerWorkflows)
+    {
+        var list = scopes.ToList();
+        IEnumerable<string> limits = list.Contains(ApiScope.Trigger) ? (triggerWorkflows ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal) : [];
+        return string.Join(",", new[] { ApiScopes.Format(list) }.Concat(limits.Select(k => TriggerWorkflowPrefix + k)));
+    }
+
     /// <summary>Creates a key and returns its secret, which exists nowhere else after this call.</summary>
-    public static (ApiKey Key, string Secret) Issue(string name, IReadOnlyCollection<ApiScope> scopes, string createdBy, DateTime now)
+    public static (ApiKey Key, string Secret) Issue(
+        string name, IReadOnlyCollection<ApiScope> scopes, string createdBy, DateTime now, IReadOnlyCollection<string>? triggerWorkflows = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(scopes);
@@ -65,7 +91,7 @@ public sealed class ApiKey
             Name = name.Trim(),
             Prefix = secret[..PrefixLength],
             SecretHash = Hash(secret),
-            Scopes = ApiScopes.Format(scopes),
+            Scopes = FormatScopes(scopes, triggerWorkflows),
             CreatedAt = now,
             CreatedBy = createdBy,
         };

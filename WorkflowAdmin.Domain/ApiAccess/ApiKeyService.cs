@@ -12,14 +12,20 @@ namespace WorkflowAdmin.Domain.ApiAccess;
 /// same save; checking a presented secret is what every API request does first, so it reads one row by the key's
 /// public prefix and records use at most once a minute rather than writing on every request.
 /// </summary>
-public sealed partial class ApiKeyService(AppDbContext db, TimeProvider time)
+public sealed partial class ApiKeyService(AppDbContext db, WorkflowRegistry workflows, TimeProvider time)
 {
     /// <summary>How stale "last used" may get: a busy key writes once per this interval, not once per request.</summary>
     public static readonly TimeSpan UsageResolution = TimeSpan.FromMinutes(1);
 
     /// <exception cref="InputValidationException">The name is missing, malformed or taken, or no scope is given.</exception>
-    public async Task<IssuedApiKey> IssueAsync(string name, IReadOnlyCollection<ApiScope> scopes, Actor actor, CancellationToken cancellationToken)
+    public Task<IssuedApiKey> IssueAsync(string name, IReadOnlyCollection<ApiScope> scopes, Actor actor, CancellationToken cancellationToken) =>
+        IssueAsync(name, scopes, [], actor, cancellationToken);
+
+    /// <param name="triggerWorkflows">The workflows the trigger scope may start; empty means every workflow.</param>
+    public async Task<IssuedApiKey> IssueAsync(
+        string name, IReadOnlyCollection<ApiScope> scopes, IReadOnlyCollection<string> triggerWorkflows, Actor actor, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(triggerWorkflows);
         ArgumentNullException.ThrowIfNull(scopes);
         ArgumentNullException.ThrowIfNull(actor);
         actor.Demand(Permission.ManageApiKeys);
@@ -37,6 +43,21 @@ public sealed partial class ApiKeyService(AppDbContext db, TimeProvider time)
             errors.Add("scopes", "must name at least one scope (read, trigger)");
         }
 
+        if (triggerWorkflows.Count > 0 && !scopes.Contains(ApiScope.Trigger))
+        {
+            errors.Add("triggerWorkflows", "need the trigger scope: they limit what it may start");
+        }
+
+        foreach (var unknown in triggerWorkflows.Where(k => !workflows.TryGet(k, out _)))
+        {
+            errors.Add("triggerWorkflows", $"names '{unknown}', which is not a workflow");
+        }
+
+        if (ApiKey.FormatScopes(scopes, triggerWorkflows).Length > ApiKey.MaxScopesLength)
+        {
+            errors.Add("triggerWorkflows", $"name too many workflows for one key (the scopes are stored in {ApiKey.MaxScopesLength} characters): leave the limit out, or issue a key per workflow");
+        }
+
         if (!errors.Any && await NameTakenAsync(name, cancellationToken))
         {
             errors.Add("name", NameTaken(name));
@@ -48,7 +69,7 @@ public sealed partial class ApiKeyService(AppDbContext db, TimeProvider time)
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var (key, secret) = ApiKey.Issue(name, scopes, actor.Name, now);
+        var (key, secret) = ApiKey.Issue(name, scopes, actor.Name, now, triggerWorkflows);
         db.ApiKeys.Add(key);
         try
         {
@@ -121,7 +142,7 @@ public sealed partial class ApiKeyService(AppDbContext db, TimeProvider time)
             db.Entry(key).State = EntityState.Detached;
         }
 
-        return new AuthenticatedApiKey(key.Id, key.Name, key.ScopeList);
+        return new AuthenticatedApiKey(key.Id, key.Name, key.ScopeList) { TriggerWorkflows = key.TriggerWorkflows };
     }
 
     // Names are compared without case: "CRM" and "crm" in the executions list would look like one system. Keys
@@ -141,7 +162,11 @@ public sealed partial class ApiKeyService(AppDbContext db, TimeProvider time)
 public sealed record IssuedApiKey(Guid Id, string Name, string Prefix, IReadOnlyList<ApiScope> Scopes, string Secret);
 
 /// <summary>Who a valid secret belongs to.</summary>
-public sealed record AuthenticatedApiKey(Guid Id, string Name, IReadOnlyList<ApiScope> Scopes);
+public sealed record AuthenticatedApiKey(Guid Id, string Name, IReadOnlyList<ApiScope> Scopes)
+{
+    /// <summary>The workflows the trigger scope may start; empty means every workflow.</summary>
+    public IReadOnlyList<string> TriggerWorkflows { get; init; } = [];
+}
 
 /// <summary>There is no API key with the given id.</summary>
 public sealed class ApiKeyNotFoundException(Guid id) : KeyNotFoundException($"There is no API key with id {id}.")

@@ -21,6 +21,9 @@ public static class AuditActions
     public const string UserEnabled = "user.enable";
     public const string UserPasswordReset = "user.password-reset";
 
+    // An admin limited to some workflows (or the limit lifted): the keys before and after.
+    public const string UserWorkflowsChanged = "user.workflows-change";
+
     public const string ApiKeyCreated = "api-key.create";
     public const string ApiKeyRevoked = "api-key.revoke";
 
@@ -31,7 +34,7 @@ public static class AuditActions
     [
         SignIn, SignInFailed, SignOut,
         ExecutionTriggered, ExecutionRerun, ExecutionBulkRerun, ExecutionCancelled, ExecutionUsedExistingCustomer,
-        UserCreated, UserRoleChanged, UserDisabled, UserEnabled, UserPasswordReset,
+        UserCreated, UserRoleChanged, UserDisabled, UserEnabled, UserPasswordReset, UserWorkflowsChanged,
         ApiKeyCreated, ApiKeyRevoked,
         ListExported,
     ];

@@ -66,6 +66,13 @@ public sealed partial class BulkReruns(AppDbContext db, TimeProvider time, BulkR
                 "executionIds", $"names {missing.Count:N0} execution(s) that do not exist, such as {string.Join(", ", missing.Take(3))}");
         }
 
+        // An admin limited to some workflows re-runs only their executions: the whole request is refused, not trimmed,
+        // so what runs is always what was confirmed.
+        if (actor.Workflows is not null && (await WorkflowsOfAsync(ids, cancellationToken)).FirstOrDefault(k => !actor.MayUse(k)) is { } other)
+        {
+            throw new AccessDeniedException(actor, Permission.RerunExecution, other);
+        }
+
         description = string.IsNullOrWhiteSpace(description) ? $"{ids.Count:N0} chosen executions" : description.Trim();
         var now = time.GetUtcNow().UtcDateTime;
         var bulk = BulkRerun.Create(submitToken, ids, mode, reason, description, actor.Name, now);
@@ -130,6 +137,21 @@ public sealed partial class BulkReruns(AppDbContext db, TimeProvider time, BulkR
         }
 
         return missing;
+    }
+
+    private async Task<HashSet<string>> WorkflowsOfAsync(List<Guid> ids, CancellationToken cancellationToken)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Chunk(LookupChunk))
+        {
+            keys.UnionWith(await db.WorkflowExecutions.AsNoTracking()
+                .Where(e => chunk.Contains(e.Id))
+                .Select(e => e.DefinitionKey)
+                .Distinct()
+                .ToListAsync(cancellationToken));
+        }
+
+        return keys;
     }
 
     private static string CheckReason(string? reason)

@@ -19,18 +19,44 @@ namespace WorkflowAdmin.Domain.Engine;
 public sealed partial class ExecutionService(
     AppDbContext db, WorkflowRegistry registry, TimeProvider time, IExecutionDispatcher dispatcher, ILogger<ExecutionService> logger)
 {
-    public Task<WorkflowExecution> CreateAsync(string definitionKey, string inputJson, Actor actor, CancellationToken cancellationToken) =>
-        CreateAsync(definitionKey, inputJson, actor, beforeSave: null, cancellationToken);
-
-    /// <param name="beforeSave">Adds rows that must commit with the execution (the API's idempotency record).</param>
-    public async Task<WorkflowExecution> CreateAsync(
-        string definitionKey, string inputJson, Actor actor, Action<AppDbContext, WorkflowExecution>? beforeSave,
-        CancellationToken cancellationToken)
+    /// <summary>Parses and validates <paramref name="inputJson"/>, then starts it (see <see cref="CreateAsync(WorkflowDefinition, ValidatedInput, Actor, CancellationToken)"/>).</summary>
+    /// <exception cref="UnknownWorkflowException">No workflow has the key.</exception>
+    /// <exception cref="InputValidationException">The input is invalid; every error has its path.</exception>
+    public Task<WorkflowExecution> CreateAsync(string definitionKey, string inputJson, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         actor.Demand(Permission.TriggerExecution);
         var definition = registry.Get(definitionKey);
-        var input = PayloadSerializer.ParseInput(definition, inputJson);
+        return CreateAsync(definition, PayloadSerializer.ParseInput(definition, inputJson), actor, cancellationToken);
+    }
+
+    /// <summary>Starts an execution of an input already validated for <paramref name="definition"/>, audited with it.</summary>
+    public async Task<WorkflowExecution> CreateAsync(WorkflowDefinition definition, ValidatedInput input, Actor actor, CancellationToken cancellationToken)
+    {
+        var execution = PrepareCreate(definition, input, actor);
+        await SaveCreatedAsync(execution, actor, cancellationToken);
+        return execution;
+    }
+
+    /// <summary>
+    /// Authorises, builds the execution and adds it to the context, unsaved, so a caller in this assembly can add
+    /// rows that must commit with it (the API's idempotency record) before <see cref="SaveCreatedAsync"/>.
+    /// </summary>
+    internal WorkflowExecution PrepareCreate(WorkflowDefinition definition, ValidatedInput input, Actor actor)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Demand(Permission.TriggerExecution, definition.Key);
+
+        // The input names the workflow it was checked for; one checked for another workflow (or an older version of
+        // this one) is a programming error, not a user's mistake.
+        if (!input.IsFor(definition) || !ReferenceEquals(registry.Get(definition.Key), definition))
+        {
+            throw new InvalidOperationException(
+                $"The input was validated for {input.WorkflowKey} v{input.WorkflowVersion}, not for the registered {definition.Key} v{definition.Version}.");
+        }
+
         var execution = NewExecution(definition, input, actor.ToTrigger());
         foreach (var step in definition.Steps)
         {
@@ -38,13 +64,17 @@ public sealed partial class ExecutionService(
         }
 
         db.WorkflowExecutions.Add(execution);
-        beforeSave?.Invoke(db, execution);
+        return execution;
+    }
+
+    /// <summary>Saves what <see cref="PrepareCreate"/> built with its audit entry, in one transaction, then wakes the workers.</summary>
+    internal async Task SaveCreatedAsync(WorkflowExecution execution, Actor actor, CancellationToken cancellationToken)
+    {
         await AuditTrail.SaveAsync(db, AuditRecord.For(
             actor, AuditActions.ExecutionTriggered, Now(), AuditTargets.Execution, execution.Id.ToString(),
-            after: new { workflow = definition.Key, execution.BusinessKey, source = execution.TriggerSource.ToString() }), cancellationToken);
+            after: new { workflow = execution.DefinitionKey, execution.BusinessKey, source = execution.TriggerSource.ToString() }), cancellationToken);
         WorkflowTelemetry.ExecutionCreated(execution);
         await DispatchAsync(execution.Id);
-        return execution;
     }
 
     /// <summary>
@@ -58,6 +88,13 @@ public sealed partial class ExecutionService(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(actor);
         actor.Demand(Permission.RerunExecution);
+        if (actor.Workflows is not null)
+        {
+            var workflow = await db.WorkflowExecutions.AsNoTracking().Where(e => e.Id == originalId).Select(e => e.DefinitionKey)
+                .SingleOrDefaultAsync(cancellationToken) ?? throw new ExecutionNotFoundException(originalId);
+            actor.Demand(Permission.RerunExecution, workflow);
+        }
+
         var reason = CheckReason(request.Reason, "re-run");
         if (!request.ConfirmDuplicate)
         {
@@ -170,6 +207,7 @@ public sealed partial class ExecutionService(
             var execution = await db.WorkflowExecutions.Include(e => e.Steps)
                 .SingleOrDefaultAsync(e => e.Id == executionId, cancellationToken)
                 ?? throw new ExecutionNotFoundException(executionId);
+            actor.Demand(Permission.CancelExecution, execution.DefinitionKey);
             if (StatusTransitions.IsFinal(execution.Status))
             {
                 throw new ExecutionStateException($"Execution {executionId} is already {execution.Status} and cannot be cancelled.");

@@ -136,7 +136,7 @@ public static partial class PayloadSerializer
             composed[key] = JsonNode.Parse(text);
         }
 
-        return new ValidatedInput(values, stepJson, composed.ToJsonString(Options), definition.GetBusinessKey(values));
+        return new ValidatedInput(definition.Key, definition.Version, values, stepJson, composed.ToJsonString(Options), definition.GetBusinessKey(values));
     }
 
     /// <summary>
@@ -256,9 +256,37 @@ public static partial class PayloadSerializer
     private static partial Regex UnmappedProperty();
 }
 
-/// <summary>A workflow input that passed validation, with each step's canonical input JSON.</summary>
-public sealed record ValidatedInput(
-    StepValues Values,
-    IReadOnlyDictionary<string, string> StepInputJson,
-    string ComposedJson,
-    string? BusinessKey);
+/// <summary>
+/// A workflow input that passed validation, with each step's canonical input JSON. Only
+/// <see cref="PayloadSerializer.ParseInput(WorkflowDefinition, JsonObject)"/> makes one, so a service that is handed
+/// one need not parse and check it again; it names the workflow (and version) it was checked against.
+/// </summary>
+public sealed record ValidatedInput
+{
+    internal ValidatedInput(
+        string workflowKey, int workflowVersion, StepValues values, IReadOnlyDictionary<string, string> stepInputJson, string composedJson, string? businessKey)
+    {
+        WorkflowKey = workflowKey;
+        WorkflowVersion = workflowVersion;
+        Values = values;
+        StepInputJson = stepInputJson;
+        ComposedJson = composedJson;
+        BusinessKey = businessKey;
+    }
+
+    public string WorkflowKey { get; }
+
+    public int WorkflowVersion { get; }
+
+    public StepValues Values { get; }
+
+    public IReadOnlyDictionary<string, string> StepInputJson { get; }
+
+    public string ComposedJson { get; }
+
+    public string? BusinessKey { get; }
+
+    /// <summary>True when this input was checked against <paramref name="definition"/> as it is now.</summary>
+    public bool IsFor(WorkflowDefinition definition) =>
+        definition is not null && definition.Key == WorkflowKey && definition.Version == WorkflowVersion;
+}

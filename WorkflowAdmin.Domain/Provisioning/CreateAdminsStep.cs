@@ -6,7 +6,7 @@ namespace WorkflowAdmin.Domain.Provisioning;
 
 public sealed class CreateAdminsStep : WorkflowStep<CreateAdminsInput, CreateAdminsOutput>
 {
-    public override string Key => "create-admins";
+    public override string Key => ProvisioningSteps.CreateAdmins;
 
     public override string DisplayName => "Create admins";
 

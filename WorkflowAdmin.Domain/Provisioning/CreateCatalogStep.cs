@@ -10,7 +10,7 @@ public sealed class CreateCatalogStep : WorkflowStep<CreateCatalogInput, CreateC
 {
     private const string TitleSuffix = " Subscription Catalog";
 
-    public override string Key => "create-catalog";
+    public override string Key => ProvisioningSteps.CreateCatalog;
 
     public override string DisplayName => "Create catalog";
 

@@ -6,7 +6,7 @@ namespace WorkflowAdmin.Domain.Provisioning;
 
 public sealed class CreateCustomerAgreementStep : WorkflowStep<CreateCustomerAgreementInput, CreateCustomerAgreementOutput>
 {
-    public override string Key => "create-customer-agreement";
+    public override string Key => ProvisioningSteps.CreateCustomerAgreement;
 
     public override string DisplayName => "Create customer agreement";
 

@@ -8,7 +8,7 @@ namespace WorkflowAdmin.Domain.Provisioning;
 
 public sealed partial class CreateCustomerStep : WorkflowStep<CreateCustomerInput, CreateCustomerOutput>
 {
-    public override string Key => "create-customer";
+    public override string Key => ProvisioningSteps.CreateCustomer;
 
     public override string DisplayName => "Create customer";
 

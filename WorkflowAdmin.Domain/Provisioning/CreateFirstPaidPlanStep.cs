@@ -8,7 +8,7 @@ namespace WorkflowAdmin.Domain.Provisioning;
 
 public sealed class CreateFirstPaidPlanStep : WorkflowStep<CreateFirstPaidPlanInput, CreateFirstPaidPlanOutput>
 {
-    public override string Key => "create-first-paid-plan";
+    public override string Key => ProvisioningSteps.CreateFirstPaidPlan;
 
     public override string DisplayName => "Create first paid plan";
 

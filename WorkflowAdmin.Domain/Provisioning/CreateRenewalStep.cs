@@ -6,7 +6,7 @@ namespace WorkflowAdmin.Domain.Provisioning;
 
 public sealed class CreateRenewalStep : WorkflowStep<CreateRenewalInput, CreateRenewalOutput>
 {
-    public override string Key => "create-renewal";
+    public override string Key => ProvisioningSteps.CreateRenewal;
 
     public override string DisplayName => "Create renewal";
 

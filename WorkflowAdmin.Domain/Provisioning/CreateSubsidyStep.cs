@@ -8,7 +8,7 @@ namespace WorkflowAdmin.Domain.Provisioning;
 
 public sealed partial class CreateSubsidyStep : WorkflowStep<CreateSubsidyInput, CreateSubsidyOutput>
 {
-    public override string Key => "create-subsidy";
+    public override string Key => ProvisioningSteps.CreateSubsidy;
 
     public override string DisplayName => "Create subsidy";
 

@@ -10,7 +10,7 @@ public sealed class CreateTrialPlanStep : WorkflowStep<CreateTrialPlanInput, Cre
 {
     public const int MaxLicenses = 1_000_000;
 
-    public override string Key => "create-trial-plan";
+    public override string Key => ProvisioningSteps.CreateTrialPlan;
 
     public override string DisplayName => "Create trial plan";
 

@@ -14,6 +14,7 @@ public static class ProvisioningServiceCollectionExtensions
 
         // The workflow: steps hold no state, so one definition serves every execution.
         services.AddSingleton<WorkflowDefinition, ProvisioningWorkflow>();
+        services.AddScoped<IStartAdmission, CustomerAdmission>();
 
         // Business defaults an operator may change in appsettings.json; a bad id fails at start-up, not mid-run.
         services.AddOptions<ProvisioningOptions>()

@@ -4,7 +4,9 @@ namespace WorkflowAdmin.Domain.Provisioning;
 
 public sealed class ProvisioningWorkflow : WorkflowDefinition
 {
-    public override string Key => "provision-customer";
+    public const string WorkflowKey = "provision-customer";
+
+    public override string Key => WorkflowKey;
 
     public override int Version => 1;
 
@@ -32,4 +34,18 @@ public sealed class ProvisioningWorkflow : WorkflowDefinition
         new CreateSubsidyStep(),
         new SendNotificationStep(),
     ];
+}
+
+/// <summary>The provisioning steps' keys, for code that addresses a step of this workflow (the API mapping, the seed).</summary>
+public static class ProvisioningSteps
+{
+    public const string CreateCustomer = "create-customer";
+    public const string CreateAdmins = "create-admins";
+    public const string CreateCatalog = "create-catalog";
+    public const string CreateCustomerAgreement = "create-customer-agreement";
+    public const string CreateTrialPlan = "create-trial-plan";
+    public const string CreateFirstPaidPlan = "create-first-paid-plan";
+    public const string CreateRenewal = "create-renewal";
+    public const string CreateSubsidy = "create-subsidy";
+    public const string SendNotification = "send-notification";
 }

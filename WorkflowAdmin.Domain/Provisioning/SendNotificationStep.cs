@@ -8,7 +8,7 @@ public sealed class SendNotificationStep : WorkflowStep<SendNotificationInput, S
 {
     public const string MessageKind = "welcome-email";
 
-    public override string Key => "send-notification";
+    public override string Key => ProvisioningSteps.SendNotification;
 
     public override string DisplayName => "Send welcome email";
 

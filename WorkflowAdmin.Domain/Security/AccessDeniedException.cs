@@ -12,6 +12,14 @@ public sealed class AccessDeniedException : Exception
         Permission = permission;
     }
 
+    public AccessDeniedException(Actor actor, Permission permission, string workflowKey)
+        : base($"{actor?.Name} is not allowed to {Describe(permission)} of workflow '{workflowKey}'.")
+    {
+        Actor = actor;
+        Permission = permission;
+        WorkflowKey = workflowKey;
+    }
+
     public AccessDeniedException()
     {
     }
@@ -30,10 +38,13 @@ public sealed class AccessDeniedException : Exception
 
     public Permission? Permission { get; }
 
+    /// <summary>Set when the permission is held but not for this workflow.</summary>
+    public string? WorkflowKey { get; }
+
     public static string Describe(Permission permission) => permission switch
     {
         Security.Permission.ViewExecutions => "view executions",
-        Security.Permission.TriggerExecution => "start workflows",
+        Security.Permission.TriggerExecution => "start executions",
         Security.Permission.RerunExecution => "re-run executions",
         Security.Permission.CancelExecution => "cancel executions",
         Security.Permission.ManageUsers => "manage users",

@@ -39,6 +39,12 @@ public sealed record Actor
 
     public bool IsAuthenticated => Kind != ActorKind.Anonymous;
 
+    /// <summary>
+    /// The workflows this actor may start, re-run and cancel executions of; null means every workflow. Reading
+    /// executions is never limited by it.
+    /// </summary>
+    public IReadOnlySet<string>? Workflows { get; private init; }
+
     public static Actor Anonymous { get; } = new("anonymous", ActorKind.Anonymous, [], new HashSet<Permission>());
 
     /// <summary>The application acting on its own (demo data, recovery); it may do anything an admin may.</summary>
@@ -66,12 +72,34 @@ public sealed record Actor
 
     public bool Can(Permission permission) => Granted.Contains(permission);
 
+    /// <summary>The permission, for executions of <paramref name="workflowKey"/> (see <see cref="Workflows"/>).</summary>
+    public bool Can(Permission permission, string workflowKey) => Can(permission) && MayUse(workflowKey);
+
+    public bool MayUse(string workflowKey) => Workflows is null || Workflows.Contains(workflowKey);
+
+    /// <summary>This actor limited to <paramref name="workflowKeys"/>; null or empty lifts the limit.</summary>
+    public Actor LimitedTo(IEnumerable<string>? workflowKeys)
+    {
+        var keys = workflowKeys?.ToHashSet(StringComparer.Ordinal);
+        return this with { Workflows = keys is { Count: > 0 } ? keys : null };
+    }
+
     /// <exception cref="AccessDeniedException">The actor lacks the permission.</exception>
     public void Demand(Permission permission)
     {
         if (!Can(permission))
         {
             throw new AccessDeniedException(this, permission);
+        }
+    }
+
+    /// <exception cref="AccessDeniedException">The actor lacks the permission, or may not use the workflow.</exception>
+    public void Demand(Permission permission, string workflowKey)
+    {
+        Demand(permission);
+        if (!MayUse(workflowKey))
+        {
+            throw new AccessDeniedException(this, permission, workflowKey);
         }
     }
 

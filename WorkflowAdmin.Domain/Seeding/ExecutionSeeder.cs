@@ -29,7 +29,7 @@ public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.Executions);
         var stopwatch = Stopwatch.StartNew();
         var random = request.RandomSeed is { } seed ? new Random(seed) : new Random();
-        var definition = registry.Get(new ProvisioningWorkflow().Key);
+        var definition = registry.Get(ProvisioningWorkflow.WorkflowKey);
 
         // A second seed into the same database must not take a slug (a unique key) that a customer already has:
         // numbering starts past every execution seeded before, and slugs in use are skipped.

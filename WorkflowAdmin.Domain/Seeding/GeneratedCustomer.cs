@@ -42,10 +42,10 @@ internal sealed class GeneratedCustomer
         this.adminEmails = adminEmails;
         this.paidEnd = paidEnd;
         Slug = slug;
-        trial = (CreateTrialPlanInput)inputs["create-trial-plan"]!;
-        paid = (CreateFirstPaidPlanInput)inputs["create-first-paid-plan"]!;
-        catalog = (CreateCatalogInput)inputs["create-catalog"]!;
-        subsidy = inputs["create-subsidy"] as CreateSubsidyInput;
+        trial = (CreateTrialPlanInput)inputs[ProvisioningSteps.CreateTrialPlan]!;
+        paid = (CreateFirstPaidPlanInput)inputs[ProvisioningSteps.CreateFirstPaidPlan]!;
+        catalog = (CreateCatalogInput)inputs[ProvisioningSteps.CreateCatalog]!;
+        subsidy = inputs[ProvisioningSteps.CreateSubsidy] as CreateSubsidyInput;
         StepInputJson = definition.Steps.ToDictionary(s => s.Key, s => PayloadSerializer.Serialize(inputs[s.Key], s.InputType));
         InputJson = "{" + string.Join(',', definition.Steps.Select(s => $"\"{s.Key}\":{StepInputJson[s.Key]}")) + "}";
     }
@@ -71,25 +71,25 @@ internal sealed class GeneratedCustomer
         var hasSubsidy = random.NextDouble() < 0.4;
         var inputs = new Dictionary<string, object?>
         {
-            ["create-customer"] = new CreateCustomerInput { Name = name, Slug = slug, Country = country },
-            ["create-admins"] = new CreateAdminsInput { UserEmails = adminEmails },
-            ["create-catalog"] = new CreateCatalogInput { Title = $"{name} Subscription Catalog", CatalogQueryId = 2 },
-            ["create-customer-agreement"] = new CreateCustomerAgreementInput(),
-            ["create-trial-plan"] = new CreateTrialPlanInput
+            [ProvisioningSteps.CreateCustomer] = new CreateCustomerInput { Name = name, Slug = slug, Country = country },
+            [ProvisioningSteps.CreateAdmins] = new CreateAdminsInput { UserEmails = adminEmails },
+            [ProvisioningSteps.CreateCatalog] = new CreateCatalogInput { Title = $"{name} Subscription Catalog", CatalogQueryId = 2 },
+            [ProvisioningSteps.CreateCustomerAgreement] = new CreateCustomerAgreementInput(),
+            [ProvisioningSteps.CreateTrialPlan] = new CreateTrialPlanInput
             {
                 Title = $"{name} Trial", SalesforceLineItem = lineItem, StartDate = trialStart, ExpirationDate = trialEnd,
                 DesiredNumLicenses = licenses, ProductId = 2,
             },
-            ["create-first-paid-plan"] = new CreateFirstPaidPlanInput { Title = $"{name} - First Paid Plan", ProductId = 1 },
-            ["create-renewal"] = new CreateRenewalInput(),
-            ["create-subsidy"] = hasSubsidy
+            [ProvisioningSteps.CreateFirstPaidPlan] = new CreateFirstPaidPlanInput { Title = $"{name} - First Paid Plan", ProductId = 1 },
+            [ProvisioningSteps.CreateRenewal] = new CreateRenewalInput(),
+            [ProvisioningSteps.CreateSubsidy] = hasSubsidy
                 ? new CreateSubsidyInput
                 {
                     Title = $"{name} Learner Credit", StartingBalanceCents = random.Next(10, 500) * 10_000L, Currency = "USD",
                     StartDate = trialStart, ExpirationDate = paidEnd,
                 }
                 : null,
-            ["send-notification"] = new SendNotificationInput(),
+            [ProvisioningSteps.SendNotification] = new SendNotificationInput(),
         };
         return new GeneratedCustomer(definition, provisioned, name, slug, country, adminEmails, inputs, paidEnd);
     }
@@ -115,15 +115,15 @@ internal sealed class GeneratedCustomer
 
     private string Provision(string stepKey, DateTime now) => stepKey switch
     {
-        "create-customer" => CreateCustomer(now),
-        "create-admins" => CreateAdmins(now),
-        "create-catalog" => CreateCatalog(now),
-        "create-customer-agreement" => CreateAgreement(now),
-        "create-trial-plan" => CreateTrialPlan(now),
-        "create-first-paid-plan" => CreatePaidPlan(now),
-        "create-renewal" => CreateRenewal(now),
-        "create-subsidy" => CreateSubsidy(now),
-        "send-notification" => SendNotification(now),
+        ProvisioningSteps.CreateCustomer => CreateCustomer(now),
+        ProvisioningSteps.CreateAdmins => CreateAdmins(now),
+        ProvisioningSteps.CreateCatalog => CreateCatalog(now),
+        ProvisioningSteps.CreateCustomerAgreement => CreateAgreement(now),
+        ProvisioningSteps.CreateTrialPlan => CreateTrialPlan(now),
+        ProvisioningSteps.CreateFirstPaidPlan => CreatePaidPlan(now),
+        ProvisioningSteps.CreateRenewal => CreateRenewal(now),
+        ProvisioningSteps.CreateSubsidy => CreateSubsidy(now),
+        ProvisioningSteps.SendNotification => SendNotification(now),
         _ => throw new InvalidOperationException($"The seeder does not know step '{stepKey}' of workflow '{definition.Key}'."),
     };
 

@@ -46,15 +46,15 @@ internal sealed class ProvisioningHistoryGenerator(
 
     private static readonly Failure[] Failures =
     [
-        new("create-trial-plan", "WorkflowAdmin.Domain.Provisioning.Ports.ExternalSystemException", "License manager rejected the plan: start date after expiration", 30),
-        new("create-customer", "System.Net.Http.HttpRequestException", "Response status code does not indicate success: 503 (Service Unavailable).", 15),
-        new("create-catalog", "System.TimeoutException", "The catalog service did not answer within 30 seconds.", 15),
-        new("create-admins", "WorkflowAdmin.Domain.Provisioning.Ports.ExternalSystemException", "Customer directory refused the invitation: the mailbox domain is blocked.", 10),
-        new("create-first-paid-plan", "WorkflowAdmin.Domain.Provisioning.Ports.ExternalSystemException", "License manager rejected the plan: licenses exceed the contracted maximum of 250", 8),
-        new("create-renewal", "System.Net.Http.HttpRequestException", "Response status code does not indicate success: 502 (Bad Gateway).", 7),
-        new("create-customer-agreement", "WorkflowAdmin.Domain.Provisioning.Ports.ExternalSystemException", "License manager refused the agreement: the customer is flagged for review.", 5),
-        new("create-subsidy", "WorkflowAdmin.Domain.Provisioning.Ports.ExternalSystemException", "Subsidy service rejected the request: currency EUR is not enabled for this customer.", 5),
-        new("send-notification", "Microsoft.EntityFrameworkCore.DbUpdateException", "An error occurred while saving the entity changes. See the inner exception for details.", 5),
+        new(ProvisioningSteps.CreateTrialPlan, "WorkflowAdmin.Domain.Provisioning.Ports.ExternalSystemException", "License manager rejected the plan: start date after expiration", 30),
+        new(ProvisioningSteps.CreateCustomer, "System.Net.Http.HttpRequestException", "Response status code does not indicate success: 503 (Service Unavailable).", 15),
+        new(ProvisioningSteps.CreateCatalog, "System.TimeoutException", "The catalog service did not answer within 30 seconds.", 15),
+        new(ProvisioningSteps.CreateAdmins, "WorkflowAdmin.Domain.Provisioning.Ports.ExternalSystemException", "Customer directory refused the invitation: the mailbox domain is blocked.", 10),
+        new(ProvisioningSteps.CreateFirstPaidPlan, "WorkflowAdmin.Domain.Provisioning.Ports.ExternalSystemException", "License manager rejected the plan: licenses exceed the contracted maximum of 250", 8),
+        new(ProvisioningSteps.CreateRenewal, "System.Net.Http.HttpRequestException", "Response status code does not indicate success: 502 (Bad Gateway).", 7),
+        new(ProvisioningSteps.CreateCustomerAgreement, "WorkflowAdmin.Domain.Provisioning.Ports.ExternalSystemException", "License manager refused the agreement: the customer is flagged for review.", 5),
+        new(ProvisioningSteps.CreateSubsidy, "WorkflowAdmin.Domain.Provisioning.Ports.ExternalSystemException", "Subsidy service rejected the request: currency EUR is not enabled for this customer.", 5),
+        new(ProvisioningSteps.SendNotification, "Microsoft.EntityFrameworkCore.DbUpdateException", "An error occurred while saving the entity changes. See the inner exception for details.", 5),
     ];
 
     private static readonly int FailureWeight = Failures.Sum(f => f.Weight);
@@ -311,7 +311,7 @@ internal sealed class ProvisioningHistoryGenerator(
             roll -= failure.Weight;
             if (roll < 0)
             {
-                return failure.StepKey == "create-subsidy" && !customer.HasSubsidy ? Failures[0] : failure;
+                return failure.StepKey == ProvisioningSteps.CreateSubsidy && !customer.HasSubsidy ? Failures[0] : failure;
             }
         }
 

@@ -11,6 +11,7 @@ using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Features.Audit;
 using WorkflowAdmin.Features.Executions.Live;
+using WorkflowAdmin.Features.Start;
 using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Security;
 
@@ -67,6 +68,7 @@ internal static class ConsoleSetup
         services.AddSignInLimits();
         services.AddScoped<UserAccounts>();
         services.AddAdmins();
+        services.AddStartForms();
 
         // Open execution pages follow changes through one shared poll of the database.
         services.AddLiveUpdates();

@@ -47,7 +47,10 @@ public sealed class CurrentActor(
         ArgumentNullException.ThrowIfNull(users);
         ArgumentNullException.ThrowIfNull(user);
         var roles = await users.GetRolesAsync(user);
-        return Actor.ForUser(user.Email ?? user.UserName ?? user.Id, roles) with
+
+        // An admin may be limited to some workflows (one claim per key, none = all), read now like the roles.
+        var workflows = (await users.GetClaimsAsync(user)).Where(c => c.Type == UserWorkflows.ClaimType).Select(c => c.Value);
+        return Actor.ForUser(user.Email ?? user.UserName ?? user.Id, roles).LimitedTo(workflows) with
         {
             Id = user.Id,
             ClientIp = clientIp,

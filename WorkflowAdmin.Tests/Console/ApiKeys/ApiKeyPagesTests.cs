@@ -75,6 +75,21 @@ public abstract class ApiKeyPagesTests<TDatabase>(TDatabase database) : IAsyncLi
     }
 
     [Fact]
+    public async Task A_key_limited_to_some_workflows_shows_them_among_its_scopes()
+    {
+        IssuedApiKey issued;
+        await using (var scope = context.Services.CreateAsyncScope())
+        {
+            issued = await scope.ServiceProvider.GetRequiredService<ApiKeyService>()
+                .IssueAsync("onboarding-only", [ApiScope.Trigger], ["onboard-customer"], Actor.System, CancellationToken.None);
+        }
+
+        var page = context.Render<ApiKeyDetailPage>(p => p.Add(x => x.Id, issued.Id));
+
+        Assert.Equal("trigger,trigger:onboard-customer", page.WaitForElement("[data-testid=api-key-scopes]").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task Revoking_asks_for_confirmation_then_revokes_and_audits()
     {
         var issued = await IssueAsync("billing");

@@ -106,7 +106,8 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
         await SignInAsync(Roles.Admin);
 
         // The trigger form: fields, the country autocomplete, the live preview; submitting opens the execution.
-        await page.ClickAsync("[data-testid=nav-new-provisioning]");
+        await page.ClickAsync("[data-testid=nav-new-execution]");
+        await page.ClickAsync("[data-testid=start-provision-customer]");
         await page.Locator("[data-testid=trigger-form]").WaitForAsync();
         await FillAsync("customer-name", "Contoso Pharma");
         await Assertions.Expect(Field("customer-slug")).ToHaveValueAsync("contoso-pharma");

@@ -49,8 +49,10 @@ public sealed class TriggerProvisioningBrowserTests(BrowserFixture browser) : IA
         await page.SignInAsync(app.BaseAddress, admin.Email, admin.Password);
         await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
         await page.WaitUntilInteractiveAsync();
-        await page.ClickAsync("[data-testid=nav-new-provisioning]");
+        await page.ClickAsync("[data-testid=nav-new-execution]");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/executions/new$"));
+        await page.ClickAsync("[data-testid=start-provision-customer]");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/executions/new/provision-customer$"));
         await page.Locator("[data-testid=trigger-form]").WaitForAsync();
 
         await FillAsync("customer-name", "Northwind Traders");
@@ -72,7 +74,7 @@ public sealed class TriggerProvisioningBrowserTests(BrowserFixture browser) : IA
         await page.ClickAsync("[data-testid=start-provisioning]");
 
         await Assertions.Expect(page.GetByText("Admin email 2 must be a valid email address")).ToBeVisibleAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/executions/new$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/executions/new/provision-customer$"));
         await Assertions.Expect(Input("customer-name")).ToHaveValueAsync("Northwind Traders");
         await Assertions.Expect(Input("customer-slug")).ToHaveValueAsync("northwind-traders");
         await Assertions.Expect(Input("customer-country")).ToHaveValueAsync("United States (US)");

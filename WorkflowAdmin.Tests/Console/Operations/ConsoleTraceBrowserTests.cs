@@ -55,7 +55,7 @@ public sealed class ConsoleTraceBrowserTests(BrowserFixture browser) : IAsyncLif
         var admin = DemoUsers.All.Single(u => u.Role == Roles.Admin);
         await page.SignInAsync(app.BaseAddress, admin.Email, admin.Password);
         await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        await page.GotoAsync($"/executions/new?from={source}");
+        await page.GotoAsync($"/executions/new/provision-customer?from={source}");
         await page.WaitUntilInteractiveAsync();
         await page.Locator("[data-testid=trigger-form]").WaitForAsync();
         await page.ClickAsync("[data-testid=start-provisioning]");

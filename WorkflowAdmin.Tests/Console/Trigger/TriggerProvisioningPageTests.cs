@@ -15,6 +15,7 @@ using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Features.Start;
 using WorkflowAdmin.Features.Trigger;
 using WorkflowAdmin.Tests.Infrastructure;
 
@@ -303,12 +304,14 @@ public abstract class TriggerProvisioningPageTests<TDatabase>(TDatabase database
     }
 
     [Fact]
-    public void The_route_admits_admins_only()
+    public void The_start_route_admits_admins_only_and_shows_this_form_for_provisioning()
     {
-        var authorize = typeof(TriggerProvisioningPage).GetCustomAttribute<AuthorizeAttribute>();
+        var authorize = typeof(StartWorkflowPage).GetCustomAttribute<AuthorizeAttribute>();
 
         Assert.Equal(Roles.Admin, authorize?.Roles);
-        Assert.Equal("/executions/new", typeof(TriggerProvisioningPage).GetCustomAttribute<RouteAttribute>()?.Template);
+        Assert.Equal("/executions/new/{Key}", typeof(StartWorkflowPage).GetCustomAttribute<RouteAttribute>()?.Template);
+        using var services = new ServiceCollection().AddStartForms().BuildServiceProvider();
+        Assert.Equal(typeof(TriggerProvisioningPage), services.GetRequiredService<StartForms>().CustomFor(ProvisioningWorkflow.WorkflowKey));
     }
 
     private IRenderedComponent<TriggerProvisioningPage> RenderPage()

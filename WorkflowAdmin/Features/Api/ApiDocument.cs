@@ -11,9 +11,9 @@ internal static class ApiDocument
     public const string HeaderScheme = "apiKey";
 
     public const string Introduction =
-        "Provision enterprise customers and follow the executions that do it. Every call needs an API key " +
+        "Start any registered workflow (or provision enterprise customers through their typed endpoint) and follow the executions. Every call needs an API key " +
         "(Admins create keys in the console under Administration → API keys): `Authorization: Bearer wfa_…` or `X-Api-Key: wfa_…`. " +
-        "Scopes: `trigger` starts provisioning and reads the executions the key started; `read` reads every execution; either lists the workflows. " +
+        "Scopes: `trigger` starts executions (limited to some workflows by `trigger:{key}` scopes, if the key has any) and reads the executions the key started; `read` reads every execution; either lists the workflows. " +
         "Each key may make a limited number of requests per minute (429 with Retry-After beyond it). " +
         "Errors are RFC 7807 problem details; invalid input lists every field error under its path.";
 

@@ -91,6 +91,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(
                 new Claim(ClaimTypes.NameIdentifier, key.Id.ToString()),
                 new Claim(ClaimTypes.Name, key.Name),
                 .. key.Scopes.Select(s => new Claim(ScopeClaim, ApiScopes.Name(s))),
+                .. key.TriggerWorkflows.Select(k => new Claim(ScopeClaim, ApiKey.TriggerWorkflowPrefix + k)),
             ],
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
@@ -191,7 +192,9 @@ internal sealed record ApiCaller(Actor Actor, Guid KeyId)
         var user = context.User;
         var id = Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
         var scopes = ApiScopes.Parse(string.Join(",", user.FindAll(ApiKeyAuthenticationHandler.ScopeClaim).Select(c => c.Value)));
-        var actor = Actor.ForApiKey(user.Identity!.Name!, scopes) with
+        // "trigger:{key}" scopes limit what the key may start (and nothing else: reading is not limited by them).
+        var workflows = ApiKey.TriggerWorkflowsOf(string.Join(",", user.FindAll(ApiKeyAuthenticationHandler.ScopeClaim).Select(c => c.Value)));
+        var actor = Actor.ForApiKey(user.Identity!.Name!, scopes).LimitedTo(workflows) with
         {
             Id = id.ToString(),
             ClientIp = context.Connection.RemoteIpAddress?.ToString(),

@@ -102,6 +102,7 @@ internal static class ApiSetup
             .RequireRateLimiting(RateLimitPolicy)
             .AddEndpointFilter<ApiExceptionFilter>();
         api.MapProvisioningEndpoints();
+        api.MapWorkflowStartEndpoints();
         api.MapExecutionsEndpoints();
         api.MapWorkflowsEndpoints();
         api.Map("/{**path}", (HttpRequest request) => ApiProblems.NotFound($"There is no API endpoint {request.Method} {request.Path}."))

@@ -1,30 +1,21 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
-using WorkflowAdmin.Domain.ApiAccess;
-using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Provisioning;
-using WorkflowAdmin.Domain.Provisioning.Ports;
-using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Features.Api;
 
 /// <summary>
-/// <c>POST /api/v1/provisioning</c>: validates the request, creates a provision-customer execution and answers at once
-/// with <c>202 Accepted</c> and where to follow it; a background worker runs it. With an <c>Idempotency-Key</c> a retry
-/// of the same request gets the same execution back instead of a second one.
+/// <c>POST /api/v1/provisioning</c>: a typed facade over <see cref="WorkflowStartEndpoints"/> for the provision-customer
+/// workflow. It maps the request (in the reference system's shape) onto the workflow's input, refuses a customer the
+/// key may not provision, and then starts it the way every workflow starts: 202, the same idempotency and errors.
 /// </summary>
 internal static class ProvisioningEndpoints
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
-    public const string ReplayedHeader = "Idempotent-Replayed";
+    public const string IdempotencyHeader = WorkflowStartEndpoints.IdempotencyHeader;
+    public const string ReplayedHeader = WorkflowStartEndpoints.ReplayedHeader;
 
     public static RouteGroupBuilder MapProvisioningEndpoints(this RouteGroupBuilder api)
     {
@@ -84,23 +75,13 @@ internal static class ProvisioningEndpoints
             },
         };
         operation.Parameters ??= [];
-        operation.Parameters.Add(new OpenApiParameter
-        {
-            Name = IdempotencyHeader,
-            In = ParameterLocation.Header,
-            Required = false,
-            Description = "Makes retries safe: the same key and body return the original execution for at least 24 hours. " +
-                          $"1 to {IdempotencyRecord.MaxKeyLength} printable ASCII characters, e.g. a UUID.",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotencyRecord.MaxKeyLength },
-        });
+        operation.Parameters.Add(WorkflowStartEndpoints.IdempotencyParameter());
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpContext http, AppDbContext db, ExecutionService executions, WorkflowRegistry workflows, ICustomerDirectory customers,
-        TimeProvider time, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+        HttpContext http, WorkflowRegistry workflows, CancellationToken cancellationToken)
     {
-        var caller = ApiCaller.From(http);
-        if (ReadIdempotencyKey(http.Request, out var idempotencyKey) is { } keyProblem)
+        if (WorkflowStartEndpoints.ReadIdempotencyKey(http.Request, out var idempotencyKey) is { } keyProblem)
         {
             return keyProblem;
         }
@@ -111,7 +92,7 @@ internal static class ProvisioningEndpoints
             return problem!;
         }
 
-        var definition = workflows.Get(ProvisioningRequest.WorkflowKey);
+        var definition = workflows.Get(ProvisioningWorkflow.WorkflowKey);
         ValidatedInput input;
         try
         {
@@ -122,116 +103,8 @@ internal static class ProvisioningEndpoints
             return ApiProblems.Validation(ex.Errors);
         }
 
-        // A key provisions only customers it created (decision 0011). Asked here for a clean 409 before anything is
-        // written; the steps ask again at run time. A replay comes first: a retry gets the execution it started.
-        var slug = input.Values.Find<CreateCustomerInput>()!.Slug;
-        var requester = Requester.Of(caller.Actor);
-        if (idempotencyKey is null)
-        {
-            if (!await CustomerAccess.IsAvailableAsync(customers, slug, requester, cancellationToken))
-            {
-                return NotAvailable(slug);
-            }
-
-            var created = await executions.CreateAsync(definition.Key, input.ComposedJson, caller.Actor, cancellationToken);
-            return Accepted(created.Id, ExecutionsEndpoints.ToSummary(created));
-        }
-
-        // The request is identified by what it asks for, not by its bytes: the same fields in another order or
-        // spacing are the same request.
-        var requestHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(definition.Key + "\n" + input.ComposedJson)));
-        var now = time.GetUtcNow().UtcDateTime;
-        if (await ExistingAsync(db, caller.KeyId, idempotencyKey, now, cancellationToken) is { } earlier)
-        {
-            return await ReplayAsync(db, earlier, requestHash, cancellationToken);
-        }
-
-        if (!await CustomerAccess.IsAvailableAsync(customers, slug, requester, cancellationToken))
-        {
-            return NotAvailable(slug);
-        }
-
-        // An expired record no longer protects anything; it goes before its key is used again.
-        await db.IdempotencyRecords.Where(r => r.ApiKeyId == caller.KeyId && r.Key == idempotencyKey && r.ExpiresAt <= now)
-            .ExecuteDeleteAsync(cancellationToken);
-        try
-        {
-            var created = await executions.CreateAsync(
-                definition.Key, input.ComposedJson, caller.Actor,
-                (context, execution) => context.IdempotencyRecords.Add(IdempotencyRecord.Create(
-                    caller.KeyId, idempotencyKey, requestHash, execution.Id, now, options.Value.IdempotencyRetention)),
-                cancellationToken);
-            return Accepted(created.Id, ExecutionsEndpoints.ToSummary(created));
-        }
-        catch (DbUpdateException)
-        {
-            // A concurrent request with the same key committed first (the primary key refused ours, and with it
-            // our execution and audit entry): answer as its retry would be answered.
-            db.ChangeTracker.Clear();
-            if (await ExistingAsync(db, caller.KeyId, idempotencyKey, now, CancellationToken.None) is { } winner)
-            {
-                return await ReplayAsync(db, winner, requestHash, cancellationToken);
-            }
-
-            throw;
-        }
-    }
-
-    private static Task<IdempotencyRecord?> ExistingAsync(AppDbContext db, Guid apiKeyId, string key, DateTime now, CancellationToken cancellationToken) =>
-        db.IdempotencyRecords.AsNoTracking()
-            .SingleOrDefaultAsync(r => r.ApiKeyId == apiKeyId && r.Key == key && r.ExpiresAt > now, cancellationToken);
-
-    private static async Task<IResult> ReplayAsync(AppDbContext db, IdempotencyRecord record, string requestHash, CancellationToken cancellationToken)
-    {
-        if (record.RequestHash != requestHash)
-        {
-            return ApiProblems.Problem(
-                StatusCodes.Status409Conflict, "Idempotency key reused",
-                $"This Idempotency-Key was already used with a different request (for execution {record.ExecutionId}); use a new key for a new request.");
-        }
-
-        var execution = await db.WorkflowExecutions.AsNoTracking().SingleAsync(e => e.Id == record.ExecutionId, cancellationToken);
-        return new ReplayResult(ExecutionsEndpoints.ToSummary(execution));
-    }
-
-    // The same answer whether a customer has the slug, belongs to another key or predates owners: the caller
-    // learns only that it cannot have the slug, which any unique name reveals, and nothing recorded about it.
-    private static ProblemHttpResult NotAvailable(string slug) =>
-        ApiProblems.Problem(StatusCodes.Status409Conflict, "Customer not available", CustomerAccess.NotAvailable(slug));
-
-    private static Accepted<ExecutionSummary> Accepted(Guid id, ExecutionSummary summary) =>
-        TypedResults.Accepted(ExecutionsEndpoints.Href(id), summary);
-
-    private static ValidationProblem? ReadIdempotencyKey(HttpRequest request, out string? key)
-    {
-        key = null;
-        var values = request.Headers[IdempotencyHeader];
-        if (values.Count == 0)
-        {
-            return null;
-        }
-
-        var value = values.Count == 1 ? values[0]?.Trim() : null;
-        if (values.Count > 1 || string.IsNullOrEmpty(value) || value.Length > IdempotencyRecord.MaxKeyLength || value.Any(c => c is < ' ' or > '~'))
-        {
-            return ApiProblems.Validation(
-                [new InputError(IdempotencyHeader, $"must be one value of 1 to {IdempotencyRecord.MaxKeyLength} printable ASCII characters, e.g. a UUID")],
-                "The Idempotency-Key header is invalid; nothing was created.");
-        }
-
-        key = value;
-        return null;
-    }
-
-    /// <summary>200 with the original execution and its Location, marked as a replay.</summary>
-    private sealed class ReplayResult(ExecutionSummary summary) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            ArgumentNullException.ThrowIfNull(httpContext);
-            httpContext.Response.Headers.Location = summary.Href;
-            httpContext.Response.Headers[ReplayedHeader] = "true";
-            return TypedResults.Ok(summary).ExecuteAsync(httpContext);
-        }
+        // A key provisions only customers it created: the workflow's admission refuses any other (409) before anything
+        // is written (decision 0011); the steps ask again at run time.
+        return await WorkflowStartEndpoints.StartAsync(http, idempotencyKey, definition, input, cancellationToken);
     }
 }

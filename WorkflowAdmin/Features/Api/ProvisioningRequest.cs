@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Provisioning;
 
 namespace WorkflowAdmin.Features.Api;
 
@@ -14,32 +15,32 @@ namespace WorkflowAdmin.Features.Api;
 /// </summary>
 internal static class ProvisioningRequest
 {
-    public const string WorkflowKey = "provision-customer";
+    public const string WorkflowKey = ProvisioningWorkflow.WorkflowKey;
 
     public const string PendingAdmins = "pendingAdmins";
     private const string AdminEmail = "userEmail";
-    private const string AdminsStep = "create-admins";
+    private const string AdminsStep = ProvisioningSteps.CreateAdmins;
     private const string AdminsField = "userEmails";
 
     /// <summary>Each request section, the step it feeds and its fields (request name → step input name), in request order.</summary>
     public static IReadOnlyList<Section> Sections { get; } =
     [
-        new("enterpriseCustomer", "create-customer", [("name", "name"), ("slug", "slug"), ("country", "country")]),
+        new("enterpriseCustomer", ProvisioningSteps.CreateCustomer, [("name", "name"), ("slug", "slug"), ("country", "country")]),
         new(PendingAdmins, AdminsStep, [(AdminEmail, AdminsField)]),
-        new("enterpriseCatalog", "create-catalog", [("title", "title"), ("catalogQueryId", "catalogQueryId")]),
-        new("customerAgreement", "create-customer-agreement", [("defaultCatalogUuid", "defaultCatalogId")]),
-        new("trialSubscriptionPlan", "create-trial-plan",
+        new("enterpriseCatalog", ProvisioningSteps.CreateCatalog, [("title", "title"), ("catalogQueryId", "catalogQueryId")]),
+        new("customerAgreement", ProvisioningSteps.CreateCustomerAgreement, [("defaultCatalogUuid", "defaultCatalogId")]),
+        new("trialSubscriptionPlan", ProvisioningSteps.CreateTrialPlan,
         [
             ("title", "title"), ("salesforceOpportunityLineItem", "salesforceLineItem"), ("startDate", "startDate"),
             ("expirationDate", "expirationDate"), ("desiredNumLicenses", "desiredNumLicenses"), ("productId", "productId"),
             ("enterpriseCatalogUuid", "catalogId"),
         ]),
-        new("firstPaidSubscriptionPlan", "create-first-paid-plan",
+        new("firstPaidSubscriptionPlan", ProvisioningSteps.CreateFirstPaidPlan,
         [
             ("title", "title"), ("salesforceOpportunityLineItem", "salesforceLineItem"), ("startDate", "startDate"),
             ("expirationDate", "expirationDate"), ("productId", "productId"), ("enterpriseCatalogUuid", "catalogId"),
         ]),
-        new("subsidy", "create-subsidy",
+        new("subsidy", ProvisioningSteps.CreateSubsidy,
         [
             ("title", "title"), ("startingBalanceCents", "startingBalanceCents"), ("currency", "currency"),
             ("startDate", "startDate"), ("expirationDate", "expirationDate"),

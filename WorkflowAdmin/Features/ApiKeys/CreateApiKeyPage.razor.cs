@@ -59,13 +59,13 @@ public sealed partial class CreateApiKeyPage : IDisposable
             var actor = await CurrentActor.GetAsync();
             await using var scope = ScopeFactory.CreateAsyncScope();
             issued = await scope.ServiceProvider.GetRequiredService<ApiKeyService>()
-                .IssueAsync(form.Name, form.SelectedScopes, actor, CancellationToken.None);
+                .IssueAsync(form.Name, form.SelectedScopes, form.Trigger ? form.TriggerWorkflows : [], actor, CancellationToken.None);
         }
         catch (InputValidationException ex)
         {
             foreach (var error in ex.Errors)
             {
-                serverErrors.Add(error.Path == "scopes" ? editContext.Field(nameof(NewApiKeyForm.Scopes)) : editContext.Field(nameof(NewApiKeyForm.Name)), $"The {error.Path} {error.Message}.");
+                serverErrors.Add(error.Path is "scopes" or "triggerWorkflows" ? editContext.Field(nameof(NewApiKeyForm.Scopes)) : editContext.Field(nameof(NewApiKeyForm.Name)), $"The {error.Path} {error.Message}.");
             }
 
             editContext.NotifyValidationStateChanged();

@@ -15,6 +15,9 @@ public sealed class NewApiKeyForm : IValidatableObject
 
     public bool Read { get; set; }
 
+    /// <summary>The workflows the trigger scope may start; none chosen means every workflow.</summary>
+    public IReadOnlyCollection<string> TriggerWorkflows { get; set; } = [];
+
     /// <summary>A field of its own, so that "choose a scope" has somewhere to appear.</summary>
     public string Scopes => ApiScopes.Format(SelectedScopes);
 

@@ -20,6 +20,7 @@ public static class AuditActionLabels
         [AuditActions.UserDisabled] = "Disabled user",
         [AuditActions.UserEnabled] = "Enabled user",
         [AuditActions.UserPasswordReset] = "Reset password",
+        [AuditActions.UserWorkflowsChanged] = "Changed workflows",
         [AuditActions.ApiKeyCreated] = "Created API key",
         [AuditActions.ApiKeyRevoked] = "Revoked API key",
         [AuditActions.ListExported] = "Exported list",

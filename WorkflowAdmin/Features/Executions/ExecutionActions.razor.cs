@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using WorkflowAdmin.Domain.Engine;
-using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Security;
@@ -15,8 +14,6 @@ namespace WorkflowAdmin.Features.Executions;
 /// </summary>
 public sealed partial class ExecutionActions
 {
-    private static readonly string StartLikeWorkflow = new ProvisioningWorkflow().Key;
-
     private Actor? actor;
 
     [Parameter]
@@ -35,6 +32,9 @@ public sealed partial class ExecutionActions
     private CurrentActor CurrentActor { get; set; } = null!;
 
     [Inject]
+    private WorkflowRegistry Registry { get; set; } = null!;
+
+    [Inject]
     private IDialogService Dialogs { get; set; } = null!;
 
     [Inject]
@@ -44,13 +44,17 @@ public sealed partial class ExecutionActions
     private NavigationManager Navigation { get; set; } = null!;
 
     private bool CanRerun =>
-        actor!.Can(Permission.RerunExecution) && Execution.Status is ExecutionStatus.Failed or ExecutionStatus.Cancelled;
+        actor!.Can(Permission.RerunExecution, Execution.DefinitionKey) && Execution.Status is ExecutionStatus.Failed or ExecutionStatus.Cancelled;
 
     private bool CanCancel =>
-        actor!.Can(Permission.CancelExecution) && Execution.Status is ExecutionStatus.Pending or ExecutionStatus.Running
+        actor!.Can(Permission.CancelExecution, Execution.DefinitionKey) && Execution.Status is ExecutionStatus.Pending or ExecutionStatus.Running
                                                 && Execution.CancelRequestedAt is null;
 
-    private bool CanStartLike => actor!.Can(Permission.TriggerExecution) && Execution.DefinitionKey == StartLikeWorkflow;
+    // An admin limited to other workflows is told why the actions are missing, rather than left to guess.
+    private bool LimitedToOtherWorkflows => actor!.Can(Permission.RerunExecution) && !actor.MayUse(Execution.DefinitionKey);
+
+    // Any workflow this application still has can be started again from an execution's input.
+    private bool CanStartLike => actor!.Can(Permission.TriggerExecution, Execution.DefinitionKey) && Registry.TryGet(Execution.DefinitionKey, out _);
 
     protected override async Task OnInitializedAsync() => actor = await CurrentActor.GetAsync();
 

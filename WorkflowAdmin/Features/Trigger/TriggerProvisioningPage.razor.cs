@@ -32,6 +32,7 @@ public sealed partial class TriggerProvisioningPage : IDisposable
     private readonly List<BreadcrumbItem> breadcrumbs =
     [
         new("Executions", href: "/executions"),
+        new("New execution", href: "/executions/new"),
         new("New provisioning", href: null, disabled: true),
     ];
 
@@ -109,8 +110,8 @@ public sealed partial class TriggerProvisioningPage : IDisposable
     {
         // The page is for Admins (the route says so); the check here asks the database, as the service will.
         var actor = await CurrentActor.GetAsync();
-        allowed = actor.Can(Permission.TriggerExecution);
-        definition = Registry.All.OfType<ProvisioningWorkflow>().Single();
+        allowed = actor.Can(Permission.TriggerExecution, ProvisioningWorkflow.WorkflowKey);
+        definition = Registry.Get(ProvisioningWorkflow.WorkflowKey);
         checks = new ProvisioningChecks(definition, form);
     }
 

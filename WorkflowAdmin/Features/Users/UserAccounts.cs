@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Security;
 
@@ -12,7 +13,8 @@ namespace WorkflowAdmin.Features.Users;
 /// rules (a known role, the password policy, a rotated security stamp on every change of access) hold everywhere.
 /// Every change is authorised against the acting <see cref="Actor"/> and commits together with its audit entry.
 /// </summary>
-public sealed class UserAccounts(UserManager<ApplicationUser> users, RoleManager<IdentityRole> roles, AppDbContext db, TimeProvider time)
+public sealed class UserAccounts(
+    UserManager<ApplicationUser> users, RoleManager<IdentityRole> roles, AppDbContext db, WorkflowRegistry workflows, TimeProvider time)
 {
     public async Task<UserChange> CreateAsync(Actor actor, string email, string displayName, string role, string password)
     {
@@ -139,6 +141,48 @@ public sealed class UserAccounts(UserManager<ApplicationUser> users, RoleManager
 
             return UserChange.From(reset, user);
         }, before: null, after: () => new { lockoutCleared = true });
+    }
+
+    /// <summary>The workflows the user may start, re-run and cancel; empty means every workflow.</summary>
+    public async Task<IReadOnlyList<string>> WorkflowsAsync(ApplicationUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return [.. (await users.GetClaimsAsync(user)).Where(c => c.Type == UserWorkflows.ClaimType).Select(c => c.Value).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Limits the user to <paramref name="workflowKeys"/> (registered workflows); none lifts the limit.</summary>
+    public async Task<UserChange> SetWorkflowsAsync(Actor actor, string userId, IReadOnlyCollection<string> workflowKeys)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(workflowKeys);
+        actor.Demand(Permission.ManageUsers);
+        if (workflowKeys.FirstOrDefault(k => !workflows.TryGet(k, out _)) is { } unknown)
+        {
+            return UserChange.Failed($"There is no workflow '{unknown}'.", UserField.Workflows);
+        }
+
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return UserChange.Failed("There is no such user.");
+        }
+
+        var previous = await WorkflowsAsync(user);
+        var next = workflowKeys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return await InTransactionAsync(actor, AuditActions.UserWorkflowsChanged, user, async () =>
+        {
+            var old = (await users.GetClaimsAsync(user)).Where(c => c.Type == UserWorkflows.ClaimType).ToList();
+            var removed = old.Count == 0 ? IdentityResult.Success : await users.RemoveClaimsAsync(user, old);
+            if (!removed.Succeeded)
+            {
+                return UserChange.From(removed);
+            }
+
+            var added = next.Count == 0
+                ? IdentityResult.Success
+                : await users.AddClaimsAsync(user, next.Select(k => new System.Security.Claims.Claim(UserWorkflows.ClaimType, k)));
+            return UserChange.From(added, user);
+        }, before: new { workflows = previous.Count == 0 ? null : previous }, after: () => new { workflows = next.Count == 0 ? null : next });
     }
 
     public Task<bool> AnyAsync() => users.Users.AnyAsync();

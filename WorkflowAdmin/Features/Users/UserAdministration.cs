@@ -59,6 +59,18 @@ public sealed class UserAdministration(AuthenticationStateProvider authenticatio
             ? Task.FromResult(UserChange.Failed(CannotDisableSelf))
             : accounts.SetDisabledAsync(actor, userId, disabled));
 
+    /// <exception cref="UnauthorizedAccessException">The signed-in user is not an administrator.</exception>
+    public async Task<IReadOnlyList<string>> FindWorkflowsAsync(string userId)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        _ = await ActingAdminAsync(users) ?? throw new UnauthorizedAccessException(NotAnAdmin);
+        return await users.FindByIdAsync(userId) is { } user ? await scope.ServiceProvider.GetRequiredService<UserAccounts>().WorkflowsAsync(user) : [];
+    }
+
+    public Task<UserChange> SetWorkflowsAsync(string userId, IReadOnlyCollection<string> workflowKeys) =>
+        AsAdminAsync((accounts, _, actor) => accounts.SetWorkflowsAsync(actor, userId, workflowKeys));
+
     public Task<UserChange> ResetPasswordAsync(string userId, string newPassword) =>
         AsAdminAsync((accounts, _, actor) => accounts.ResetPasswordAsync(actor, userId, newPassword));
 

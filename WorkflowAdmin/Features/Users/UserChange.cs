@@ -47,4 +47,5 @@ public enum UserField
     DisplayName,
     Role,
     Password,
+    Workflows,
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
+using WorkflowAdmin.Domain.Engine;
 
 using WorkflowAdmin.Features.Executions;
 
@@ -14,6 +15,8 @@ public sealed partial class UserDetailPage
     private UserAdministration administration = null!;
     private UserDetails? user;
     private string? selectedRole;
+    private IReadOnlyList<string> workflows = [];
+    private IReadOnlyCollection<string> selectedWorkflows = [];
     private bool loading = true;
     private bool denied;
     private bool busy;
@@ -39,6 +42,11 @@ public sealed partial class UserDetailPage
     [Inject]
     private TimeProvider Clock { get; set; } = null!;
 
+    [Inject]
+    private WorkflowRegistry Registry { get; set; } = null!;
+
+    private bool WorkflowsUnchanged => selectedWorkflows.Order(StringComparer.Ordinal).SequenceEqual(workflows);
+
     protected override void OnInitialized() => administration = new UserAdministration(Authentication, ScopeFactory, Client);
 
     protected override Task OnParametersSetAsync() => LoadAsync();
@@ -50,6 +58,8 @@ public sealed partial class UserDetailPage
         {
             user = await administration.FindAsync(Id);
             selectedRole = user?.Role;
+            workflows = user is null ? [] : await administration.FindWorkflowsAsync(Id);
+            selectedWorkflows = [.. workflows];
         }
         catch (UnauthorizedAccessException)
         {
@@ -66,6 +76,14 @@ public sealed partial class UserDetailPage
         selectedRole is { } role
             ? RunAsync(() => administration.SetRoleAsync(Id, role), $"{user!.Email} is now {role}.")
             : Task.CompletedTask;
+
+    private Task ChangeWorkflowsAsync()
+    {
+        var keys = selectedWorkflows.ToList();
+        return RunAsync(
+            () => administration.SetWorkflowsAsync(Id, keys),
+            keys.Count == 0 ? $"{user!.Email} may use every workflow." : $"{user!.Email} may use only {string.Join(", ", keys.Order(StringComparer.Ordinal))}.");
+    }
 
     private async Task DisableAsync()
     {

@@ -68,7 +68,8 @@ public abstract class ExecutionActionsTests<TDatabase>(TDatabase database) : IAs
         var (failedPage, _) = Open(failed);
         failedPage.WaitForElement("[data-testid=rerun-execution]");
         Assert.Empty(failedPage.FindAll("[data-testid=cancel-execution]"));
-        Assert.Empty(failedPage.FindAll("[data-testid=start-like-this]")); // not a provisioning execution
+        // Any registered workflow can be started again from an execution's input, through its generated form.
+        Assert.Equal($"/executions/new/{ArithmeticWorkflow.WorkflowKey}?from={failed}", failedPage.Find("[data-testid=start-like-this]").GetAttribute("href"));
 
         var (pendingPage, _) = Open(pending);
         pendingPage.WaitForElement("[data-testid=cancel-execution]");
@@ -88,7 +89,7 @@ public abstract class ExecutionActionsTests<TDatabase>(TDatabase database) : IAs
 
         var (page, _) = Open(id);
 
-        Assert.Equal($"executions/new?from={id}", page.WaitForElement("[data-testid=start-like-this]").GetAttribute("href"));
+        Assert.Equal($"/executions/new/provision-customer?from={id}", page.WaitForElement("[data-testid=start-like-this]").GetAttribute("href"));
     }
 
     [Fact]
