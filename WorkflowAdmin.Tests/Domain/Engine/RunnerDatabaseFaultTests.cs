@@ -133,12 +133,13 @@ public sealed class RunnerDatabaseFaultTests(PostgresDatabaseFixture database) :
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.InputJson, "{\"unexpected\":1}"));
         }
 
-        // Between "add" and "square" (at its cancellation check) the runner stalls long enough for recovery to take
-        // the execution back and another node to claim it.
+        // Between "add" and "square" (as it writes add's success, which the engine error makes it write alone) the
+        // runner stalls long enough for recovery to take the execution back and another node to claim it.
         var seen = 0;
         Guid newOwnerStamp = default;
         faults.RunBefore(
-            sql => sql.Contains("\"CancelRequestedAt\" IS NOT NULL", StringComparison.Ordinal) && ++seen == 2,
+            sql => sql.Contains("UPDATE \"StepExecutions\"", StringComparison.Ordinal)
+                   && sql.Contains("\"OutputJson\"", StringComparison.Ordinal) && ++seen == 1,
             async () => newOwnerStamp = await TakeBackAndClaimElsewhereAsync(id));
 
         Assert.Equal(RunOutcome.Abandoned, await RunAsync(id));
