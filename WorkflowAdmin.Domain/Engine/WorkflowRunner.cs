@@ -32,11 +32,7 @@ public sealed partial class WorkflowRunner(
         // Every log line of the run, the steps' own included, carries the execution's id: it leads to its page.
         using var logScope = logger.BeginScope(new Dictionary<string, object> { ["ExecutionId"] = executionId });
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var execution = await db.WorkflowExecutions
-            .Include(e => e.Steps).ThenInclude(s => s.Attempts)
-            .AsSplitQuery()
-            .SingleOrDefaultAsync(e => e.Id == executionId, cancellationToken)
-            ?? throw new ExecutionNotFoundException(executionId);
+        var execution = await LoadAsync(db, executionId, cancellationToken) ?? throw new ExecutionNotFoundException(executionId);
 
         switch (execution.Status)
         {
@@ -123,6 +119,7 @@ public sealed partial class WorkflowRunner(
         // A step's success is written together with the next write at that boundary (the next attempt's start, the
         // cancellation, the execution's end): one transaction per step boundary instead of two (decision 0019).
         var successUnsaved = false;
+        StepExecution? lastSucceeded = null;
         try
         {
             foreach (var step in execution.Steps.OrderBy(s => s.Ordinal))
@@ -135,7 +132,9 @@ public sealed partial class WorkflowRunner(
                     continue;
                 }
 
-                if (await IsCancellationRequestedAsync(db, executionId, cancellationToken))
+                // Known without a read: the request was there when the execution was loaded, or a write of this run
+                // met it (see SaveCheckpointAsync) and took it in.
+                if (execution.CancelRequestedAt is not null)
                 {
                     execution.Cancel(Now());
                     await SaveCheckpointAsync(db, CancellationToken.None);
@@ -146,8 +145,19 @@ public sealed partial class WorkflowRunner(
                 var input = await ResolveAsync(db, successUnsaved, () => PayloadSerializer.Deserialize(step.InputJson, stepDefinition.InputType));
 
                 // The step's first write (its attempt's start) carries the previous step's success.
+                ErrorInfo? error;
+                try
+                {
+                    error = await RunStepAsync(db, execution, step, stepDefinition, input, outputs, cancellationToken);
+                }
+                catch (CancellationArrivedException)
+                {
+                    // Requested during the previous step (or before this run's first one): stop at this boundary,
+                    // with that step's success, and without the attempt that was about to start.
+                    return await CancelAtBoundaryAsync(db, executionId, claimStamp, successUnsaved ? lastSucceeded : null);
+                }
+
                 successUnsaved = false;
-                var error = await RunStepAsync(db, execution, step, stepDefinition, input, outputs, cancellationToken);
                 if (error is not null)
                 {
                     execution.Fail(step.StepKey, error, Now());
@@ -156,6 +166,7 @@ public sealed partial class WorkflowRunner(
                 }
 
                 successUnsaved = true;
+                lastSucceeded = step;
             }
 
             var output = await ResolveAsync(db, successUnsaved, () => PayloadSerializer.ComposeOutput(definition, outputs));
@@ -206,11 +217,8 @@ public sealed partial class WorkflowRunner(
         try
         {
             db.ChangeTracker.Clear();
-            var execution = await db.WorkflowExecutions
-                .Include(e => e.Steps).ThenInclude(s => s.Attempts)
-                .AsSplitQuery()
-                .SingleAsync(e => e.Id == executionId, CancellationToken.None);
-            if (execution.Status != ExecutionStatus.Running || execution.ConcurrencyStamp != claimStamp)
+            var execution = await LoadAsync(db, executionId, CancellationToken.None);
+            if (execution is null || execution.Status != ExecutionStatus.Running || execution.ConcurrencyStamp != claimStamp)
             {
                 LogOwnershipLost(executionId);
                 return RunOutcome.Abandoned;
@@ -266,12 +274,14 @@ public sealed partial class WorkflowRunner(
         StepValues outputs, CancellationToken cancellationToken)
     {
         var databaseFaults = 0;
+        var firstAttempt = true;
         while (true)
         {
             // Persist the attempt before any side effect: if the process dies inside the step, the row says so.
             var attempt = step.StartAttempt(Now());
             execution.EnterStep(step.StepKey, Now());
-            await SaveCheckpointAsync(db, cancellationToken);
+            await SaveCheckpointAsync(db, cancellationToken, startsStep: firstAttempt);
+            firstAttempt = false;
             using var span = WorkflowTelemetry.StartAttempt(execution.Id, execution.DefinitionKey, step.StepKey, attempt.Number);
             var startedAt = time.GetTimestamp();
             object output;
@@ -326,13 +336,42 @@ public sealed partial class WorkflowRunner(
     }
 
     /// <summary>
-    /// Saves the runner's changes: one transaction that also updates the execution row under the claim's stamp. A
-    /// transient database fault is tried again a few times after a jittered, growing pause, which is safe because a
+    /// Saves the runner's changes: one transaction that also updates the execution row under the claim's stamp and
+    /// under the cancellation request the runner knows of (<c>CancelRequestedAt</c> is a concurrency token), so the
+    /// write itself tells the runner that a cancellation was requested since, instead of a read per step
+    /// (decision 0032). Then the request is taken into the tracked execution and the same changes are written again,
+    /// or, for the write that starts a step (<paramref name="startsStep"/>), nothing is written and
+    /// <see cref="CancellationArrivedException"/> tells the caller to stop at this boundary instead.
+    /// </summary>
+    private async Task SaveCheckpointAsync(AppDbContext db, CancellationToken cancellationToken, bool startsStep = false)
+    {
+        try
+        {
+            await SaveWithRetriesAsync(db, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException ex)
+        {
+            if (!await TakeInCancellationAsync(db, ex))
+            {
+                throw;
+            }
+
+            if (startsStep)
+            {
+                throw new CancellationArrivedException(ex);
+            }
+
+            await SaveWithRetriesAsync(db, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A transient database fault is tried again a few times after a jittered, growing pause, which is safe because a
     /// failed save leaves the tracked changes as they were. A retry that then fails for another reason is in doubt
     /// (the first try may have committed without the answer arriving: its inserts now collide, its stamp moved on),
     /// so it, like a fault that outlasts the retries, leaves the execution to recovery, which reads the database.
     /// </summary>
-    private async Task SaveCheckpointAsync(AppDbContext db, CancellationToken cancellationToken)
+    private async Task SaveWithRetriesAsync(AppDbContext db, CancellationToken cancellationToken)
     {
         for (var retry = 0; ; retry++)
         {
@@ -352,6 +391,82 @@ public sealed partial class WorkflowRunner(
             }
         }
     }
+
+    /// <summary>
+    /// After a conflict on the execution row: if the row still carries the claim's stamp and a cancellation request
+    /// that the tracked execution does not know of, that request caused the conflict. It is copied into the tracked
+    /// execution as both its current and its original values, so the next write matches the row and leaves the request
+    /// as it is. Anything else (the stamp moved on: recovery took the execution back) is a lost claim, as before.
+    /// </summary>
+    private static async Task<bool> TakeInCancellationAsync(AppDbContext db, DbUpdateConcurrencyException conflict)
+    {
+        var entry = conflict.Entries.SingleOrDefault(e => e.Entity is WorkflowExecution);
+        if (entry is null || entry.Property(nameof(WorkflowExecution.CancelRequestedAt)).OriginalValue is not null)
+        {
+            return false;
+        }
+
+        var id = ((WorkflowExecution)entry.Entity).Id;
+        var stamp = (Guid)entry.Property(nameof(WorkflowExecution.ConcurrencyStamp)).OriginalValue!;
+        var row = await db.WorkflowExecutions.AsNoTracking()
+            .Where(e => e.Id == id)
+            .Select(e => new { e.ConcurrencyStamp, e.CancelRequestedAt, e.CancelRequestedBy, e.CancelReason })
+            .SingleOrDefaultAsync(CancellationToken.None);
+        if (row is null || row.ConcurrencyStamp != stamp || row.CancelRequestedAt is null)
+        {
+            return false;
+        }
+
+        Accept(entry.Property(nameof(WorkflowExecution.CancelRequestedAt)), row.CancelRequestedAt);
+        Accept(entry.Property(nameof(WorkflowExecution.CancelRequestedBy)), row.CancelRequestedBy);
+        Accept(entry.Property(nameof(WorkflowExecution.CancelReason)), row.CancelReason);
+        return true;
+
+        static void Accept(Microsoft.EntityFrameworkCore.ChangeTracking.PropertyEntry property, object? value)
+        {
+            property.CurrentValue = value;
+            property.OriginalValue = value;
+        }
+    }
+
+    /// <summary>
+    /// Ends the execution as Cancelled at the boundary before a step, when the write that would have started the step
+    /// met a cancellation request. That write's changes (the attempt's start) are dropped by reloading what the
+    /// database holds; the previous step's success, which was to be written with them, is recorded again on the
+    /// reloaded step and written with the cancellation, under the claim's stamp.
+    /// </summary>
+    private async Task<RunOutcome> CancelAtBoundaryAsync(AppDbContext db, Guid executionId, Guid claimStamp, StepExecution? unsavedSuccess)
+    {
+        var success = unsavedSuccess is { OutputJson: { } json }
+            ? (unsavedSuccess.StepKey, Json: json, At: unsavedSuccess.FinishedAt ?? Now())
+            : default((string StepKey, string Json, DateTime At)?);
+        db.ChangeTracker.Clear();
+        var execution = await LoadAsync(db, executionId, CancellationToken.None);
+        if (execution is null || execution.Status != ExecutionStatus.Running || execution.ConcurrencyStamp != claimStamp)
+        {
+            LogOwnershipLost(executionId);
+            return RunOutcome.Abandoned;
+        }
+
+        if (success is { } succeeded)
+        {
+            execution.Steps.Single(s => s.StepKey == succeeded.StepKey).Succeed(succeeded.Json, succeeded.At);
+        }
+
+        execution.Cancel(Now());
+        await SaveCheckpointAsync(db, CancellationToken.None);
+        return RunOutcome.Cancelled;
+    }
+
+    /// <summary>
+    /// The execution with its steps and their attempts in one round trip: one row per attempt (a chain of one-to-many,
+    /// so no product of sibling collections), instead of a query per level.
+    /// </summary>
+    private static Task<WorkflowExecution?> LoadAsync(AppDbContext db, Guid executionId, CancellationToken cancellationToken) =>
+        db.WorkflowExecutions
+            .Include(e => e.Steps).ThenInclude(s => s.Attempts)
+            .AsSingleQuery()
+            .SingleOrDefaultAsync(e => e.Id == executionId, cancellationToken);
 
     // Jittered so that the runners a database blip interrupted together do not all come back at the same instant;
     // the value needs no reproducibility, so the shared generator serves (no test depends on it).
@@ -381,11 +496,6 @@ public sealed partial class WorkflowRunner(
                 && e.Status == ExecutionStatus.Failed && e.ResolvedAt == null && e.CreatedAt <= rerun.CreatedAt)
             .ToListAsync(cancellationToken);
     }
-
-    // A cheap indexed read: cancellation is requested by another process writing the execution row.
-    private static Task<bool> IsCancellationRequestedAsync(AppDbContext db, Guid executionId, CancellationToken cancellationToken) =>
-        db.WorkflowExecutions.AsNoTracking()
-            .AnyAsync(e => e.Id == executionId && e.CancelRequestedAt != null, cancellationToken);
 
     /// <summary>
     /// Writes the heartbeat while the execution runs, outside the change tracker so it never conflicts with the
@@ -444,6 +554,10 @@ public sealed partial class WorkflowRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId}: step {StepKey} failed attempt {Attempt} of {MaxAttempts}.")]
     private partial void LogAttemptFailed(Exception exception, Guid executionId, string stepKey, int attempt, int maxAttempts);
+
+    /// <summary>The write that would start a step met a cancellation request; nothing of it was written.</summary>
+    private sealed class CancellationArrivedException(Exception inner)
+        : Exception("A cancellation was requested before the step started.", inner);
 
     /// <summary>The runner met a database fault it cannot settle by itself; recovery resumes the execution from the database.</summary>
     private sealed class LeftForRecoveryException(Exception inner)

@@ -49,6 +49,7 @@ internal sealed class WorkerThroughputBenchmark(
         var wall = Stopwatch.StartNew();
         var nodes = Enumerable.Range(0, settings.Nodes).Select(_ => StartWorker(settings)).ToList();
         TimeSpan[] nodeCpu;
+        SteadyCpu steady;
         try
         {
             if (settings.Nodes == 0)
@@ -56,7 +57,7 @@ internal sealed class WorkerThroughputBenchmark(
                 await output.WriteLineAsync("No worker started (--nodes 0): start them now, e.g. `dotnet WorkflowAdmin.dll --role worker`; waiting for the backlog to drain.");
             }
 
-            await WaitForDrainAsync(prefix, settings.Executions, settings.Timeout, nodes, output, cancellationToken);
+            steady = await WaitForDrainAsync(prefix, settings.Executions, settings.Timeout, nodes, output, cancellationToken);
             nodeCpu = nodes.Select(n => n.HasExited ? TimeSpan.Zero : n.TotalProcessorTime).ToArray();
         }
         finally
@@ -69,6 +70,7 @@ internal sealed class WorkerThroughputBenchmark(
         var transactions = await TransactionsAsync(cancellationToken) - transactionsBefore;
         var result = await ReadResultAsync(prefix, cancellationToken);
         await ReportAsync(settings, result, elapsed, cpu, nodeCpu, transactions, output);
+        await ReportSteadyAsync(steady, output);
         if (statements)
         {
             await ReportStatementsAsync(settings.Executions, output, cancellationToken);
@@ -134,20 +136,42 @@ internal sealed class WorkerThroughputBenchmark(
         return process;
     }
 
-    private async Task WaitForDrainAsync(
+    /// <summary>
+    /// Waits until every execution is final. Returns the CPU the worker nodes and this database's PostgreSQL backends
+    /// spent between the first poll that saw half the backlog finished (start-up and most of the JIT's tiering behind) and
+    /// the last poll, with the executions finished in between: the steady cost of an execution.
+    /// </summary>
+    private async Task<SteadyCpu> WaitForDrainAsync(
         string prefix, int count, TimeSpan timeout, IReadOnlyList<Process> nodes, TextWriter output, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
+        (int Finished, TimeSpan Workers, Dictionary<int, TimeSpan> Backends)? from = null;
         while (true)
         {
             await Task.Delay(PollEvery, cancellationToken);
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var finished = await RunExecutions(db, prefix)
                 .CountAsync(e => e.Status == ExecutionStatus.Succeeded || e.Status == ExecutionStatus.Failed || e.Status == ExecutionStatus.Cancelled, cancellationToken);
+            if (from is null && finished >= count / 2 && finished < count)
+            {
+                from = (finished, WorkerCpu(nodes), await BackendCpuAsync(cancellationToken));
+            }
+
             if (finished >= count)
             {
-                return;
+                if (from is not { } start)
+                {
+                    return new SteadyCpu(0, TimeSpan.Zero, null);
+                }
+
+                var backends = await BackendCpuAsync(cancellationToken);
+
+                // A backend that is gone by the end is not counted; one that appeared since counts in full.
+                var backendCpu = database.Provider == DatabaseProvider.PostgreSql
+                    ? backends.Sum(b => (b.Value - start.Backends.GetValueOrDefault(b.Key)).TotalMilliseconds)
+                    : (double?)null;
+                return new SteadyCpu(finished - start.Finished, WorkerCpu(nodes) - start.Workers, backendCpu);
             }
 
             if (waited.Elapsed - lastReport >= TimeSpan.FromSeconds(5))
@@ -166,6 +190,69 @@ internal sealed class WorkerThroughputBenchmark(
                 throw new TimeoutException($"Only {finished:N0} of {count:N0} executions finished within {timeout.TotalSeconds:F0} s.");
             }
         }
+    }
+
+    private static TimeSpan WorkerCpu(IEnumerable<Process> nodes)
+    {
+        var total = TimeSpan.Zero;
+        foreach (var node in nodes)
+        {
+            node.Refresh();
+            total += node.HasExited ? TimeSpan.Zero : node.TotalProcessorTime;
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// CPU used so far by each PostgreSQL backend connected to this database (the worker nodes' pooled connections
+    /// and this process's own), from /proc/PID/stat when the server runs on this machine; empty otherwise.
+    /// </summary>
+    private async Task<Dictionary<int, TimeSpan>> BackendCpuAsync(CancellationToken cancellationToken)
+    {
+        var cpu = new Dictionary<int, TimeSpan>();
+        if (database.Provider != DatabaseProvider.PostgreSql)
+        {
+            return cpu;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var pids = await db.Database
+            .SqlQuery<int>($"SELECT pid AS \"Value\" FROM pg_stat_activity WHERE datname = current_database()")
+            .ToListAsync(cancellationToken);
+        foreach (var pid in pids)
+        {
+            try
+            {
+                // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 per second).
+                var stat = await File.ReadAllTextAsync($"/proc/{pid}/stat", cancellationToken);
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                cpu[pid] = TimeSpan.FromMilliseconds(ticks * 10);
+            }
+            catch (IOException)
+            {
+                // Not on this machine, or the backend ended meanwhile.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return cpu;
+    }
+
+    private static async Task ReportSteadyAsync(SteadyCpu steady, TextWriter output)
+    {
+        if (steady.Executions <= 0)
+        {
+            return;
+        }
+
+        var invariant = CultureInfo.InvariantCulture;
+        var backend = steady.BackendMs is { } ms ? string.Create(invariant, $", PostgreSQL backends {ms / steady.Executions:F1} ms") : "";
+        await output.WriteLineAsync(string.Create(invariant,
+            $"Steady state ({steady.Executions:N0} executions, the second half): worker nodes {steady.Workers.TotalMilliseconds / steady.Executions:F1} ms CPU per execution{backend}"));
     }
 
     private static async Task StopAsync(IEnumerable<Process> nodes)
@@ -305,6 +392,8 @@ internal sealed class WorkerThroughputBenchmark(
         command.CommandText = sql;
         return await command.ExecuteScalarAsync(cancellationToken);
     }
+
+    private sealed record SteadyCpu(int Executions, TimeSpan Workers, double? BackendMs);
 
     private sealed record RunResult(int Executions, int NotSucceeded, TimeSpan Drain, double[] ExecutionMs, double[] StepMs);
 

@@ -29,6 +29,10 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         builder.Property(e => e.JobId).HasMaxLength(100);
         builder.Property(e => e.TraceParent).HasMaxLength(WorkflowExecution.MaxTraceParentLength);
         builder.Property(e => e.ConcurrencyStamp).IsConcurrencyToken();
+
+        // The runner learns of a cancellation request from its next write, which matches no row once the request is
+        // there, instead of reading the row before every step (decision 0032). No schema change: only the UPDATE's WHERE.
+        builder.Property(e => e.CancelRequestedAt).IsConcurrencyToken();
         builder.Ignore(e => e.Duration);
         builder.Ignore(e => e.IsUnresolvedFailure);
 

@@ -54,6 +54,35 @@ public sealed class RunnerDatabaseFaultTests(PostgresDatabaseFixture database) :
     }
 
     [Fact]
+    public async Task A_run_reads_its_execution_once_and_learns_of_cancellation_from_its_writes()
+    {
+        // Decision 0032: one query loads the execution with its steps and attempts, and no read per step asks about a
+        // cancellation; the boundary writes carry that check. The runner's other statements are writes.
+        var id = await CreateAsync();
+        var reads = new List<string>();
+        faults.RunBefore(
+            sql =>
+            {
+                if (sql.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
+                {
+                    lock (reads)
+                    {
+                        reads.Add(sql);
+                    }
+                }
+
+                return false;
+            },
+            () => Task.CompletedTask);
+
+        Assert.Equal(RunOutcome.Succeeded, await RunAsync(id));
+
+        var read = Assert.Single(reads);
+        Assert.Contains("FROM \"WorkflowExecutions\"", read, StringComparison.Ordinal);
+        Assert.Contains("\"StepAttempts\"", read, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_database_fault_that_outlasts_the_retries_leaves_the_execution_to_recovery_which_finishes_it()
     {
         var id = await CreateAsync();
@@ -133,12 +162,13 @@ public sealed class RunnerDatabaseFaultTests(PostgresDatabaseFixture database) :
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.InputJson, "{\"unexpected\":1}"));
         }
 
-        // Between "add" and "square" (at its cancellation check) the runner stalls long enough for recovery to take
-        // the execution back and another node to claim it.
+        // Between "add" and "square" (as it writes add's success, which the engine error makes it write alone) the
+        // runner stalls long enough for recovery to take the execution back and another node to claim it.
         var seen = 0;
         Guid newOwnerStamp = default;
         faults.RunBefore(
-            sql => sql.Contains("\"CancelRequestedAt\" IS NOT NULL", StringComparison.Ordinal) && ++seen == 2,
+            sql => sql.Contains("UPDATE \"StepExecutions\"", StringComparison.Ordinal)
+                   && sql.Contains("\"OutputJson\"", StringComparison.Ordinal) && ++seen == 1,
             async () => newOwnerStamp = await TakeBackAndClaimElsewhereAsync(id));
 
         Assert.Equal(RunOutcome.Abandoned, await RunAsync(id));
