@@ -37,6 +37,9 @@ public sealed class KeyboardJourneyBrowserTests(BrowserFixture browser) : IAsync
         {
             BaseURL = app.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+
+            // A zone that is not UTC, so the audit log's hover times show they are the browser's.
+            TimezoneId = "Asia/Kolkata",
         });
         page = await context.NewPageAsync();
     }
@@ -108,6 +111,13 @@ public sealed class KeyboardJourneyBrowserTests(BrowserFixture browser) : IAsync
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync(new Regex("/audit$"));
         await page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
+
+        // Times read "… ago" on one line; hovering gives the exact time, to the second, in the browser's zone.
+        var time = page.Locator("[data-testid=list-grid] tbody time").First;
+        await Assertions.Expect(time).ToHaveTextAsync(new Regex("^(just now|\\d+ (s|min|h|d) ago)$"));
+        await Assertions.Expect(time).ToHaveAttributeAsync("title", new Regex(@"\d{2}:\d{2}:\d{2}.*GMT\+5:30"));
+        var box = await time.BoundingBoxAsync();
+        Assert.True(box!.Height < 30, $"The time wraps: {box.Height} px high.");
 
         await TabToAsync("[data-testid=audit-verify-button]");
         await page.Keyboard.PressAsync("Enter");
