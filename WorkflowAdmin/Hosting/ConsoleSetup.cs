@@ -56,12 +56,15 @@ internal static class ConsoleSetup
         {
             options.Cookie.Name = "WorkflowAdmin.Auth";
             options.LoginPath = "/account/login";
-            options.AccessDeniedPath = "/account/access-denied";
+            options.AccessDeniedPath = "/access-denied";
         });
 
         // Every endpoint requires a signed-in user unless it says otherwise ([AllowAnonymous]).
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        // A refused console page answers 403 inside the console, at its own address (one refusal page).
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ConsoleRefusal>();
 
         // OpenID Connect beside (or instead of) passwords, when configured (decision 0022).
         services.AddSingleSignOn(configuration, environment.IsDevelopment());
@@ -106,6 +109,7 @@ internal static class ConsoleSetup
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapMovedAddresses();
         app.MapSingleSignOn();
         app.MapAuditExport();
         app.MapListExports();

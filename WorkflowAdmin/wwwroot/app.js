@@ -12,3 +12,20 @@ window.workflowAdmin = {
     URL.revokeObjectURL(url);
   },
 };
+
+// Times render as "3 min ago" (Components/Shared/RelativeTime); their title, shown on hover, gives the absolute time
+// to the second in the browser's own zone, which the server does not know. Blazor adds and re-renders them at any
+// time, so every change to the page is looked at; writing a title that is already right changes nothing.
+(() => {
+  const format = new Intl.DateTimeFormat(undefined, {
+    year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short",
+  });
+  const localise = () => {
+    for (const time of document.querySelectorAll("time[data-local-time]")) {
+      const text = format.format(new Date(time.dateTime));
+      if (time.title !== text) time.title = text;
+    }
+  };
+  new MutationObserver(localise).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["datetime", "title"] });
+  localise();
+})();

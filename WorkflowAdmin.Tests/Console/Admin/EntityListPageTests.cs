@@ -222,7 +222,7 @@ public abstract class EntityListPageTests<TDatabase> : IAsyncLifetime
             await AdminTestData.AddUserAsync(db, "grace@workflowadmin.local", "Grace Hopper", Roles.Auditor, disabled: true);
         }
 
-        Navigation.NavigateTo("/admin/users");
+        Navigation.NavigateTo("/users");
         var denied = context.Render<AdminListPage>(p => p.Add(x => x.Slug, "users"));
         Assert.NotNull(denied.Find("[data-testid=access-denied]"));
 
@@ -232,8 +232,8 @@ public abstract class EntityListPageTests<TDatabase> : IAsyncLifetime
         var row = page.Find("tbody tr");
         Assert.Contains("Grace Hopper", row.TextContent, StringComparison.Ordinal);
         Assert.Contains("Auditor", row.TextContent, StringComparison.Ordinal);
-        Assert.StartsWith("/admin/users/", page.Find("[data-testid=row]").GetAttribute("href"), StringComparison.Ordinal);
-        Assert.Equal("/admin/users/new", page.Find("[data-testid=list-create]").GetAttribute("href"));
+        Assert.StartsWith("/users/", page.Find("[data-testid=row]").GetAttribute("href"), StringComparison.Ordinal);
+        Assert.Equal("/users/new", page.Find("[data-testid=list-create]").GetAttribute("href"));
     }
 
     private IRenderedComponent<ExecutionsListPage> Open(string url)

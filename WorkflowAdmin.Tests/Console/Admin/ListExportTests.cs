@@ -173,13 +173,13 @@ public abstract class ListExportTests<TDatabase>(TDatabase database) : IAsyncLif
         using var support = await ConsoleHttp.SignedInClientAsync(app, Roles.Support);
 
         // Users are listed for Admins only: Support is refused, with nothing of the list and nothing audited.
-        using var refused = await support.GetAsync(new Uri("/admin/users/export?format=csv", UriKind.Relative));
+        using var refused = await support.GetAsync(new Uri("/users/export?format=csv", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.DoesNotContain("@workflowadmin.local", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(await AuditLog.ReadAsync(database), e => e.Action == AuditActions.ListExported);
 
         using var admin = await ConsoleHttp.SignedInClientAsync(app, Roles.Admin);
-        var users = await ReadCsvAsync(await admin.GetAsync(new Uri("/admin/users/export?format=csv", UriKind.Relative)));
+        var users = await ReadCsvAsync(await admin.GetAsync(new Uri("/users/export?format=csv", UriKind.Relative)));
         Assert.Equal(["Email", "Name", "Roles", "Disabled", "Locked out until", "Created"], users[0]);
         Assert.Contains(users, r => r[0] == "support@workflowadmin.local" && r[2] == Roles.Support);
 

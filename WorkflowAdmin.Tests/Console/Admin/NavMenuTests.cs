@@ -59,10 +59,10 @@ public sealed class NavMenuTests : IClassFixture<SqliteDatabaseFixture>, IAsyncL
 
         var menu = context.Render<NavMenu>();
 
-        Assert.Equal("/admin/users", menu.Find("[data-testid=nav-users]").GetAttribute("href"));
+        Assert.Equal("/users", menu.Find("[data-testid=nav-users]").GetAttribute("href"));
         Assert.Equal("/executions/new", menu.Find("[data-testid=nav-new-execution]").GetAttribute("href"));
         Assert.Contains("Users", menu.Find("[data-testid=nav-group-administration]").TextContent, StringComparison.Ordinal);
-        Assert.Equal("/admin/api-keys", menu.Find("[data-testid=nav-api-keys]").GetAttribute("href"));
+        Assert.Equal("/api-keys", menu.Find("[data-testid=nav-api-keys]").GetAttribute("href"));
         Assert.Contains("API keys", menu.Find("[data-testid=nav-group-administration]").TextContent, StringComparison.Ordinal);
         Assert.Equal("/jobs", menu.Find("[data-testid=nav-jobs]").GetAttribute("href"));
     }

@@ -155,7 +155,7 @@ public abstract class AuditEntryDetailPageTests<TDatabase>(TDatabase database) :
         // Who may open user pages is the session's business (the page itself checks again); the entry is still the auditor's to read.
         ClaimRoles(auditor, Roles.Admin);
         var asAdmin = RenderPage(entry.Id);
-        Assert.Equal($"/admin/users/{sam.Id}", asAdmin.Find("[data-testid=audit-entry-target] [data-testid=audit-target-link]").GetAttribute("href"));
+        Assert.Equal($"/users/{sam.Id}", asAdmin.Find("[data-testid=audit-entry-target] [data-testid=audit-target-link]").GetAttribute("href"));
     }
 
     [Fact]

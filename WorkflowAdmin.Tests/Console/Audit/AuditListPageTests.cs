@@ -74,7 +74,9 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
         Assert.Equal($"/executions/{rerun.TargetId}", row.QuerySelector("[data-testid=audit-target-link]")!.GetAttribute("href"));
         Assert.Contains(rerun.Reason!, row.TextContent, StringComparison.Ordinal);
         Assert.Contains("10.0.0.7", row.TextContent, StringComparison.Ordinal);
-        Assert.Equal("2026-03-02 09:27:00", row.QuerySelector("[data-testid=row]")!.TextContent.Trim());
+        // Relative to the (fake) clock at 09:00, the exact time on hover.
+        Assert.Equal("in 27 min", row.QuerySelector("[data-testid=row]")!.TextContent.Trim());
+        Assert.Equal("2026-03-02 09:27:00 UTC", row.QuerySelector("[data-testid=row] time")!.GetAttribute("title"));
 
         // A user target opens the user's page only for those who may manage users.
         var roleChange = RowOf(page, entries.Last(e => e.Action == AuditActions.UserRoleChanged).Id);

@@ -139,13 +139,13 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
         await page.Locator("[data-testid=lineage-rerun-of]").WaitForAsync();
 
         // Users: the list, one user.
-        await page.GotoAsync("/admin/users");
+        await page.GotoAsync("/users");
         await page.WaitUntilInteractiveAsync();
         await page.Locator("[data-testid=list-grid] [data-testid=row]", new PageLocatorOptions { HasTextString = "support@" }).First.ClickAsync();
         await page.Locator("[data-testid=user-details]").WaitForAsync();
 
         // API keys: the list, a new key (its secret shown once, copied), the key's page.
-        await page.GotoAsync("/admin/api-keys/new");
+        await page.GotoAsync("/api-keys/new");
         await page.WaitUntilInteractiveAsync();
         await FillAsync("api-key-name", "csp-journey");
         await page.ClickAsync("[data-testid=create-api-key]");

@@ -82,7 +82,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await SignInAsAsync(role);
 
         Assert.Equal(0, await page.Locator("[data-testid=nav-users]").CountAsync());
-        await page.GotoAsync("/admin/users");
+        await page.GotoAsync("/users");
         await page.WaitUntilInteractiveAsync();
         await page.Locator("[data-testid=access-denied]").WaitForAsync();
     }

@@ -54,10 +54,10 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
         provider.SetPerson("alice", "alice@example.com", TestOpenIdProvider.AdminGroup, "unrelated-group");
         var support = await UserIdAsync(DemoUsers.All.Single(u => u.Role == Roles.Support).Email);
 
-        await page.GotoAsync($"/admin/users/{support}");
+        await page.GotoAsync($"/users/{support}");
         Assert.Contains("/account/login", page.Url, StringComparison.Ordinal);
         await SignInThroughProviderAsync("alice");
-        await page.WaitForURLAsync(url => url.Contains($"/admin/users/{support}", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.Contains($"/users/{support}", StringComparison.Ordinal));
         await page.WaitUntilInteractiveAsync();
 
         await page.Locator("[data-testid=disable-user]").ClickAsync();
@@ -95,7 +95,7 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
         await page.WaitUntilInteractiveAsync();
 
         Assert.Equal(0, await page.Locator("[data-testid=nav-users]").CountAsync());
-        await page.GotoAsync("/admin/users");
+        await page.GotoAsync("/users");
         await page.WaitUntilInteractiveAsync();
         await page.Locator("[data-testid=access-denied]").WaitForAsync();
         Assert.Equal([Roles.Support], (await FindAsync("bob@example.com")).Roles);

@@ -38,7 +38,7 @@ public sealed class JobsDashboardTests(SqliteDatabaseFixture database) : IClassF
         using var response = await client.GetAsync(new Uri("/jobs", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/account/access-denied", response.Headers.Location!.AbsolutePath);
+        Assert.Equal("/access-denied", response.Headers.Location!.AbsolutePath);
     }
 
     [Fact]

@@ -119,8 +119,10 @@ public sealed class OperationsEndpointsTests(SqliteDatabaseFixture database) : I
         using (var support = await ConsoleHttp.SignedInClientAsync(app, Roles.Support))
         {
             using var refused = await support.GetAsync(new Uri("/system", UriKind.Relative));
-            Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
-            Assert.Contains("/account/access-denied", refused.Headers.Location?.OriginalString, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            var html = await refused.Content.ReadAsStringAsync();
+            Assert.Contains("data-testid=\"access-denied\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("data-testid=\"queue-depth\"", html, StringComparison.Ordinal);
         }
 
         using var admin = await ConsoleHttp.SignedInClientAsync(app, Roles.Admin);

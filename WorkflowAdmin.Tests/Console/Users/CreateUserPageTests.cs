@@ -81,11 +81,11 @@ public abstract class CreateUserPageTests<TDatabase> : IAsyncLifetime
         page.Find("form").Submit();
 
         var navigation = context.Services.GetRequiredService<NavigationManager>();
-        page.WaitForAssertion(() => Assert.Contains("/admin/users/", navigation.Uri, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("/users/", navigation.Uri, StringComparison.Ordinal));
         var (user, roles) = (await FindUserAsync("kim@example.com"))!.Value;
         Assert.Equal("Kim Lee", user.DisplayName);
         Assert.Equal([Roles.Auditor], roles);
-        Assert.EndsWith($"/admin/users/{user.Id}", navigation.Uri, StringComparison.Ordinal);
+        Assert.EndsWith($"/users/{user.Id}", navigation.Uri, StringComparison.Ordinal);
         Assert.Contains(context.Services.GetRequiredService<ISnackbar>().ShownSnackbars, s => s.Message?.Contains("kim@example.com", StringComparison.Ordinal) == true);
     }
 

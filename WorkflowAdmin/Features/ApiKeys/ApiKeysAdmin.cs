@@ -4,7 +4,7 @@ using WorkflowAdmin.Domain.Data;
 
 namespace WorkflowAdmin.Features.ApiKeys;
 
-/// <summary>The API keys of back-office systems (<c>/admin/api-keys</c>), for administrators only.</summary>
+/// <summary>The API keys of back-office systems (<c>/api-keys</c>), for administrators only.</summary>
 public sealed class ApiKeysAdmin : EntityAdmin<ApiKeyRow>
 {
     public const string SlugValue = "api-keys";
@@ -12,12 +12,13 @@ public sealed class ApiKeysAdmin : EntityAdmin<ApiKeyRow>
     public ApiKeysAdmin()
         : base("API keys", SlugValue)
     {
+        Href = "/api-keys";
         Roles = Domain.Identity.Roles.Admin;
         NavGroup = NavGroups.Administration;
         Icon = Icons.Material.Filled.Key;
         Noun = "API keys";
-        RowLink = r => $"/admin/api-keys/{r.Id}";
-        CreateLink("/admin/api-keys/new", "New API key", Domain.Identity.Roles.Admin);
+        RowLink = r => $"/api-keys/{r.Id}";
+        CreateLink("/api-keys/new", "New API key", Domain.Identity.Roles.Admin);
 
         Column("Name", r => r.Name);
         Column("Prefix", r => r.Prefix).WithClass("mono nowrap");

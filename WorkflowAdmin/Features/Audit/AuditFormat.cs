@@ -7,10 +7,6 @@ internal static class AuditFormat
 {
     public static string Short(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-    public static string Date(DateTime utc) => utc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    public static string TimeOfDay(DateTime utc) => utc.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
-
     public static string Precise(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
 
     /// <summary>ISO 8601 with a Z, for files that other programs read.</summary>

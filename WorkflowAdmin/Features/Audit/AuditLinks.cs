@@ -12,7 +12,7 @@ public static class AuditLinks
     public static string? Target(string? type, string? id) => (type, id) switch
     {
         (AuditTargets.Execution, { } execution) when Guid.TryParse(execution, out var executionId) => $"/executions/{executionId}",
-        (AuditTargets.User, { Length: > 0 } user) => "/admin/users/" + Uri.EscapeDataString(user),
+        (AuditTargets.User, { Length: > 0 } user) => "/users/" + Uri.EscapeDataString(user),
         _ => null,
     };
 }

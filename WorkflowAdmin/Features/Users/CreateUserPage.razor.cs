@@ -69,7 +69,7 @@ public sealed partial class CreateUserPage : IDisposable
             if (result is { Succeeded: true, User: { } user })
             {
                 Snackbar.Add($"Created {model.Role} user {email}.", Severity.Success);
-                Navigation.NavigateTo($"/admin/users/{user.Id}");
+                Navigation.NavigateTo($"/users/{user.Id}");
                 return;
             }
 

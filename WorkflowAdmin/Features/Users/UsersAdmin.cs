@@ -5,18 +5,21 @@ using WorkflowAdmin.Domain.Identity;
 
 namespace WorkflowAdmin.Features.Users;
 
-/// <summary>The console's users (<c>/admin/users</c>), for administrators only.</summary>
+/// <summary>The console's users (<c>/users</c>), for administrators only.</summary>
 public sealed class UsersAdmin : EntityAdmin<UserRow>
 {
+    public const string SlugValue = "users";
+
     public UsersAdmin()
-        : base("Users", "users")
+        : base("Users", SlugValue)
     {
+        Href = "/users";
         Roles = Domain.Identity.Roles.Admin;
         NavGroup = NavGroups.Administration;
         Icon = Icons.Material.Filled.People;
         Noun = "users";
-        RowLink = r => $"/admin/users/{Uri.EscapeDataString(r.Id)}";
-        CreateLink("/admin/users/new", "New user", Domain.Identity.Roles.Admin);
+        RowLink = r => $"/users/{Uri.EscapeDataString(r.Id)}";
+        CreateLink("/users/new", "New user", Domain.Identity.Roles.Admin);
 
         Column("Email", r => r.Email);
         Column("Name", r => r.DisplayName);

@@ -1,0 +1,173 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Domain.Seeding;
+using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Features.Users;
+using WorkflowAdmin.Tests.Infrastructure;
+
+namespace WorkflowAdmin.Tests.Console.Browser;
+
+/// <summary>
+/// The three roles' journeys with the keyboard alone (no clicks): Tab moves the focus, Enter or Space acts, and
+/// every control reached on the way to the next step wears a visible focus ring.
+/// </summary>
+[Collection(BrowserGroup.Name)]
+public sealed class KeyboardJourneyBrowserTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private const int MaxTabs = 120;
+
+    private readonly SqliteDatabaseFixture database = new();
+    private ConsoleAppFactory app = null!;
+    private IBrowserContext context = null!;
+    private IPage page = null!;
+
+    public async Task InitializeAsync()
+    {
+        await database.InitializeAsync();
+        app = new ConsoleAppFactory(database);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(60, RandomSeed: 11), default);
+        }
+
+        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+
+            // A zone that is not UTC, so the audit log's hover times show they are the browser's.
+            TimezoneId = "Asia/Kolkata",
+        });
+        page = await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await context.DisposeAsync();
+        await app.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Support_inspects_a_failure_with_the_keyboard_alone()
+    {
+        await SignInAsync(Roles.Support);
+
+        await TabToAsync("[data-testid=nav-executions]");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex("/executions$"));
+        await Assertions.Expect(page.Locator("[data-testid=status-count-Failed]")).Not.ToHaveTextAsync("…");
+
+        await TabToAsync("[data-testid=status-chip-Failed]");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("status=Failed"));
+        await page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
+
+        await TabToAsync("[data-testid=list-grid] [data-testid=row]");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex("/executions/[0-9a-f-]{36}"));
+        await Assertions.Expect(page.Locator("[data-testid=step-error]")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_reruns_a_failure_with_a_reason_with_the_keyboard_alone()
+    {
+        Guid failed;
+        await using (var db = database.CreateDbContext())
+        {
+            failed = await db.WorkflowExecutions.AsNoTracking()
+                .Where(e => e.Status == ExecutionStatus.Failed && e.ResolvedAt == null && !db.WorkflowExecutions.Any(r => r.RerunOfId == e.Id))
+                .OrderBy(e => e.CreatedAt).Select(e => e.Id).FirstAsync();
+        }
+
+        await SignInAsync(Roles.Admin);
+        await page.GotoAsync($"/executions/{failed}");
+        await page.WaitUntilInteractiveAsync();
+        await page.Locator("[data-testid=rerun-execution]").WaitForAsync();
+
+        await TabToAsync("[data-testid=rerun-execution]");
+        await page.Keyboard.PressAsync("Enter");
+        var dialog = page.Locator("[data-testid=rerun-dialog]");
+        await dialog.WaitForAsync();
+
+        await TabToAsync("[data-testid=rerun-reason]");
+        await page.Keyboard.TypeAsync("ticket 4711: keyboard only");
+        await TabToAsync("[data-testid=submit-rerun]");
+        await page.Keyboard.PressAsync("Enter");
+
+        await page.WaitForURLAsync(url => url.Contains("/executions/", StringComparison.Ordinal) && !url.Contains(failed.ToString(), StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator("[data-testid=lineage-rerun-of]")).ToContainTextAsync("ticket 4711: keyboard only");
+    }
+
+    [Fact]
+    public async Task An_auditor_opens_the_audit_log_and_verifies_the_chain_with_the_keyboard_alone()
+    {
+        await SignInAsync(Roles.Auditor);
+
+        await TabToAsync("[data-testid=nav-audit]");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex("/audit$"));
+        await page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
+
+        // Times read "… ago" on one line; hovering gives the exact time, to the second, in the browser's zone.
+        var time = page.Locator("[data-testid=list-grid] tbody time").First;
+        await Assertions.Expect(time).ToHaveTextAsync(new Regex("^(just now|\\d+ (s|min|h|d) ago)$"));
+        await Assertions.Expect(time).ToHaveAttributeAsync("title", new Regex(@"\d{2}:\d{2}:\d{2}.*GMT\+5:30"));
+        var box = await time.BoundingBoxAsync();
+        Assert.True(box!.Height < 30, $"The time wraps: {box.Height} px high.");
+
+        await TabToAsync("[data-testid=audit-verify-button]");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("[data-testid=audit-verify-result]")).ToHaveAttributeAsync("data-intact", "true");
+
+        await TabToAsync("[data-testid=list-grid] [data-testid=row]");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex("/audit/\\d+$"));
+        await Assertions.Expect(page.Locator("[data-testid=audit-entry-integrity]")).ToBeVisibleAsync();
+    }
+
+    // Signs in by typing and pressing Enter, then waits for the dashboard's circuit.
+    private async Task SignInAsync(string role)
+    {
+        var user = DemoUsers.All.Single(u => u.Role == role);
+        await page.GotoAsync("/account/login");
+        await page.FocusAsync("#email");
+        await page.Keyboard.TypeAsync(user.Email);
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync(user.Password);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await page.WaitUntilInteractiveAsync();
+    }
+
+    // Presses Tab until the focus is on (or inside) the element, then checks that the focus can be seen there.
+    private async Task TabToAsync(string selector)
+    {
+        for (var i = 0; i < MaxTabs; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var focus = await page.EvaluateAsync<string?>(
+                """
+                selector => {
+                    const e = document.activeElement;
+                    if (!e || !(e.matches(selector) || e.closest(selector))) return null;
+                    const s = getComputedStyle(e);
+                    return s.outlineStyle + " " + s.outlineWidth;
+                }
+                """,
+                selector);
+            if (focus is not null)
+            {
+                Assert.True(!focus.StartsWith("none", StringComparison.Ordinal) && !focus.EndsWith(" 0px", StringComparison.Ordinal),
+                    $"The focus on {selector} is not visible (outline: {focus}).");
+                return;
+            }
+        }
+
+        await page.ScreenshotAsync("keyboard-lost-" + Regex.Replace(selector, "[^a-z-]", ""));
+        Assert.Fail($"{MaxTabs} presses of Tab did not reach {selector}.");
+    }
+}
