@@ -136,7 +136,7 @@ public static partial class PayloadSerializer
             composed[key] = JsonNode.Parse(text);
         }
 
-        return new ValidatedInput(values, stepJson, composed.ToJsonString(Options), definition.GetBusinessKey(values));
+        return new ValidatedInput(values, stepJson, composed.ToJsonString(Options), definition.GetBusinessKey(values), definition.GetSubjectName(values));
     }
 
     /// <summary>
@@ -261,4 +261,5 @@ public sealed record ValidatedInput(
     StepValues Values,
     IReadOnlyDictionary<string, string> StepInputJson,
     string ComposedJson,
-    string? BusinessKey);
+    string? BusinessKey,
+    string? SubjectName);

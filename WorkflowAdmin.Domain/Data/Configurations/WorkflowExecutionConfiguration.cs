@@ -29,6 +29,11 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         builder.Property(e => e.JobId).HasMaxLength(100);
         builder.Property(e => e.TraceParent).HasMaxLength(WorkflowExecution.MaxTraceParentLength);
         builder.Property(e => e.ConcurrencyStamp).IsConcurrencyToken();
+
+        // Unbounded and without a model index on purpose: no B-tree serves a search for words inside the text. Each
+        // provider's migration indexes it its own way (pg_trgm GIN on PostgreSQL, an FTS5 table kept by triggers on
+        // SQLite; decision 0029), which is why those indexes are hand-written SQL, not part of this model.
+        builder.Property(e => e.SearchText).IsRequired();
         builder.Ignore(e => e.Duration);
         builder.Ignore(e => e.IsUnresolvedFailure);
 
