@@ -53,12 +53,10 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         FilterByEnum("Source", r => r.Source, "source");
         FilterByBool("Re-run", r => r.IsRerun, "rerun", yes: "Re-runs", no: "First runs");
 
-        // Ids and business keys are matched through their indexes; an error message can only be read row by row,
-        // so it is searched once the list is narrowed to failures (only a failed execution has one).
+        // Ids through the primary key; every other word anywhere in the business key, the customer's name or the
+        // error message, through each provider's text index on SearchText, whatever the filters (decision 0029).
         SearchWith("id", ExecutionIdSearch.Match);
-        SearchOn("business key", r => r.BusinessKey, TextMatch.StartsWith);
-        SearchOn("error message", r => r.Error, TextMatch.Contains, when: IsNarrowedToFailures,
-            hint: "Error messages are searched when the Failed status is selected.");
+        SearchWith("business key, customer name, error", TextSearch);
 
         Ordering(r => r.CreatedAt, descending: true);
         Ordering(r => r.Id, descending: true);
@@ -112,11 +110,10 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         });
     }
 
-    private bool IsNarrowedToFailures(ListState state)
+    private static Expression<Func<ExecutionRow, bool>> TextSearch(AppDbContext db, string term)
     {
-        var statuses = CountsFilter!.Selected(state.Filter(CountsFilter.Key));
-        return (statuses.Contains(nameof(ExecutionStatus.Failed)) || statuses.Contains(UnresolvedValue))
-            && !statuses.Contains(nameof(ExecutionStatus.Succeeded));
+        var ids = ExecutionSearch.MatchingIds(db, term);
+        return r => ids.Contains(r.Id);
     }
 
     private static List<FilterOption> StatusOptions() =>
