@@ -53,10 +53,10 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         FilterByEnum("Source", r => r.Source, "source");
         FilterByBool("Re-run", r => r.IsRerun, "rerun", yes: "Re-runs", no: "First runs");
 
-        // Ids through the primary key; every other word anywhere in the business key, the customer's name or the
-        // error message, through each provider's text index on SearchText, whatever the filters (decision 0029).
-        SearchWith("id", ExecutionIdSearch.Match);
-        SearchWith("business key, customer name, error", TextSearch);
+        // Each word: the start of an id, through the primary key, or anywhere in the business key, the customer's
+        // name or the error message, through each provider's text index on SearchText, whatever the filters
+        // (decision 0029).
+        SearchWith("id, business key, customer name, error", Search);
 
         Ordering(r => r.CreatedAt, descending: true);
         Ordering(r => r.Id, descending: true);
@@ -110,9 +110,19 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         });
     }
 
-    private static Expression<Func<ExecutionRow, bool>> TextSearch(AppDbContext db, string term)
+    /// <summary>
+    /// The executions one word finds, as one subquery. A word that can be an id prefix adds those ids by UNION, not
+    /// by an OR beside the subquery: PostgreSQL reads an OR with a subquery row by row over the whole table (2.9 s
+    /// at a million rows), while each side of the UNION keeps its own index.
+    /// </summary>
+    private Expression<Func<ExecutionRow, bool>> Search(AppDbContext db, string term)
     {
         var ids = ExecutionSearch.MatchingIds(db, term);
+        if (ExecutionIdSearch.Match(term) is { } byId)
+        {
+            ids = Query(db).Where(byId).Select(r => r.Id).Union(ids);
+        }
+
         return r => ids.Contains(r.Id);
     }
 
