@@ -276,7 +276,7 @@ public sealed partial class ExecutionService(
 
     private WorkflowExecution NewExecution(WorkflowDefinition definition, ValidatedInput input, Trigger trigger)
     {
-        var execution = WorkflowExecution.Create(definition.Key, definition.Version, input.ComposedJson, Truncate(input.BusinessKey), trigger, Now());
+        var execution = WorkflowExecution.Create(definition.Key, definition.Version, input.ComposedJson, Truncate(input.BusinessKey), trigger, Now(), input.SubjectName);
 
         // The request (API call, console action, bulk job) that creates it: each run's trace links back to it.
         execution.RecordTraceParent(Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null);

@@ -136,7 +136,7 @@ public static partial class PayloadSerializer
             composed[key] = JsonNode.Parse(text);
         }
 
-        return new ValidatedInput(definition.Key, definition.Version, values, stepJson, composed.ToJsonString(Options), definition.GetBusinessKey(values));
+        return new ValidatedInput(definition.Key, definition.Version, values, stepJson, composed.ToJsonString(Options), definition.GetBusinessKey(values), definition.GetSubjectName(values));
     }
 
     /// <summary>
@@ -264,7 +264,8 @@ public static partial class PayloadSerializer
 public sealed record ValidatedInput
 {
     internal ValidatedInput(
-        string workflowKey, int workflowVersion, StepValues values, IReadOnlyDictionary<string, string> stepInputJson, string composedJson, string? businessKey)
+        string workflowKey, int workflowVersion, StepValues values, IReadOnlyDictionary<string, string> stepInputJson, string composedJson, string? businessKey,
+        string? subjectName)
     {
         WorkflowKey = workflowKey;
         WorkflowVersion = workflowVersion;
@@ -272,6 +273,7 @@ public sealed record ValidatedInput
         StepInputJson = stepInputJson;
         ComposedJson = composedJson;
         BusinessKey = businessKey;
+        SubjectName = subjectName;
     }
 
     public string WorkflowKey { get; }
@@ -285,6 +287,9 @@ public sealed record ValidatedInput
     public string ComposedJson { get; }
 
     public string? BusinessKey { get; }
+
+    /// <summary>Whom the execution is about (a customer's name, say), for search.</summary>
+    public string? SubjectName { get; }
 
     /// <summary>True when this input was checked against <paramref name="definition"/> as it is now.</summary>
     public bool IsFor(WorkflowDefinition definition) =>

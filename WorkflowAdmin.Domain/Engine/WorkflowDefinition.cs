@@ -26,6 +26,12 @@ public abstract class WorkflowDefinition
     /// <summary>The value support staff search by (a customer slug, an order number), taken from the valid input.</summary>
     public virtual string? GetBusinessKey(StepValues input) => null;
 
+    /// <summary>
+    /// The name a person knows the execution's subject by (a customer's name), taken from the valid input; the
+    /// console's search finds executions by it as well as by the business key.
+    /// </summary>
+    public virtual string? GetSubjectName(StepValues input) => null;
+
     protected abstract IEnumerable<IWorkflowStep> CreateSteps();
 
     private List<IWorkflowStep> CheckedSteps()

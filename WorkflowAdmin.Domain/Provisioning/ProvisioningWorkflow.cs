@@ -22,6 +22,12 @@ public sealed class ProvisioningWorkflow : WorkflowDefinition
         return input.Find<CreateCustomerInput>()?.Slug;
     }
 
+    public override string? GetSubjectName(StepValues input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Find<CreateCustomerInput>()?.Name;
+    }
+
     protected override IEnumerable<IWorkflowStep> CreateSteps() =>
     [
         new CreateCustomerStep(),

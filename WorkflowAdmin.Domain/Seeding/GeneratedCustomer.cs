@@ -52,6 +52,9 @@ internal sealed class GeneratedCustomer
 
     public string Slug { get; }
 
+    /// <summary>The customer's name, which the console's search finds its executions by.</summary>
+    public string Name => name;
+
     public bool HasSubsidy => subsidy is not null;
 
     public IReadOnlyDictionary<string, string> StepInputJson { get; }

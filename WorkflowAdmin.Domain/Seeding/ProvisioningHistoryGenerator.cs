@@ -185,7 +185,7 @@ internal sealed class ProvisioningHistoryGenerator(
         var createdAt = original.FinishedAt!.Value.AddMinutes(random.Next(5, 600));
         var execution = WorkflowExecution.Create(
             definition.Key, definition.Version, original.InputJson, original.BusinessKey,
-            new Trigger("admin@workflowadmin.local", TriggerSource.Rerun), createdAt);
+            new Trigger("admin@workflowadmin.local", TriggerSource.Rerun), createdAt, customer.Name);
         execution.MarkAsRerunOf(original, RerunMode.ResumeFromFailedStep, RerunReasons[random.Next(RerunReasons.Length)]);
         foreach (var step in RerunPlan.For(definition, original.Steps, customer.StepInputJson, RerunMode.ResumeFromFailedStep))
         {
@@ -272,7 +272,7 @@ internal sealed class ProvisioningHistoryGenerator(
 
     private WorkflowExecution Create(GeneratedCustomer customer, DateTime createdAt, Trigger trigger)
     {
-        var execution = WorkflowExecution.Create(definition.Key, definition.Version, customer.InputJson, customer.Slug, trigger, createdAt);
+        var execution = WorkflowExecution.Create(definition.Key, definition.Version, customer.InputJson, customer.Slug, trigger, createdAt, customer.Name);
         foreach (var step in definition.Steps)
         {
             execution.AddPendingStep(step.Key, customer.StepInputJson[step.Key]);

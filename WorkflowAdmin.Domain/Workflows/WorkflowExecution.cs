@@ -14,6 +14,7 @@ public sealed class WorkflowExecution
     public const int MaxActorIdLength = 64;
     public const int MaxReasonLength = 1000;
     public const int MaxTraceParentLength = 55;
+    public const int MaxSubjectNameLength = 200;
 
     private readonly List<StepExecution> steps = [];
 
@@ -114,14 +115,26 @@ public sealed class WorkflowExecution
     /// <summary>A Failed execution that no succeeded re-run has resolved yet: what the console's "Unresolved" shows.</summary>
     public bool IsUnresolvedFailure => Status == ExecutionStatus.Failed && ResolvedAt is null;
 
+    /// <summary>
+    /// What the console's search box looks in, in lower case, one line each: the business key, the name of what the
+    /// execution works on (a customer's name) and, once it failed, the error message. Written only here, when the
+    /// execution is created and when it fails; each provider indexes it its own way (decision 0029).
+    /// </summary>
+    public string SearchText { get; private set; } = "";
+
     public Guid ConcurrencyStamp { get; private set; }
 
     public IReadOnlyList<StepExecution> Steps => steps;
 
     public TimeSpan? Duration => StartedAt is { } started && FinishedAt is { } finished ? finished - started : null;
 
+    /// <param name="subjectName">
+    /// The name a person knows the execution's subject by (a customer's name, see
+    /// <see cref="Engine.WorkflowDefinition.GetSubjectName"/>), so that searching it finds the execution.
+    /// </param>
     public static WorkflowExecution Create(
-        string definitionKey, int definitionVersion, string inputJson, string? businessKey, Trigger trigger, DateTime now)
+        string definitionKey, int definitionVersion, string inputJson, string? businessKey, Trigger trigger, DateTime now,
+        string? subjectName = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(definitionKey);
         ArgumentNullException.ThrowIfNull(inputJson);
@@ -141,6 +154,7 @@ public sealed class WorkflowExecution
             TriggeredBy = trigger.Actor,
             TriggeredById = trigger.ActorId is { Length: > MaxActorIdLength } ? throw new ArgumentException("The actor id is too long.", nameof(trigger)) : trigger.ActorId,
             TriggerSource = trigger.Source,
+            SearchText = SearchLines(businessKey, subjectName is { Length: > MaxSubjectNameLength } ? subjectName[..MaxSubjectNameLength] : subjectName),
             ConcurrencyStamp = Guid.NewGuid(),
         };
     }
@@ -286,6 +300,9 @@ public sealed class WorkflowExecution
         ErrorType = error.Type;
         ErrorMessage = error.Message;
         FinishedAt = now;
+
+        // Failed is final, so the message is appended once: people search failures by the words of their error.
+        SearchText = SearchLines(SearchText, error.Message);
     }
 
     /// <summary>Ends the execution as Cancelled; steps that never ran are cancelled with it.</summary>
@@ -333,6 +350,13 @@ public sealed class WorkflowExecution
         steps.Add(step);
         return step;
     }
+
+    /// <summary>
+    /// The non-empty parts, lower-cased (invariant) and one per line: providers then match a lower-cased term as
+    /// stored, whatever their collation, and a term never spans two parts by accident of their spacing.
+    /// </summary>
+    private static string SearchLines(params string?[] parts) =>
+        string.Join('\n', parts.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!.Trim().ToLowerInvariant()));
 
     private void MoveTo(ExecutionStatus next, DateTime now)
     {

@@ -11,6 +11,9 @@ namespace WorkflowAdmin.Tests.Infrastructure;
 /// </summary>
 public abstract class DatabaseFixture : IAsyncLifetime
 {
+    private static readonly string[] SqliteSearchTables =
+        ["WorkflowExecutionSearch", "WorkflowExecutionSearch_data", "WorkflowExecutionSearch_idx", "WorkflowExecutionSearch_docsize", "WorkflowExecutionSearch_config"];
+
     private Respawner? respawner;
 
     public abstract DatabaseProvider Provider { get; }
@@ -29,7 +32,11 @@ public abstract class DatabaseFixture : IAsyncLifetime
         respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
         {
             DbAdapter = Provider == DatabaseProvider.PostgreSql ? DbAdapter.Postgres : DbAdapter.Sqlite,
-            TablesToIgnore = ["__EFMigrationsHistory"],
+            // SQLite's search index (an FTS5 table and its shadow tables) is kept by triggers as executions are
+            // deleted; deleting from it directly would corrupt it.
+            TablesToIgnore = Provider == DatabaseProvider.Sqlite
+                ? ["__EFMigrationsHistory", .. SqliteSearchTables.Select(t => new Respawn.Graph.Table(t))]
+                : ["__EFMigrationsHistory"],
 
             // The job queue's own tables (PostgreSQL storage) belong to Hangfire, which a test host may be running.
             SchemasToExclude = Provider == DatabaseProvider.PostgreSql ? ["hangfire"] : [],

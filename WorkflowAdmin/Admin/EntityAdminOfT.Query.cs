@@ -16,7 +16,7 @@ public abstract partial class EntityAdmin<TRow>
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(state);
-        return ApplySearch(ApplyFilters(Query(db).AsNoTracking(), state, except), state);
+        return ApplySearch(ApplyFilters(Query(db).AsNoTracking(), state, except), state, db);
     }
 
     /// <summary>The state's filters over any rows: the database's, or rows already loaded (to check them).</summary>
@@ -34,8 +34,11 @@ public abstract partial class EntityAdmin<TRow>
         return rows;
     }
 
-    /// <summary>Django's <c>get_search_results</c>: override to search differently.</summary>
-    public virtual IQueryable<TRow> ApplySearch(IQueryable<TRow> rows, ListState state)
+    /// <summary>
+    /// Django's <c>get_search_results</c>: override to search differently. Without <paramref name="db"/> (rows
+    /// already loaded), fields matched through the database count as matching: only the others are checked.
+    /// </summary>
+    public virtual IQueryable<TRow> ApplySearch(IQueryable<TRow> rows, ListState state, AppDbContext? db = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (string.IsNullOrWhiteSpace(state.Search) || searchFields.Count == 0)
@@ -47,7 +50,7 @@ public abstract partial class EntityAdmin<TRow>
         var terms = state.Search.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).Take(MaxSearchTerms);
         foreach (var term in terms)
         {
-            var matches = fields.Select(f => f.Match(term)).OfType<Expression<Func<TRow, bool>>>().ToList();
+            var matches = fields.Select(f => f.Match(db, term)).OfType<Expression<Func<TRow, bool>>>().ToList();
             rows = rows.Where(QueryExpressions.OrElse(matches));
         }
 

@@ -185,7 +185,19 @@ public abstract partial class EntityAdmin<TRow> : EntityAdmin
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(label);
         ArgumentNullException.ThrowIfNull(match);
-        searchFields.Add(new SearchField(label, match, when, hint));
+        searchFields.Add(new SearchField(label, (_, term) => match(term), when, hint, NeedsDatabase: false));
+    }
+
+    /// <summary>
+    /// A search field matched through the database itself (a provider's own text index, queried as a subquery):
+    /// given the context and one word, a predicate, or null when the word cannot match. Rows already loaded cannot
+    /// be checked against it, so <see cref="ApplySearch"/> without a context counts it as matching.
+    /// </summary>
+    protected void SearchWith(string label, Func<AppDbContext, string, Expression<Func<TRow, bool>>?> match, Func<ListState, bool>? when = null, string? hint = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        ArgumentNullException.ThrowIfNull(match);
+        searchFields.Add(new SearchField(label, (db, term) => db is null ? (_ => true) : match(db, term), when, hint, NeedsDatabase: true));
     }
 
     /// <summary>
@@ -222,7 +234,8 @@ public abstract partial class EntityAdmin<TRow> : EntityAdmin
     private IReadOnlyList<string> FilterValues(string key, ListState state) =>
         filters.OfType<ChoiceFilter>().Single(f => f.Key == key).Selected(state.Filter(key));
 
-    private sealed record SearchField(string Label, Func<string, Expression<Func<TRow, bool>>?> Match, Func<ListState, bool>? When, string? Hint)
+    private sealed record SearchField(
+        string Label, Func<AppDbContext?, string, Expression<Func<TRow, bool>>?> Match, Func<ListState, bool>? When, string? Hint, bool NeedsDatabase)
     {
         public bool AppliesTo(ListState state) => When?.Invoke(state) ?? true;
     }

@@ -33,6 +33,11 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         // The runner learns of a cancellation request from its next write, which matches no row once the request is
         // there, instead of reading the row before every step (decision 0032). No schema change: only the UPDATE's WHERE.
         builder.Property(e => e.CancelRequestedAt).IsConcurrencyToken();
+
+        // Unbounded and without a model index on purpose: no B-tree serves a search for words inside the text. Each
+        // provider's migration indexes it its own way (pg_trgm GIN on PostgreSQL, an FTS5 table kept by triggers on
+        // SQLite; decision 0029), which is why those indexes are hand-written SQL, not part of this model.
+        builder.Property(e => e.SearchText).IsRequired();
         builder.Ignore(e => e.Duration);
         builder.Ignore(e => e.IsUnresolvedFailure);
 

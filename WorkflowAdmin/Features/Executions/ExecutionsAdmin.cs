@@ -53,12 +53,10 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         FilterByEnum("Source", r => r.Source, "source");
         FilterByBool("Re-run", r => r.IsRerun, "rerun", yes: "Re-runs", no: "First runs");
 
-        // Ids and business keys are matched through their indexes; an error message can only be read row by row,
-        // so it is searched once the list is narrowed to failures (only a failed execution has one).
-        SearchWith("id", ExecutionIdSearch.Match);
-        SearchOn("business key", r => r.BusinessKey, TextMatch.StartsWith);
-        SearchOn("error message", r => r.Error, TextMatch.Contains, when: IsNarrowedToFailures,
-            hint: "Error messages are searched when the Failed status is selected.");
+        // Each word: the start of an id, through the primary key, or anywhere in the business key, the customer's
+        // name or the error message, through each provider's text index on SearchText, whatever the filters
+        // (decision 0029).
+        SearchWith("id, business key, customer name, error", Search);
 
         Ordering(r => r.CreatedAt, descending: true);
         Ordering(r => r.Id, descending: true);
@@ -112,11 +110,20 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         });
     }
 
-    private bool IsNarrowedToFailures(ListState state)
+    /// <summary>
+    /// The executions one word finds, as one subquery. A word that can be an id prefix adds those ids by UNION, not
+    /// by an OR beside the subquery: PostgreSQL reads an OR with a subquery row by row over the whole table (2.9 s
+    /// at a million rows), while each side of the UNION keeps its own index.
+    /// </summary>
+    private Expression<Func<ExecutionRow, bool>> Search(AppDbContext db, string term)
     {
-        var statuses = CountsFilter!.Selected(state.Filter(CountsFilter.Key));
-        return (statuses.Contains(nameof(ExecutionStatus.Failed)) || statuses.Contains(UnresolvedValue))
-            && !statuses.Contains(nameof(ExecutionStatus.Succeeded));
+        var ids = ExecutionSearch.MatchingIds(db, term);
+        if (ExecutionIdSearch.Match(term) is { } byId)
+        {
+            ids = Query(db).Where(byId).Select(r => r.Id).Union(ids);
+        }
+
+        return r => ids.Contains(r.Id);
     }
 
     private static List<FilterOption> StatusOptions() =>

@@ -1131,6 +1131,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                     b.Property<Guid?>("RootExecutionId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -1135,6 +1135,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                     b.Property<Guid?>("RootExecutionId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("datetime2");
 

@@ -1118,6 +1118,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                     b.Property<Guid?>("RootExecutionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("TEXT");
 

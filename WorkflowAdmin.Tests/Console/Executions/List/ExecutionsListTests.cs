@@ -1,7 +1,9 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Admin;
 using WorkflowAdmin.Admin.Filters;
+using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Tests.Console.Admin;
@@ -13,6 +15,8 @@ namespace WorkflowAdmin.Tests.Console.Executions.List;
 public abstract class ExecutionsListTests<TDatabase>(TDatabase database) : IAsyncLifetime
     where TDatabase : DatabaseFixture
 {
+    private const string SearchPlaceholder = "Search id, business key, customer name, error";
+
     private static readonly ListState Failed = ListState.Empty.WithFilter("status", nameof(ExecutionStatus.Failed));
 
     private TestServices services = null!;
@@ -57,20 +61,35 @@ public abstract class ExecutionsListTests<TDatabase>(TDatabase database) : IAsyn
     }
 
     [Fact]
-    public async Task Searching_a_business_key_finds_the_executions_whose_key_starts_with_it()
+    public async Task Searching_a_customer_name_finds_its_executions_whatever_their_status()
     {
         await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
         await using var db = database.CreateDbContext();
-        var target = await db.WorkflowExecutions.Where(e => e.BusinessKey != null && EF.Functions.Like(e.BusinessKey, "%-%")).OrderBy(e => e.Id).FirstAsync();
-        var company = target.BusinessKey![..target.BusinessKey!.IndexOf('-', StringComparison.Ordinal)];
+        var target = await db.WorkflowExecutions.Where(e => e.BusinessKey != null).OrderBy(e => e.Id).FirstAsync();
+        var name = JsonNode.Parse(target.InputJson)!["create-customer"]!["name"]!.GetValue<string>();
+        var typed = name.ToUpperInvariant();
 
-        var byWholeKey = await LoadAsync(ListState.Empty.WithSearch(target.BusinessKey));
-        var byPrefix = await LoadAsync(ListState.Empty.WithSearch(company.ToUpperInvariant()) with { PageSize = 100 });
+        var page = await LoadAsync(ListState.Empty.WithSearch(typed) with { PageSize = 100 });
 
-        Assert.Contains(byWholeKey.Rows, r => r.Id == target.Id);
-        Assert.All(byWholeKey.Rows, r => Assert.StartsWith(target.BusinessKey, r.BusinessKey, StringComparison.Ordinal));
-        Assert.Contains(byPrefix.Rows, r => r.BusinessKey == target.BusinessKey);
-        Assert.All(byPrefix.Rows, r => Assert.StartsWith(company, r.BusinessKey, StringComparison.Ordinal));
+        Assert.Contains(page.Rows, r => r.Id == target.Id);
+        await AssertFindsExactlyAsync(typed, page);
+        Assert.Contains(page.Rows, r => r.Status != ExecutionStatus.Failed);
+    }
+
+    [Fact]
+    public async Task Searching_a_fragment_of_a_business_key_finds_it_anywhere_in_the_key()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
+        await using var db = database.CreateDbContext();
+        var keys = await db.WorkflowExecutions.Where(e => e.BusinessKey != null).Select(e => e.BusinessKey!).ToListAsync();
+        var target = keys.Where(k => k.Count(c => c == '-') >= 2).Order(StringComparer.Ordinal).First();
+        var fragment = target[(target.IndexOf('-', StringComparison.Ordinal) + 2)..];
+
+        var page = await LoadAsync(ListState.Empty.WithSearch(fragment) with { PageSize = 100 });
+
+        Assert.Contains(page.Rows, r => r.BusinessKey == target);
+        Assert.DoesNotContain(page.Rows, r => r.BusinessKey!.StartsWith(fragment, StringComparison.Ordinal));
+        await AssertFindsExactlyAsync(fragment, page);
         Assert.Empty((await LoadAsync(ListState.Empty.WithSearch("no-such-customer"))).Rows);
     }
 
@@ -93,20 +112,108 @@ public abstract class ExecutionsListTests<TDatabase>(TDatabase database) : IAsyn
     }
 
     [Fact]
-    public async Task Error_text_is_searched_once_the_list_is_narrowed_to_failures()
+    public async Task Words_of_an_error_find_the_failures_without_a_status_filter()
     {
         await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
         await using var db = database.CreateDbContext();
         var failure = await db.WorkflowExecutions.Where(e => e.ErrorMessage!.Contains("Unavailable")).OrderBy(e => e.Id).FirstAsync();
 
+        var page = await LoadAsync(ListState.Empty.WithSearch("Service unavailable") with { PageSize = 100 });
         var failures = await LoadAsync(Failed.WithSearch("service unavailable") with { PageSize = 100 });
-        var everything = await LoadAsync(ListState.Empty.WithSearch("unavailable"));
 
-        Assert.Contains(failures.Rows, r => r.Id == failure.Id);
-        Assert.All(failures.Rows, r => Assert.Contains("service unavailable", r.Error!, StringComparison.OrdinalIgnoreCase));
-        Assert.Empty(everything.Rows);
-        Assert.Equal("Search id, business key", Admin.SearchPlaceholder(ListState.Empty));
-        Assert.Equal("Search id, business key, error message", Admin.SearchPlaceholder(Failed));
+        Assert.Contains(page.Rows, r => r.Id == failure.Id);
+        Assert.All(page.Rows, r => Assert.Contains("service unavailable", r.Error!, StringComparison.OrdinalIgnoreCase));
+        await AssertFindsExactlyAsync("Service unavailable", page);
+        Assert.Equal(page.Rows.Select(r => r.Id), failures.Rows.Select(r => r.Id));
+        Assert.Equal(SearchPlaceholder, Admin.SearchPlaceholder(ListState.Empty));
+        Assert.Equal(SearchPlaceholder, Admin.SearchPlaceholder(Failed));
+    }
+
+    [Fact]
+    public async Task Wildcards_and_quotes_in_a_search_are_literal_and_short_words_match_too()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
+
+        foreach (var search in new[] { "%", "_", "%%%", "___", "\"", "a\"b", "* OR x", "NOT" })
+        {
+            var page = await LoadAsync(ListState.Empty.WithSearch(search) with { PageSize = 100 });
+            await AssertFindsExactlyAsync(search, page);
+        }
+
+        var shortWord = await LoadAsync(ListState.Empty.WithSearch("5") with { PageSize = 100 });
+        Assert.NotEmpty(shortWord.Rows);
+        await AssertFindsExactlyAsync("5", shortWord);
+    }
+
+    [Fact]
+    public async Task An_execution_is_found_by_its_customer_when_created_and_by_its_error_once_it_failed()
+    {
+        await using (var db = database.CreateDbContext())
+        {
+            var execution = WorkflowExecution.Create(
+                "test", 1, "{}", "quokka-labs-7", new WorkflowAdmin.Domain.Workflows.Trigger("ada", TriggerSource.Console), DateTime.UtcNow, subjectName: "Quokka Laboratories");
+            db.WorkflowExecutions.Add(execution);
+            await db.SaveChangesAsync();
+            Assert.Equal("quokka-labs-7\nquokka laboratories", execution.SearchText);
+            Assert.Single((await LoadAsync(ListState.Empty.WithSearch("LABORATORIES"))).Rows);
+            Assert.Empty((await LoadAsync(ListState.Empty.WithSearch("wombat"))).Rows);
+
+            execution.Start(DateTime.UtcNow);
+            execution.Fail("create-customer", new ErrorInfo("Test", "The wombat ate the cable", null), DateTime.UtcNow);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Single((await LoadAsync(ListState.Empty.WithSearch("wombat ate"))).Rows);
+        Assert.Single((await LoadAsync(ListState.Empty.WithSearch("labs-7 laboratories cable"))).Rows);
+
+        await using (var db = database.CreateDbContext())
+        {
+            await db.WorkflowExecutions.ExecuteDeleteAsync();
+        }
+
+        Assert.Empty((await LoadAsync(ListState.Empty.WithSearch("wombat"))).Rows);
+    }
+
+    [Fact]
+    public async Task A_search_reads_the_text_index_not_the_table()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
+        await using var db = database.CreateDbContext();
+        var query = Admin.Sorted(Admin.Filtered(db, ListState.Empty.WithSearch("europe-2")), ListState.Empty).Take(25);
+        await using var command = query.CreateDbCommand();
+        await db.Database.OpenConnectionAsync();
+        if (database.Provider == DatabaseProvider.PostgreSql)
+        {
+            // A few hundred rows fit one page, where a sequential scan is always cheapest: forbid it to see which
+            // index the planner would use on a table large enough to need one.
+            await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off");
+            command.CommandText = "EXPLAIN " + command.CommandText;
+        }
+        else
+        {
+            command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        }
+
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetValue(reader.FieldCount - 1).ToString()!);
+            }
+        }
+
+        var text = string.Join("\n", plan);
+        if (database.Provider == DatabaseProvider.PostgreSql)
+        {
+            Assert.Contains("IX_WorkflowExecutions_SearchText_Trigram", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Seq Scan", text, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("SCAN WorkflowExecutionSearch VIRTUAL TABLE INDEX", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("SCAN WorkflowExecutions", text.Replace("SCAN WorkflowExecutionSearch", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -188,7 +295,25 @@ public abstract class ExecutionsListTests<TDatabase>(TDatabase database) : IAsyn
         var failedPage = await LoadAsync(Failed with { PageSize = 100 });
         Assert.Equal(resolved.Select(r => (r.Id, r.ResolvedByExecutionId)).Order(),
             failedPage.Rows.Where(r => r.ResolvedByExecutionId is not null).Select(r => (r.Id, r.ResolvedByExecutionId)).Order());
-        Assert.Equal("Search id, business key, error message", Admin.SearchPlaceholder(ListState.Empty.WithFilter("status", ExecutionsAdmin.UnresolvedValue)));
+        Assert.Equal(SearchPlaceholder, Admin.SearchPlaceholder(ListState.Empty.WithFilter("status", ExecutionsAdmin.UnresolvedValue)));
+    }
+
+    /// <summary>
+    /// The page holds the first of exactly the executions whose searchable text contains every word of
+    /// <paramref name="search"/> (or whose id starts with it), counted exactly: worked out here in memory.
+    /// </summary>
+    private async Task AssertFindsExactlyAsync(string search, ListPage<ExecutionRow> page)
+    {
+        await using var db = database.CreateDbContext();
+        var all = await db.WorkflowExecutions.Select(e => new { e.Id, e.SearchText }).ToListAsync();
+        var words = search.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.ToLowerInvariant()).ToList();
+        var expected = all
+            .Where(e => words.TrueForAll(w => e.SearchText.Contains(w, StringComparison.Ordinal) || e.Id.ToString().StartsWith(w, StringComparison.Ordinal) && w.Length >= 4))
+            .Select(e => e.Id)
+            .ToHashSet();
+        Assert.Equal(ListCount.Exact(expected.Count), page.Count);
+        Assert.Equal(Math.Min(expected.Count, 100), page.Rows.Count);
+        Assert.All(page.Rows, r => Assert.Contains(r.Id, expected));
     }
 
     private async Task<ListPage<ExecutionRow>> LoadAsync(ListState state)

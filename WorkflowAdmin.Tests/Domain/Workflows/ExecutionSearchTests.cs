@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Tests.Infrastructure;
+
+namespace WorkflowAdmin.Tests.Domain.Workflows;
+
+/// <summary>
+/// The searchable text on a real database: what the migration backfills for executions written before it is what
+/// the entity writes, and the provider's index finds them, once per provider.
+/// </summary>
+public abstract class ExecutionSearchTests<TDatabase>(TDatabase database) : IAsyncLifetime
+    where TDatabase : DatabaseFixture
+{
+    private const string MigrationBefore = "ResolvedByRerun";
+
+    private static readonly DateTime Now = new(2026, 12, 2, 10, 0, 0, DateTimeKind.Utc);
+
+    public Task InitializeAsync() => database.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task The_migration_backfills_the_text_the_entity_writes_and_its_index_finds_it()
+    {
+        var input = """{"create-customer":{"name":"  Wingtip Toys Labs ","slug":"wingtip-toys-labs-42","country":"US"}}""";
+        var failed = WorkflowExecution.Create("provision-customer", 1, input, "Wingtip-Toys-Labs-42", new Trigger("ada", TriggerSource.Api), Now, "  Wingtip Toys Labs ");
+        failed.Start(Now);
+        failed.Fail("create-admins", new ErrorInfo("Refused", "Customer directory refused the invitation: the mailbox domain is BLOCKED.", null), Now);
+        var plain = WorkflowExecution.Create("provision-customer", 1, "{}", null, new Trigger("ada", TriggerSource.Api), Now);
+        await using (var db = database.CreateDbContext())
+        {
+            db.WorkflowExecutions.AddRange(failed, plain);
+            await db.SaveChangesAsync();
+        }
+
+        // Back to before the column existed, and forward again: the Down and Up bodies, with these rows in the table.
+        await using (var db = database.CreateDbContext())
+        {
+            var migrator = db.GetService<IMigrator>();
+            await migrator.MigrateAsync(MigrationBefore);
+            await migrator.MigrateAsync();
+        }
+
+        await using (var db = database.CreateDbContext())
+        {
+            var texts = await db.WorkflowExecutions.ToDictionaryAsync(e => e.Id, e => e.SearchText);
+            Assert.Equal(
+                "wingtip-toys-labs-42\nwingtip toys labs\ncustomer directory refused the invitation: the mailbox domain is blocked.",
+                texts[failed.Id]);
+            Assert.Equal(failed.SearchText, texts[failed.Id]);
+            Assert.Equal("", texts[plain.Id]);
+            foreach (var term in new[] { "TOYS LABS", "labs-42", "mailbox domain", "ip" })
+            {
+                Assert.Equal([failed.Id], await ExecutionSearch.MatchingIds(db, term).ToListAsync());
+            }
+
+            Assert.Empty(await ExecutionSearch.MatchingIds(db, "toys-labs-43").ToListAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Only_a_failure_adds_its_error_and_long_subject_names_are_cut()
+    {
+        var execution = WorkflowExecution.Create("test", 1, "{}", "key", new Trigger("ada", TriggerSource.Console), Now, new string('N', 300));
+        execution.Start(Now);
+        execution.Succeed("{}", Now);
+
+        Assert.Equal("key\n" + new string('n', WorkflowExecution.MaxSubjectNameLength), execution.SearchText);
+        await using var db = database.CreateDbContext();
+        db.WorkflowExecutions.Add(execution);
+        await db.SaveChangesAsync();
+        Assert.Equal([execution.Id], await ExecutionSearch.MatchingIds(db, "nnnn").ToListAsync());
+    }
+}
+
+public sealed class SqliteExecutionSearchTests(SqliteDatabaseFixture database)
+    : ExecutionSearchTests<SqliteDatabaseFixture>(database), IClassFixture<SqliteDatabaseFixture>;
+
+public sealed class PostgresExecutionSearchTests(PostgresDatabaseFixture database)
+    : ExecutionSearchTests<PostgresDatabaseFixture>(database), IClassFixture<PostgresDatabaseFixture>;
