@@ -23,6 +23,7 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         builder.Property(e => e.FailedStepKey).HasMaxLength(WorkflowExecution.MaxKeyLength);
         builder.Property(e => e.ErrorType).HasMaxLength(ErrorInfo.MaxTypeLength);
         builder.Property(e => e.ErrorMessage).HasMaxLength(ErrorInfo.MaxMessageLength);
+        builder.Property(e => e.FailureFingerprint).HasMaxLength(Failures.FailureFingerprint.Length);
         builder.Property(e => e.CancelRequestedBy).HasMaxLength(WorkflowExecution.MaxActorLength);
         builder.Property(e => e.CancelReason).HasMaxLength(WorkflowExecution.MaxReasonLength);
         builder.Property(e => e.CurrentStepKey).HasMaxLength(WorkflowExecution.MaxKeyLength);
@@ -72,6 +73,17 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         // "Unresolved" (Failed with no succeeded re-run, decision 0025) is the default failure view: newest first
         // from the index alone, with ResolvedAt IS NULL as an equality on the second column.
         builder.HasIndex(e => new { e.Status, e.ResolvedAt, e.CreatedAt });
+
+        // A failure group's executions (the list's fingerprint filter), newest first, and its unresolved ones, from
+        // the index alone. Filtered: only failures have a fingerprint, a small share of the table (decision 0028).
+        builder.HasIndex(e => new { e.FailureFingerprint, e.ResolvedAt, e.CreatedAt })
+            .HasFilter("\"FailureFingerprint\" IS NOT NULL")
+            .HasDatabaseName("IX_WorkflowExecutions_FailureFingerprint");
+
+        // The 14-day trend of every group at once: the failures created since a day, with their fingerprint.
+        builder.HasIndex(e => new { e.CreatedAt, e.FailureFingerprint })
+            .HasFilter("\"FailureFingerprint\" IS NOT NULL")
+            .HasDatabaseName("IX_WorkflowExecutions_CreatedAt_FailureFingerprint");
 
         // ResolvedByExecutionId has no foreign key on purpose: with RerunOfId it would make the two rows point at
         // each other, and the seed's bulk writes, which insert a lineage original first, could not satisfy both.
