@@ -106,7 +106,7 @@ public sealed class FailureGroupBackfill(AppDbContext db)
 
     // Days are counted by the failure's creation day (what the executions list's date filter uses): the trend and
     // a click from it into the list agree. Grouping by a date in SQL differs per provider, so the days are counted
-    // here from the (CreatedAt, FailureFingerprint) index, which holds both columns.
+    // here from the (FailureFingerprint, CreatedAt, Id) index, which holds both columns.
     private async Task RecountDaysAsync(CancellationToken cancellationToken)
     {
         await db.FailureGroupDays.ExecuteDeleteAsync(cancellationToken);
