@@ -28,9 +28,19 @@ public sealed class FailureGroupCounter : SaveChangesInterceptor
         if (eventData.Context is { } db && Changes(db) is { Count: > 0 } changes)
         {
             Begin(db);
-            foreach (var statement in changes)
+            try
             {
-                db.Database.ExecuteSqlRaw(statement.Sql, statement.Parameters!);
+                foreach (var statement in changes)
+                {
+                    db.Database.ExecuteSqlRaw(statement.Sql, statement.Parameters!);
+                }
+            }
+            catch
+            {
+                // EF reports no failure for an exception raised here, before its own statements: roll back now, or
+                // the next save of this context would find the broken transaction still open.
+                RollBack(db);
+                throw;
             }
         }
 
@@ -48,9 +58,17 @@ public sealed class FailureGroupCounter : SaveChangesInterceptor
                 Opened.AddOrUpdate(db, await db.Database.BeginTransactionAsync(cancellationToken));
             }
 
-            foreach (var statement in changes)
+            try
             {
-                await db.Database.ExecuteSqlRawAsync(statement.Sql, statement.Parameters!, cancellationToken);
+                foreach (var statement in changes)
+                {
+                    await db.Database.ExecuteSqlRawAsync(statement.Sql, statement.Parameters!, cancellationToken);
+                }
+            }
+            catch
+            {
+                RollBack(db);
+                throw;
             }
         }
 

@@ -131,6 +131,7 @@ public sealed partial class FailureGroupPage : IDisposable
     {
         busy = true;
         actionError = null;
+        var reload = true;
         try
         {
             var actor = await CurrentActor.GetAsync();
@@ -138,16 +139,23 @@ public sealed partial class FailureGroupPage : IDisposable
             await act(scope.ServiceProvider.GetRequiredService<FailureTriage>(), actor);
             Snackbar.Add(done, Severity.Success);
         }
+        catch (FailureGroupChangedException ex)
+        {
+            // Show the group as it is now (a new failure may have reopened it) beside the refusal.
+            actionError = ex.Message;
+            reload = true;
+        }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AccessDeniedException or KeyNotFoundException or DbException)
         {
             actionError = ex.Message;
+            reload = false;
         }
         finally
         {
             busy = false;
         }
 
-        if (actionError is null || actionError.Contains("changed since", StringComparison.Ordinal))
+        if (reload)
         {
             loadedFingerprint = null;
             await OnParametersSetAsync();
