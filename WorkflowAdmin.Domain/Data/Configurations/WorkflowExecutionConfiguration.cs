@@ -75,12 +75,14 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         builder.HasIndex(e => new { e.Status, e.ResolvedAt, e.CreatedAt });
 
         // A failure group's executions in the list's order (the list's fingerprint filter, and the recount), and its
-        // unresolved ones newest first, each from its index alone. Filtered: only failures have a fingerprint, a
-        // small share of the table, so the two cost nothing on the other writes (decision 0028).
+        // unresolved ones newest first, each from its index alone: the list's Unresolved filter is Status = 'Failed'
+        // AND ResolvedAt IS NULL, so Status is in the index too, or every match is a heap read (100 ms for 7,000 rows
+        // at 200,000 executions instead of 2). Filtered: only failures have a fingerprint, a small share of the
+        // table, so the two cost nothing on the other writes (decision 0028).
         builder.HasIndex(e => new { e.FailureFingerprint, e.CreatedAt, e.Id })
             .HasFilter("\"FailureFingerprint\" IS NOT NULL")
             .HasDatabaseName("IX_WorkflowExecutions_FailureFingerprint_CreatedAt");
-        builder.HasIndex(e => new { e.FailureFingerprint, e.ResolvedAt, e.CreatedAt })
+        builder.HasIndex(e => new { e.FailureFingerprint, e.Status, e.ResolvedAt, e.CreatedAt })
             .HasFilter("\"FailureFingerprint\" IS NOT NULL")
             .HasDatabaseName("IX_WorkflowExecutions_FailureFingerprint_ResolvedAt");
 
