@@ -76,7 +76,7 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
             migrationBuilder.CreateIndex(
                 name: "IX_WorkflowExecutions_FailureFingerprint_ResolvedAt",
                 table: "WorkflowExecutions",
-                columns: new[] { "FailureFingerprint", "ResolvedAt", "CreatedAt" },
+                columns: new[] { "FailureFingerprint", "Status", "ResolvedAt", "CreatedAt" },
                 filter: "\"FailureFingerprint\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(

@@ -1298,7 +1298,7 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                         .HasDatabaseName("IX_WorkflowExecutions_FailureFingerprint_CreatedAt")
                         .HasFilter("\"FailureFingerprint\" IS NOT NULL");
 
-                    b.HasIndex("FailureFingerprint", "ResolvedAt", "CreatedAt")
+                    b.HasIndex("FailureFingerprint", "Status", "ResolvedAt", "CreatedAt")
                         .HasDatabaseName("IX_WorkflowExecutions_FailureFingerprint_ResolvedAt")
                         .HasFilter("\"FailureFingerprint\" IS NOT NULL");
 
