@@ -7,6 +7,7 @@ using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Bulk;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Failures;
 using WorkflowAdmin.Domain.Onboarding;
 using WorkflowAdmin.Domain.Operations;
 using WorkflowAdmin.Domain.Provisioning;
@@ -33,6 +34,8 @@ public static class DependencyInjection
         services.AddSingleton<WorkflowRegistry>();
         services.AddSingleton<WorkflowRunner>();
         services.AddScoped<ExecutionService>();
+        services.AddScoped<FailureTriage>();
+        services.AddScoped<FailureGroupBackfill>();
 
         // Background execution: the job queue, the workers (unless this node is web-only) and recovery.
         services.AddBackgroundExecution(configuration);

@@ -30,6 +30,11 @@ public static class AuditActions
     // A list downloaded whole: which list, in which format, with which filters, search and sort.
     public const string ListExported = "list.export";
 
+    // A failure group's triage (decision 0028): its state, its owner, its note and link.
+    public const string FailureGroupTriaged = "failure-group.triage";
+    public const string FailureGroupAssigned = "failure-group.assign";
+    public const string FailureGroupDescribed = "failure-group.describe";
+
     public static IReadOnlyList<string> All { get; } =
     [
         SignIn, SignInFailed, SignOut,
@@ -37,6 +42,7 @@ public static class AuditActions
         UserCreated, UserRoleChanged, UserDisabled, UserEnabled, UserPasswordReset, UserWorkflowsChanged,
         ApiKeyCreated, ApiKeyRevoked,
         ListExported,
+        FailureGroupTriaged, FailureGroupAssigned, FailureGroupDescribed,
     ];
 }
 
@@ -51,5 +57,8 @@ public static class AuditTargets
     /// <summary>A console list, by its slug (<c>executions</c>, <c>customers</c>).</summary>
     public const string List = "List";
 
-    public static IReadOnlyList<string> All { get; } = [Execution, BulkRerun, User, ApiKey, List];
+    /// <summary>A failure group, by its fingerprint.</summary>
+    public const string FailureGroup = "FailureGroup";
+
+    public static IReadOnlyList<string> All { get; } = [Execution, BulkRerun, User, ApiKey, List, FailureGroup];
 }

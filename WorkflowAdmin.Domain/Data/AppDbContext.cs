@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Bulk;
+using WorkflowAdmin.Domain.Failures;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Operations;
 using WorkflowAdmin.Domain.Provisioning.Records;
@@ -60,6 +61,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<Node> Nodes => Set<Node>();
+
+    public DbSet<FailureGroup> FailureGroups => Set<FailureGroup>();
+
+    public DbSet<FailureGroupDay> FailureGroupDays => Set<FailureGroupDay>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

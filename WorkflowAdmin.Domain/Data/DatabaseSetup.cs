@@ -3,11 +3,14 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using WorkflowAdmin.Domain.Failures;
 
 namespace WorkflowAdmin.Domain.Data;
 
 public static class DatabaseSetup
 {
+    private static readonly FailureGroupCounter FailureGroupCounterInstance = new();
+
     /// <summary>Configures the chosen provider; each keeps its migrations in its own assembly folder.</summary>
     public static DbContextOptionsBuilder UseWorkflowDatabase(this DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString)
     {
@@ -16,6 +19,9 @@ public static class DatabaseSetup
         // The console's lists count "up to 10,001 rows" with an unordered Take: which rows are counted does not
         // matter, and an ORDER BY would make the database sort every match. Every paged query is ordered.
         builder.ConfigureWarnings(w => w.Log((CoreEventId.RowLimitingOperationWithoutOrderByWarning, LogLevel.Debug)));
+
+        // Failure groups are counted in the same transaction as the failure, by whoever saves it (decision 0028).
+        builder.AddInterceptors(FailureGroupCounterInstance);
         return provider switch
         {
             DatabaseProvider.Sqlite => builder.UseSqlite(connectionString),

@@ -12,4 +12,5 @@ public enum Permission
     ManageUsers,
     ReadAudit,
     ManageApiKeys,
+    TriageFailures,
 }

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Failures;
 using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Provisioning.Records;
 using WorkflowAdmin.Domain.Workflows;
@@ -92,6 +93,10 @@ public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, 
 
         await producer;
         await inserter.CommitAsync(cancellationToken);
+
+        // The generated failures carry their fingerprints (Fail sets them); their groups are counted from the rows,
+        // since the bulk insert bypasses the SaveChanges that counts a failure as it happens (decision 0028).
+        await new FailureGroupBackfill(db).RunAsync(FailureGroupBackfill.DefaultBatchSize, null, cancellationToken);
         request.Progress?.Report(written);
         return new SeedResult(written, inserter.RowsWritten, stopwatch.Elapsed);
     }

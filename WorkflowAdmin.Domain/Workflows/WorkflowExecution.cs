@@ -73,6 +73,12 @@ public sealed class WorkflowExecution
 
     public string? ErrorMessage { get; private set; }
 
+    /// <summary>
+    /// The failure group this failed execution belongs to (<see cref="FailureFingerprint"/>), set with the failure
+    /// itself; null on every other status and on failures recorded before fingerprints existed and not backfilled.
+    /// </summary>
+    public string? FailureFingerprint { get; private set; }
+
     public DateTime? CancelRequestedAt { get; private set; }
 
     public string? CancelRequestedBy { get; private set; }
@@ -299,10 +305,25 @@ public sealed class WorkflowExecution
         CurrentStepKey = stepKey;
         ErrorType = error.Type;
         ErrorMessage = error.Message;
+        FailureFingerprint = Failures.FailureFingerprint.Compute(DefinitionKey, stepKey, error.Type, error.Message);
         FinishedAt = now;
 
         // Failed is final, so the message is appended once: people search failures by the words of their error.
         SearchText = SearchLines(SearchText, error.Message);
+    }
+
+    /// <summary>
+    /// Sets the fingerprint of a failure recorded before fingerprints existed (the backfill), or after the
+    /// normaliser changed. Only a failure has one.
+    /// </summary>
+    public void RecomputeFailureFingerprint()
+    {
+        if (Status != ExecutionStatus.Failed)
+        {
+            throw new InvalidOperationException($"Execution {Id} is {Status}; only a failure has a fingerprint.");
+        }
+
+        FailureFingerprint = Failures.FailureFingerprint.Compute(DefinitionKey, FailedStepKey, ErrorType, ErrorMessage);
     }
 
     /// <summary>Ends the execution as Cancelled; steps that never ran are cancelled with it.</summary>

@@ -5,11 +5,13 @@ using WorkflowAdmin.Admin;
 using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Failures;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Features.Api;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Features.Executions.Live;
+using WorkflowAdmin.Features.Failures;
 using WorkflowAdmin.Features.Users;
 
 namespace WorkflowAdmin.Hosting;
@@ -26,6 +28,11 @@ internal static class CommandLine
           api-keys create --name N --scopes trigger,read
                                                   Create an API key for a back-office system and print its secret,
                                                   once (it is stored only as a hash).
+          failures backfill [--batch-size N]      Give failures recorded before failure groups existed their fingerprint,
+                                                  then count every failure group again from the executions (safe to
+                                                  repeat; run with the workers stopped; decision 0028).
+          bench failures [--iterations N]         Time the /failures page's queries and the executions list filtered by
+                                                  the largest failure group on this database.
           bench list [--iterations N] [--sql]     Time the executions list's queries (EF and raw SQL) on this database;
                                                   --sql also prints the SQL EF sends.
           bench live [--iterations N] [--sql]     Time the live change feed's poll (one per interval for all open
@@ -62,6 +69,8 @@ internal static class CommandLine
                 "seed" => await SeedAsync(app, args),
                 "users" when args.Length > 1 && args[1] == "create" => await CreateUserAsync(app, args),
                 "api-keys" when args.Length > 1 && args[1] == "create" => await CreateApiKeyAsync(app, args),
+                "failures" when args.Length > 1 && args[1] == "backfill" => await BackfillFailuresAsync(app, args),
+                "bench" when args.Length > 1 && args[1] == "failures" => await BenchFailuresAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "list" => await BenchListAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "live" => await BenchLiveAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "api" => await BenchApiAsync(args),
@@ -144,6 +153,32 @@ internal static class CommandLine
         {
             return Fail("The API key was not created: " + string.Join("; ", ex.Errors));
         }
+    }
+
+    private static async Task<int> BackfillFailuresAsync(WebApplication app, string[] args)
+    {
+        var batchSize = OptionalInt(args, "--batch-size") ?? FailureGroupBackfill.DefaultBatchSize;
+        if (batchSize <= 0)
+        {
+            throw new FormatException("--batch-size must be a positive number.");
+        }
+
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        await using var scope = app.Services.CreateAsyncScope();
+        var progress = new Progress<int>(done => Console.WriteLine($"  {done:N0} failures fingerprinted"));
+        var result = await scope.ServiceProvider.GetRequiredService<FailureGroupBackfill>().RunAsync(batchSize, progress, CancellationToken.None);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Fingerprinted {result.Fingerprinted:N0} failures and counted {result.Groups:N0} failure groups in {result.Elapsed.TotalSeconds:F1} s."));
+        return 0;
+    }
+
+    private static async Task<int> BenchFailuresAsync(WebApplication app, string[] args)
+    {
+        var iterations = OptionalInt(args, "--iterations") ?? 20;
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        var benchmark = ActivatorUtilities.CreateInstance<FailuresBenchmark>(app.Services);
+        await benchmark.RunAsync(iterations, Console.Out, CancellationToken.None);
+        return 0;
     }
 
     private static async Task<int> BenchListAsync(WebApplication app, string[] args)

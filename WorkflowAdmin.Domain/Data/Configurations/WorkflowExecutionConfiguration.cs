@@ -23,6 +23,7 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         builder.Property(e => e.FailedStepKey).HasMaxLength(WorkflowExecution.MaxKeyLength);
         builder.Property(e => e.ErrorType).HasMaxLength(ErrorInfo.MaxTypeLength);
         builder.Property(e => e.ErrorMessage).HasMaxLength(ErrorInfo.MaxMessageLength);
+        builder.Property(e => e.FailureFingerprint).HasMaxLength(Failures.FailureFingerprint.Length);
         builder.Property(e => e.CancelRequestedBy).HasMaxLength(WorkflowExecution.MaxActorLength);
         builder.Property(e => e.CancelReason).HasMaxLength(WorkflowExecution.MaxReasonLength);
         builder.Property(e => e.CurrentStepKey).HasMaxLength(WorkflowExecution.MaxKeyLength);
@@ -81,6 +82,18 @@ public sealed class WorkflowExecutionConfiguration : IEntityTypeConfiguration<Wo
         // "Unresolved" (Failed with no succeeded re-run, decision 0025) is the default failure view: newest first
         // from the index alone, with ResolvedAt IS NULL as an equality on the second column.
         builder.HasIndex(e => new { e.Status, e.ResolvedAt, e.CreatedAt });
+
+        // A failure group's executions in the list's order (the list's fingerprint filter, and the recount), and its
+        // unresolved ones newest first, each from its index alone: the list's Unresolved filter is Status = 'Failed'
+        // AND ResolvedAt IS NULL, so Status is in the index too, or every match is a heap read (100 ms for 7,000 rows
+        // at 200,000 executions instead of 2). Filtered: only failures have a fingerprint, a small share of the
+        // table, so the two cost nothing on the other writes (decision 0028).
+        builder.HasIndex(e => new { e.FailureFingerprint, e.CreatedAt, e.Id })
+            .HasFilter("\"FailureFingerprint\" IS NOT NULL")
+            .HasDatabaseName("IX_WorkflowExecutions_FailureFingerprint_CreatedAt");
+        builder.HasIndex(e => new { e.FailureFingerprint, e.Status, e.ResolvedAt, e.CreatedAt })
+            .HasFilter("\"FailureFingerprint\" IS NOT NULL")
+            .HasDatabaseName("IX_WorkflowExecutions_FailureFingerprint_ResolvedAt");
 
         // ResolvedByExecutionId has no foreign key on purpose: with RerunOfId it would make the two rows point at
         // each other, and the seed's bulk writes, which insert a lineage original first, could not satisfy both.

@@ -29,13 +29,29 @@ public sealed class NavMenuTests : IClassFixture<SqliteDatabaseFixture>, IAsyncL
         var menu = context.Render<NavMenu>();
 
         Assert.Equal(
-            ["nav-dashboard", "nav-executions", "nav-customers", "nav-customer-admins", "nav-pending-invites", "nav-catalogs",
+            ["nav-dashboard", "nav-executions", "nav-failures", "nav-customers", "nav-customer-admins", "nav-pending-invites", "nav-catalogs",
              "nav-agreements", "nav-plans", "nav-renewals", "nav-subsidies", "nav-outbox", "nav-api-reference"],
             menu.FindAll("a[data-testid]").Select(a => a.GetAttribute("data-testid")));
         Assert.Empty(menu.FindAll("[data-testid=nav-users]"));
         Assert.Empty(menu.FindAll("[data-testid=nav-jobs]"));
         Assert.Contains("Provisioned records", menu.Find("[data-testid=nav-group-provisioned-records]").TextContent, StringComparison.Ordinal);
         Assert.Equal("/executions", menu.Find("[data-testid=nav-executions]").GetAttribute("href"));
+    }
+
+    [Theory]
+    [InlineData(Roles.Support)]
+    [InlineData(Roles.Admin)]
+    [InlineData(Roles.Auditor)]
+    public void Every_role_sees_the_failures_after_the_executions_and_before_the_grouped_lists(string role)
+    {
+        context.SignInAs(role);
+
+        var menu = context.Render<NavMenu>();
+
+        var links = menu.FindAll("a[data-testid]").Select(a => a.GetAttribute("data-testid")).ToList();
+        Assert.InRange(links.IndexOf("nav-failures"), links.IndexOf("nav-executions") + 1, links.IndexOf("nav-customers") - 1);
+        Assert.Equal("/failures", menu.Find("[data-testid=nav-failures]").GetAttribute("href"));
+        Assert.Equal("Failures", menu.Find("[data-testid=nav-failures]").TextContent.Trim());
     }
 
     [Theory]

@@ -24,6 +24,9 @@ public static class AuditActionLabels
         [AuditActions.ApiKeyCreated] = "Created API key",
         [AuditActions.ApiKeyRevoked] = "Revoked API key",
         [AuditActions.ListExported] = "Exported list",
+        [AuditActions.FailureGroupTriaged] = "Triaged failure group",
+        [AuditActions.FailureGroupAssigned] = "Assigned failure group",
+        [AuditActions.FailureGroupDescribed] = "Noted failure group",
     };
 
     /// <summary>The label of <paramref name="action"/>; an action this build does not know shows as stored.</summary>

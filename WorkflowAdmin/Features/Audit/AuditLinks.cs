@@ -13,6 +13,7 @@ public static class AuditLinks
     {
         (AuditTargets.Execution, { } execution) when Guid.TryParse(execution, out var executionId) => $"/executions/{executionId}",
         (AuditTargets.User, { Length: > 0 } user) => "/users/" + Uri.EscapeDataString(user),
+        (AuditTargets.FailureGroup, { Length: > 0 } group) => "/failures/" + Uri.EscapeDataString(group),
         _ => null,
     };
 }

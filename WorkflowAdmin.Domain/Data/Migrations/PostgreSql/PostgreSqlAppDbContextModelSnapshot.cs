@@ -475,6 +475,103 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                     b.ToTable("BulkRerunItems", (string)null);
                 });
 
+            modelBuilder.Entity("WorkflowAdmin.Domain.Failures.FailureGroup", b =>
+                {
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("DefinitionKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ErrorType")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("OwnerName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("ReopenCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ReopenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SampleMessage")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("StepKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("TriageChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TriageChangedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("TriageState")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("UnresolvedCount")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Fingerprint");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.ToTable("FailureGroups", (string)null);
+                });
+
+            modelBuilder.Entity("WorkflowAdmin.Domain.Failures.FailureGroupDay", b =>
+                {
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Fingerprint", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("FailureGroupDays", (string)null);
+                });
+
             modelBuilder.Entity("WorkflowAdmin.Domain.Identity.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1045,6 +1142,7 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(1000)");
 
                     b.Property<DateTime?>("CancelRequestedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("CancelRequestedBy")
@@ -1084,6 +1182,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                     b.Property<string>("FailedStepKey")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FailureFingerprint")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1190,7 +1292,15 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
 
                     b.HasIndex("BusinessKey", "CreatedAt", "Id");
 
+                    b.HasIndex("FailureFingerprint", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_WorkflowExecutions_FailureFingerprint_CreatedAt")
+                        .HasFilter("\"FailureFingerprint\" IS NOT NULL");
+
                     b.HasIndex("Status", "ResolvedAt", "CreatedAt");
+
+                    b.HasIndex("FailureFingerprint", "Status", "ResolvedAt", "CreatedAt")
+                        .HasDatabaseName("IX_WorkflowExecutions_FailureFingerprint_ResolvedAt")
+                        .HasFilter("\"FailureFingerprint\" IS NOT NULL");
 
                     b.ToTable("WorkflowExecutions", (string)null);
                 });
@@ -1279,6 +1389,15 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                         .WithMany()
                         .HasForeignKey("RerunExecutionId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("WorkflowAdmin.Domain.Failures.FailureGroupDay", b =>
+                {
+                    b.HasOne("WorkflowAdmin.Domain.Failures.FailureGroup", null)
+                        .WithMany()
+                        .HasForeignKey("Fingerprint")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("WorkflowAdmin.Domain.Provisioning.Records.Catalog", b =>

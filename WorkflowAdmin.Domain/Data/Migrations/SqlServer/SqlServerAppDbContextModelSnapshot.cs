@@ -477,6 +477,103 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                     b.ToTable("BulkRerunItems", (string)null);
                 });
 
+            modelBuilder.Entity("WorkflowAdmin.Domain.Failures.FailureGroup", b =>
+                {
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.Property<string>("DefinitionKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("ErrorType")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("OwnerName")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<int>("ReopenCount")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("ReopenedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("SampleMessage")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("StepKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTime?>("TriageChangedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("TriageChangedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("TriageState")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<int>("UnresolvedCount")
+                        .HasColumnType("int");
+
+                    b.HasKey("Fingerprint");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.ToTable("FailureGroups", (string)null);
+                });
+
+            modelBuilder.Entity("WorkflowAdmin.Domain.Failures.FailureGroupDay", b =>
+                {
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.HasKey("Fingerprint", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("FailureGroupDays", (string)null);
+                });
+
             modelBuilder.Entity("WorkflowAdmin.Domain.Identity.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1049,6 +1146,7 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(1000)");
 
                     b.Property<DateTime?>("CancelRequestedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("datetime2");
 
                     b.Property<string>("CancelRequestedBy")
@@ -1088,6 +1186,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                     b.Property<string>("FailedStepKey")
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("FailureFingerprint")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
 
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("datetime2");
@@ -1194,7 +1296,15 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
 
                     b.HasIndex("BusinessKey", "CreatedAt", "Id");
 
+                    b.HasIndex("FailureFingerprint", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_WorkflowExecutions_FailureFingerprint_CreatedAt")
+                        .HasFilter("\"FailureFingerprint\" IS NOT NULL");
+
                     b.HasIndex("Status", "ResolvedAt", "CreatedAt");
+
+                    b.HasIndex("FailureFingerprint", "Status", "ResolvedAt", "CreatedAt")
+                        .HasDatabaseName("IX_WorkflowExecutions_FailureFingerprint_ResolvedAt")
+                        .HasFilter("\"FailureFingerprint\" IS NOT NULL");
 
                     b.ToTable("WorkflowExecutions", (string)null);
                 });
@@ -1283,6 +1393,15 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("RerunExecutionId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("WorkflowAdmin.Domain.Failures.FailureGroupDay", b =>
+                {
+                    b.HasOne("WorkflowAdmin.Domain.Failures.FailureGroup", null)
+                        .WithMany()
+                        .HasForeignKey("Fingerprint")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("WorkflowAdmin.Domain.Provisioning.Records.Catalog", b =>

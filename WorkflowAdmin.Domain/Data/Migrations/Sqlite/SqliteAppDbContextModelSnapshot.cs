@@ -462,6 +462,103 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                     b.ToTable("BulkRerunItems", (string)null);
                 });
 
+            modelBuilder.Entity("WorkflowAdmin.Domain.Failures.FailureGroup", b =>
+                {
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DefinitionKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorType")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReopenCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ReopenedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SampleMessage")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StepKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("TriageChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TriageChangedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TriageState")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnresolvedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Fingerprint");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.ToTable("FailureGroups", (string)null);
+                });
+
+            modelBuilder.Entity("WorkflowAdmin.Domain.Failures.FailureGroupDay", b =>
+                {
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Fingerprint", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("FailureGroupDays", (string)null);
+                });
+
             modelBuilder.Entity("WorkflowAdmin.Domain.Identity.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1032,6 +1129,7 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("CancelRequestedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CancelRequestedBy")
@@ -1070,6 +1168,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
 
                     b.Property<string>("FailedStepKey")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FailureFingerprint")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("FinishedAt")
@@ -1177,7 +1279,15 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
 
                     b.HasIndex("BusinessKey", "CreatedAt", "Id");
 
+                    b.HasIndex("FailureFingerprint", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_WorkflowExecutions_FailureFingerprint_CreatedAt")
+                        .HasFilter("\"FailureFingerprint\" IS NOT NULL");
+
                     b.HasIndex("Status", "ResolvedAt", "CreatedAt");
+
+                    b.HasIndex("FailureFingerprint", "Status", "ResolvedAt", "CreatedAt")
+                        .HasDatabaseName("IX_WorkflowExecutions_FailureFingerprint_ResolvedAt")
+                        .HasFilter("\"FailureFingerprint\" IS NOT NULL");
 
                     b.ToTable("WorkflowExecutions", (string)null);
                 });
@@ -1266,6 +1376,15 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("RerunExecutionId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("WorkflowAdmin.Domain.Failures.FailureGroupDay", b =>
+                {
+                    b.HasOne("WorkflowAdmin.Domain.Failures.FailureGroup", null)
+                        .WithMany()
+                        .HasForeignKey("Fingerprint")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("WorkflowAdmin.Domain.Provisioning.Records.Catalog", b =>
