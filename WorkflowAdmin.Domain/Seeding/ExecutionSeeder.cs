@@ -5,6 +5,7 @@ using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Provisioning.Records;
+using WorkflowAdmin.Domain.Rollups;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Domain.Seeding;
@@ -55,6 +56,10 @@ public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() => ProduceAsync(generator, chunks.Writer, stop.Token), stop.Token);
         var written = 0;
+
+        // The bulk path bypasses SaveChanges and with it the dashboard's count deltas (decision 0027): the seed counts
+        // what it writes and adds one delta per key at the end, in the same transaction, as if it had saved each.
+        var counts = new Dictionary<RollupKey, long>();
         try
         {
             await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken))
@@ -67,6 +72,8 @@ public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, 
                     }
 
                     await inserter.AddAsync(execution, cancellationToken);
+                    var key = RollupKey.Of(execution);
+                    counts[key] = counts.GetValueOrDefault(key) + 1;
                     foreach (var step in execution.Steps)
                     {
                         await inserter.AddAsync(step, cancellationToken);
@@ -91,6 +98,11 @@ public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, 
         }
 
         await producer;
+        foreach (var delta in ExecutionRollups.DeltasFor(counts))
+        {
+            await inserter.AddAsync(delta, cancellationToken);
+        }
+
         await inserter.CommitAsync(cancellationToken);
         request.Progress?.Report(written);
         return new SeedResult(written, inserter.RowsWritten, stopwatch.Elapsed);
@@ -113,6 +125,7 @@ public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, 
         inserter.Register<WorkflowExecution>();
         inserter.Register<StepExecution>();
         inserter.Register<StepAttempt>();
+        inserter.Register<ExecutionCountDelta>();
     }
 
     private static async Task ProduceAsync(
