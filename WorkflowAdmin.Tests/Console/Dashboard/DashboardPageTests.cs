@@ -148,9 +148,10 @@ public abstract class DashboardPageTests<TDatabase> : IAsyncLifetime
         await SeedScenarioAsync();
         var page = RenderAtNow();
 
-        state.TriggerOnPersisting();
-
-        Assert.True(state.TryTake<DashboardSnapshot>("dashboard", out var carried));
+        // On the renderer's dispatcher, as the host persists state once the prerender is done.
+        DashboardSnapshot? carried = null;
+        await page.InvokeAsync(() => state.TriggerOnPersisting());
+        page.WaitForAssertion(() => Assert.True(state.TryTake("dashboard", out carried)));
         Assert.NotNull(carried);
         Assert.Equal(2, carried.Last24Hours.UnresolvedFailures);
         Assert.Equal(1, carried.Last24Hours.Counts[ExecutionStatus.Pending]);
