@@ -11,6 +11,7 @@ using WorkflowAdmin.Domain.Failures;
 using WorkflowAdmin.Domain.Onboarding;
 using WorkflowAdmin.Domain.Operations;
 using WorkflowAdmin.Domain.Provisioning;
+using WorkflowAdmin.Domain.Rollups;
 using WorkflowAdmin.Domain.Seeding;
 
 namespace WorkflowAdmin.Domain;
@@ -43,6 +44,10 @@ public static class DependencyInjection
         // Auditing: entries are written with each change and sealed into the hash chain after commit, one node at a time.
         services.AddOptions<AuditSealingOptions>().BindConfiguration(AuditSealingOptions.SectionName);
         services.AddHostedService<AuditSealingService>();
+
+        // Dashboard counts: deltas are written with each execution change and folded into compact counts by every node.
+        services.AddOptions<RollupOptions>().BindConfiguration(RollupOptions.SectionName);
+        services.AddHostedService<RollupFoldingService>();
 
         // Bulk re-runs: started by the console, worked through by a background job, recovered with the executions.
         services.AddScoped<BulkReruns>();

@@ -8,6 +8,7 @@ using WorkflowAdmin.Domain.Failures;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Operations;
 using WorkflowAdmin.Domain.Provisioning.Records;
+using WorkflowAdmin.Domain.Rollups;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Domain.Data;
@@ -65,6 +66,39 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<FailureGroup> FailureGroups => Set<FailureGroup>();
 
     public DbSet<FailureGroupDay> FailureGroupDays => Set<FailureGroupDay>();
+
+    public DbSet<ExecutionCount> ExecutionCounts => Set<ExecutionCount>();
+
+    public DbSet<ExecutionCountDelta> ExecutionCountDeltas => Set<ExecutionCountDelta>();
+
+    // Every save that creates an execution or changes its status writes the dashboard's count deltas with it, in the
+    // same transaction (decision 0027); here, rather than in each service and the runner, so no write can forget it.
+    // The deltas are untracked again afterwards: a failed save that is retried computes them afresh.
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var deltas = ExecutionRollups.TrackChanges(this);
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess) - deltas.Count;
+        }
+        finally
+        {
+            ExecutionRollups.Untrack(this, deltas);
+        }
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var deltas = ExecutionRollups.TrackChanges(this);
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken) - deltas.Count;
+        }
+        finally
+        {
+            ExecutionRollups.Untrack(this, deltas);
+        }
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

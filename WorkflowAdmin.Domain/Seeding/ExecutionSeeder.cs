@@ -6,6 +6,7 @@ using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Failures;
 using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Provisioning.Records;
+using WorkflowAdmin.Domain.Rollups;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Domain.Seeding;
@@ -56,6 +57,10 @@ public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() => ProduceAsync(generator, chunks.Writer, stop.Token), stop.Token);
         var written = 0;
+
+        // The bulk path bypasses SaveChanges and with it the dashboard's count deltas (decision 0027): the seed counts
+        // what it writes and adds one delta per key at the end, in the same transaction, as if it had saved each.
+        var counts = new Dictionary<RollupKey, long>();
         try
         {
             await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken))
@@ -68,6 +73,8 @@ public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, 
                     }
 
                     await inserter.AddAsync(execution, cancellationToken);
+                    var key = RollupKey.Of(execution);
+                    counts[key] = counts.GetValueOrDefault(key) + 1;
                     foreach (var step in execution.Steps)
                     {
                         await inserter.AddAsync(step, cancellationToken);
@@ -92,6 +99,11 @@ public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, 
         }
 
         await producer;
+        foreach (var delta in ExecutionRollups.DeltasFor(counts))
+        {
+            await inserter.AddAsync(delta, cancellationToken);
+        }
+
         await inserter.CommitAsync(cancellationToken);
 
         // The generated failures carry their fingerprints (Fail sets them); their groups are counted from the rows,
@@ -118,6 +130,7 @@ public sealed class ExecutionSeeder(AppDbContext db, WorkflowRegistry registry, 
         inserter.Register<WorkflowExecution>();
         inserter.Register<StepExecution>();
         inserter.Register<StepAttempt>();
+        inserter.Register<ExecutionCountDelta>();
     }
 
     private static async Task ProduceAsync(

@@ -6,9 +6,11 @@ using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Failures;
+using WorkflowAdmin.Domain.Rollups;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Features.Api;
+using WorkflowAdmin.Features.Dashboard;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Features.Executions.Live;
 using WorkflowAdmin.Features.Failures;
@@ -35,6 +37,10 @@ internal static class CommandLine
                                                   the largest failure group on this database.
           bench list [--iterations N] [--sql]     Time the executions list's queries (EF and raw SQL) on this database;
                                                   --sql also prints the SQL EF sends.
+          rollups verify                          Recount the executions and compare with the dashboard's counts
+                                                  (decision 0027); lists every difference, exits 1 if there is one.
+          rollups fold                            Fold every pending count delta now (running nodes do it every 5 s).
+          bench dashboard [--iterations N]        Time all of the dashboard's queries on this database.
           bench live [--iterations N] [--sql]     Time the live change feed's poll (one per interval for all open
                                                   pages) on this database.
           bench export [--format csv|jsonl] [--query Q]
@@ -72,6 +78,9 @@ internal static class CommandLine
                 "failures" when args.Length > 1 && args[1] == "backfill" => await BackfillFailuresAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "failures" => await BenchFailuresAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "list" => await BenchListAsync(app, args),
+                "rollups" when args.Length > 1 && args[1] == "verify" => await VerifyRollupsAsync(app),
+                "rollups" when args.Length > 1 && args[1] == "fold" => await FoldRollupsAsync(app),
+                "bench" when args.Length > 1 && args[1] == "dashboard" => await BenchDashboardAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "live" => await BenchLiveAsync(app, args),
                 "bench" when args.Length > 1 && args[1] == "api" => await BenchApiAsync(args),
                 "bench" when args.Length > 1 && args[1] == "export" => await BenchExportAsync(app, args),
@@ -187,6 +196,49 @@ internal static class CommandLine
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         var benchmark = ActivatorUtilities.CreateInstance<ExecutionListBenchmark>(app.Services);
         await benchmark.RunAsync(iterations, args.Contains("--sql"), Console.Out, CancellationToken.None);
+        return 0;
+    }
+
+    private static async Task<int> VerifyRollupsAsync(WebApplication app)
+    {
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var mismatches = await ExecutionRollups.VerifyAsync(db, CancellationToken.None);
+        foreach (var m in mismatches)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {m.Key.CreatedHour:yyyy-MM-dd HH}:00 {m.Key.DefinitionKey} {m.Key.Status}{(m.Key.Resolved ? " (resolved)" : "")} {m.Key.FailedStepKey} {m.Key.ErrorType}: executions {m.Expected:N0}, counted {m.Actual:N0}"));
+        }
+
+        Console.WriteLine(mismatches.Count == 0
+            ? "The dashboard's counts equal a recount of the executions."
+            : $"{mismatches.Count} counts differ from a recount of the executions.");
+        return mismatches.Count == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> FoldRollupsAsync(WebApplication app)
+    {
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var total = 0;
+        int folded;
+        while ((folded = await RollupFolder.FoldAsync(db, 10_000, CancellationToken.None)) > 0)
+        {
+            total += folded;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Folded {total:N0} count deltas."));
+        return 0;
+    }
+
+    private static async Task<int> BenchDashboardAsync(WebApplication app, string[] args)
+    {
+        var iterations = OptionalInt(args, "--iterations") ?? 20;
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        var benchmark = ActivatorUtilities.CreateInstance<DashboardBenchmark>(app.Services);
+        await benchmark.RunAsync(iterations, Console.Out, CancellationToken.None);
         return 0;
     }
 

@@ -22,12 +22,14 @@ public abstract class DashboardPageTests<TDatabase> : IAsyncLifetime
     private static readonly DateTimeOffset Now = new(2026, 3, 25, 12, 0, 0, TimeSpan.Zero);
 
     private readonly ConsoleTestContext context;
+    private readonly Bunit.TestDoubles.BunitPersistentComponentState state;
 
     protected DashboardPageTests(TDatabase database)
     {
         context = new ConsoleTestContext(database);
         context.Services.AddSingleton<WorkflowDefinition, ArithmeticWorkflow>();
         context.Services.AddSingleton<StepProbe>();
+        state = context.AddBunitPersistentComponentState();
         context.SignInAs(Roles.Support);
     }
 
@@ -36,28 +38,61 @@ public abstract class DashboardPageTests<TDatabase> : IAsyncLifetime
     public async Task DisposeAsync() => await context.DisposeAsync();
 
     [Fact]
-    public async Task Counts_per_status_for_the_last_day_and_week_link_to_the_list_filtered_the_same_way()
+    public async Task Counts_per_status_for_the_last_day_and_week_say_what_they_count_and_link_to_the_list_filtered_the_same_way()
     {
         await SeedScenarioAsync();
 
         var page = RenderAtNow();
 
+        string[] statuses = ["Pending", "Running", "Succeeded", "Unresolved", "Failed", "Cancelled"];
         Assert.Equal(
-            new Dictionary<string, string> { ["Pending"] = "1", ["Running"] = "0", ["Succeeded"] = "1", ["Failed"] = "2", ["Cancelled"] = "0" },
-            Enum.GetNames<ExecutionStatus>().ToDictionary(s => s, s => Count(page, "24h", s)));
+            new Dictionary<string, string> { ["Pending"] = "1", ["Running"] = "0", ["Succeeded"] = "1", ["Unresolved"] = "2", ["Failed"] = "2", ["Cancelled"] = "0" },
+            statuses.ToDictionary(s => s, s => Count(page, "24h", s)));
         Assert.Equal(
-            new Dictionary<string, string> { ["Pending"] = "1", ["Running"] = "0", ["Succeeded"] = "1", ["Failed"] = "3", ["Cancelled"] = "0" },
-            Enum.GetNames<ExecutionStatus>().ToDictionary(s => s, s => Count(page, "7d", s)));
+            new Dictionary<string, string> { ["Pending"] = "1", ["Running"] = "0", ["Succeeded"] = "1", ["Unresolved"] = "3", ["Failed"] = "3", ["Cancelled"] = "0" },
+            statuses.ToDictionary(s => s, s => Count(page, "7d", s)));
         Assert.Equal(
-            "/executions?status=Failed&from=2026-03-24T12:01:00Z&to=2026-03-25T12:01:00Z",
+            "/executions?status=Unresolved&from=2026-03-24T12:00:00Z&to=2026-03-25T12:01:00Z",
+            page.Find("[data-testid=status-count-24h-Unresolved]").GetAttribute("href"));
+        Assert.Equal(
+            "/executions?status=Failed&from=2026-03-24T12:00:00Z&to=2026-03-25T12:01:00Z",
             page.Find("[data-testid=status-count-24h-Failed]").GetAttribute("href"));
         Assert.Equal(
-            "/executions?status=Succeeded&from=2026-03-18T12:01:00Z&to=2026-03-25T12:01:00Z",
+            "/executions?status=Succeeded&from=2026-03-18T12:00:00Z&to=2026-03-25T12:01:00Z",
             page.Find("[data-testid=status-count-7d-Succeeded]").GetAttribute("href"));
+        Assert.Equal(
+            "Executions created since 2026-03-24 12:00:00 UTC, counted by their status now.",
+            page.Find("[data-testid=window-caption-24h]").TextContent.Trim());
+        Assert.Contains("Unresolved failures", page.Find("[data-testid=failures-24h]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task The_chart_shows_fourteen_utc_days_of_executions_and_failures_with_zeros_for_quiet_days()
+    public async Task A_failure_a_rerun_resolved_leaves_the_unresolved_count_and_is_counted_as_resolved()
+    {
+        var ids = await SeedScenarioAsync();
+        context.Time.SetUtcNow(Now.AddMinutes(-10));
+        await using (var scope = context.Services.CreateAsyncScope())
+        {
+            var rerun = await scope.ServiceProvider.GetRequiredService<ExecutionService>().RerunAsync(
+                ids.Fabrikam, new RerunRequest(RerunMode.ResumeFromFailedStep, "ticket 4711", ConfirmDuplicate: true), TestActors.Admin, default);
+            await context.Services.GetRequiredService<WorkflowRunner>().RunAsync(rerun.Id, default);
+        }
+
+        var page = RenderAtNow();
+
+        Assert.Equal(("1", "2", "2"), (Count(page, "24h", "Unresolved"), Count(page, "24h", "Failed"), Count(page, "24h", "Succeeded")));
+        Assert.Equal("1", page.Find("[data-testid=resolved-24h]").TextContent.Trim());
+        var chart = page.FindComponent<MudChart<double>>().Instance;
+        Assert.Equal(1, chart.ChartSeries[1].Data.Values[^1]);
+        Assert.Equal(1, chart.ChartSeries[2].Data.Values[^1]);
+        var square = page.FindAll("[data-testid=errors-table] tbody tr")
+            .Select(r => r.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToArray())
+            .Single(cells => cells[0] == "square");
+        Assert.Equal(["square", "TimeoutException", "1", "2"], square);
+    }
+
+    [Fact]
+    public async Task The_chart_shows_fourteen_utc_days_of_executions_and_their_failures_with_a_titled_axis_and_values()
     {
         await SeedScenarioAsync();
 
@@ -68,15 +103,19 @@ public abstract class DashboardPageTests<TDatabase> : IAsyncLifetime
         Assert.Equal("Mar 12", chart.ChartLabels[0]);
         Assert.Equal("Mar 25", chart.ChartLabels[^1]);
         double[] executions = [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 4];
-        double[] failures = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 2];
-        Assert.Equal(["Executions", "Failures"], chart.ChartSeries.Select(s => s.Name));
+        double[] unresolved = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 2];
+        Assert.Equal(["Executions created", "Failed, unresolved", "Failed, resolved by re-run"], chart.ChartSeries.Select(s => s.Name));
         Assert.Equal(executions, chart.ChartSeries[0].Data.Values);
-        Assert.Equal(failures, chart.ChartSeries[1].Data.Values);
-        Assert.NotNull(page.Find("[data-testid=executions-chart]"));
+        Assert.Equal(unresolved, chart.ChartSeries[1].Data.Values);
+        Assert.All(chart.ChartSeries[2].Data.Values, v => Assert.Equal(0, v));
+        var options = Assert.IsType<BarChartOptions>(chart.ChartOptions);
+        Assert.True(options.ShowValues);
+        Assert.Equal(("Day created (UTC)", "Executions"), (options.XAxisTitle, options.YAxisTitle));
+        Assert.Contains("Executions created per day (UTC)", page.Find("[data-testid=executions-chart]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Frequent_errors_are_grouped_by_step_and_type_and_link_to_the_failures_with_that_message()
+    public async Task Frequent_errors_are_grouped_by_step_and_type_with_unresolved_and_all_failures()
     {
         await SeedScenarioAsync();
 
@@ -84,12 +123,40 @@ public abstract class DashboardPageTests<TDatabase> : IAsyncLifetime
 
         var rows = page.FindAll("[data-testid=errors-table] tbody tr");
         Assert.Equal(2, rows.Count);
-        Assert.Equal(["square", "TimeoutException", SquareMessage, "2"], rows[0].QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
-        Assert.Equal(["add", "TimeoutException", AddMessage, "1"], rows[1].QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
-        Assert.Equal(
-            $"/executions?status=Failed&q={Uri.EscapeDataString(SquareMessage)}&from=2026-03-18T12:01:00Z&to=2026-03-25T12:01:00Z",
-            rows[0].QuerySelector("[data-testid=error-link]")!.GetAttribute("href"));
-        Assert.Contains("%20", rows[0].QuerySelector("[data-testid=error-link]")!.GetAttribute("href"), StringComparison.Ordinal);
+        Assert.Equal(["Step", "Error", "Unresolved", "All failures"], page.FindAll("[data-testid=errors-table] thead th").Select(th => th.TextContent.Trim()));
+        Assert.Equal(["square", "TimeoutException", "2", "2"], rows[0].QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+        Assert.Equal(["add", "TimeoutException", "1", "1"], rows[1].QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void Figures_carried_over_from_the_prerender_are_shown_without_a_second_query()
+    {
+        // The database is empty: had the circuit asked it, every count would be 0.
+        var counts = Enum.GetValues<ExecutionStatus>().ToDictionary(s => s, s => s == ExecutionStatus.Pending ? 4242 : 0);
+        var window = new StatusWindow(Now.UtcDateTime.AddDays(-1), Now.UtcDateTime, counts, 0);
+        state.Persist("dashboard", new DashboardSnapshot(Now.UtcDateTime, window, window with { From = Now.UtcDateTime.AddDays(-7) }, [], [], []));
+
+        var page = context.Render<DashboardPage>();
+
+        Assert.Equal("4,242", Count(page, "24h", "Pending"));
+        Assert.Equal("4,242", Count(page, "7d", "Pending"));
+    }
+
+    [Fact]
+    public async Task The_prerendered_figures_are_handed_to_the_circuit()
+    {
+        await SeedScenarioAsync();
+        var page = RenderAtNow();
+
+        // On the renderer's dispatcher, as the host persists state once the prerender is done.
+        DashboardSnapshot? carried = null;
+        await page.InvokeAsync(() => state.TriggerOnPersisting());
+        page.WaitForAssertion(() => Assert.True(state.TryTake("dashboard", out carried)));
+        Assert.NotNull(carried);
+        Assert.Equal(2, carried.Last24Hours.UnresolvedFailures);
+        Assert.Equal(1, carried.Last24Hours.Counts[ExecutionStatus.Pending]);
+        Assert.Equal(4, carried.Days[^1].Executions);
+        Assert.Equal(3, carried.LatestFailures.Count);
     }
 
     [Fact]
@@ -118,15 +185,13 @@ public abstract class DashboardPageTests<TDatabase> : IAsyncLifetime
         var page = context.Render<DashboardPage>();
         page.WaitForElement("[data-testid=status-count-24h-Failed]");
 
-        Assert.All(Enum.GetNames<ExecutionStatus>(), s => Assert.Equal("0", Count(page, "7d", s)));
+        Assert.All(Enum.GetNames<ExecutionStatus>().Append("Unresolved"), s => Assert.Equal("0", Count(page, "7d", s)));
         Assert.All(page.FindComponent<MudChart<double>>().Instance.ChartSeries, s => Assert.All(s.Data.Values, v => Assert.Equal(0, v)));
         Assert.Contains("No failures in the last 7 days.", page.Find("[data-testid=errors-table]").TextContent, StringComparison.Ordinal);
         Assert.Contains("No failed executions.", page.Find("[data-testid=latest-failures]").TextContent, StringComparison.Ordinal);
     }
 
     private static string SquareMessage => "The arithmetic service did not answer for step 'square'.";
-
-    private static string AddMessage => "The arithmetic service did not answer for step 'add'.";
 
     private static string Count(IRenderedComponent<DashboardPage> page, string window, string status) =>
         page.Find($"[data-testid=status-count-{window}-{status}] .status-count").TextContent.Trim();

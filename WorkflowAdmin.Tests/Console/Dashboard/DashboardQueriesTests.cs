@@ -11,8 +11,8 @@ using WorkflowAdmin.Tests.Infrastructure;
 namespace WorkflowAdmin.Tests.Console.Dashboard;
 
 /// <summary>
-/// The dashboard's aggregates, computed by each database, against the same figures computed in memory from a
-/// seeded month of history; run once per provider by the subclasses at the bottom.
+/// The dashboard's figures, read from the rollups the seed leaves (decision 0027), against the same figures computed
+/// in memory from a seeded month of history; run once per provider by the subclasses at the bottom.
 /// </summary>
 public abstract class DashboardQueriesTests<TDatabase>(TDatabase database) : IAsyncLifetime
     where TDatabase : DatabaseFixture
@@ -34,41 +34,51 @@ public abstract class DashboardQueriesTests<TDatabase>(TDatabase database) : IAs
         var now = services.Time.GetUtcNow().UtcDateTime;
         await using var db = database.CreateDbContext();
         var rows = await db.WorkflowExecutions
-            .Select(e => new { e.Id, e.Status, e.CreatedAt, e.FailedStepKey, e.ErrorType, e.ErrorMessage, e.ResolvedAt })
+            .Select(e => new { e.Id, e.Status, e.CreatedAt, e.FailedStepKey, e.ErrorType, e.ResolvedAt })
             .ToListAsync();
 
         var snapshot = await DashboardQueries.LoadAsync(db, now, default);
 
         var end = new DateTime(2026, 3, 2, 9, 1, 0, DateTimeKind.Utc);
+        var dayStart = new DateTime(2026, 3, 1, 9, 0, 0, DateTimeKind.Utc);
+        var weekStart = new DateTime(2026, 2, 23, 9, 0, 0, DateTimeKind.Utc);
         Assert.Equal(now, snapshot.AsOf);
-        Assert.Equal((end.AddDays(-1), end), (snapshot.Last24Hours.From, snapshot.Last24Hours.To));
-        Assert.Equal((end.AddDays(-7), end), (snapshot.Last7Days.From, snapshot.Last7Days.To));
+        Assert.Equal((dayStart, end), (snapshot.Last24Hours.From, snapshot.Last24Hours.To));
+        Assert.Equal((weekStart, end), (snapshot.Last7Days.From, snapshot.Last7Days.To));
+        var day = rows.Where(r => r.CreatedAt >= dayStart && r.CreatedAt < end).ToList();
+        var week = rows.Where(r => r.CreatedAt >= weekStart && r.CreatedAt < end).ToList();
         foreach (var status in Enum.GetValues<ExecutionStatus>())
         {
-            Assert.Equal(rows.Count(r => r.Status == status && r.CreatedAt >= end.AddDays(-1) && r.CreatedAt < end), snapshot.Last24Hours.Counts[status]);
-            Assert.Equal(rows.Count(r => r.Status == status && r.CreatedAt >= end.AddDays(-7) && r.CreatedAt < end), snapshot.Last7Days.Counts[status]);
+            Assert.Equal(day.Count(r => r.Status == status), snapshot.Last24Hours.Counts[status]);
+            Assert.Equal(week.Count(r => r.Status == status), snapshot.Last7Days.Counts[status]);
         }
 
-        Assert.True(snapshot.Last7Days.Counts[ExecutionStatus.Failed] > 0);
+        Assert.Equal(day.Count(r => r.Status == ExecutionStatus.Failed && r.ResolvedAt is null), snapshot.Last24Hours.UnresolvedFailures);
+        Assert.Equal(week.Count(r => r.Status == ExecutionStatus.Failed && r.ResolvedAt is null), snapshot.Last7Days.UnresolvedFailures);
+        Assert.True(snapshot.Last7Days.UnresolvedFailures > 0);
+        Assert.True(snapshot.Last7Days.ResolvedFailures > 0);
 
         var days = Enumerable.Range(0, 14).Select(i => new DateOnly(2026, 2, 17).AddDays(i)).ToList();
         Assert.Equal(
-            days.Select(d => new DailyCount(
-                d,
-                rows.Count(r => DateOnly.FromDateTime(r.CreatedAt) == d && r.CreatedAt < end),
-                rows.Count(r => DateOnly.FromDateTime(r.CreatedAt) == d && r.CreatedAt < end && r.Status == ExecutionStatus.Failed))),
+            days.Select(d =>
+            {
+                var created = rows.Where(r => DateOnly.FromDateTime(r.CreatedAt) == d && r.CreatedAt < end).ToList();
+                return new DailyCount(
+                    d,
+                    created.Count,
+                    created.Count(r => r.Status == ExecutionStatus.Failed && r.ResolvedAt is null),
+                    created.Count(r => r.Status == ExecutionStatus.Failed && r.ResolvedAt is not null));
+            }),
             snapshot.Days);
 
-        var weekFailures = rows.Where(r => r.Status == ExecutionStatus.Failed && r.CreatedAt >= end.AddDays(-7) && r.CreatedAt < end).ToList();
-        var expectedGroups = weekFailures
-            .GroupBy(r => (r.FailedStepKey, r.ErrorType))
-            .Select(g => (g.Key.FailedStepKey, g.Key.ErrorType, Count: g.Count()))
-            .OrderByDescending(g => g.Count).ThenBy(g => g.FailedStepKey, StringComparer.Ordinal).ThenBy(g => g.ErrorType, StringComparer.Ordinal)
+        var expectedGroups = week.Where(r => r.Status == ExecutionStatus.Failed)
+            .GroupBy(r => (Step: r.FailedStepKey ?? "", Type: r.ErrorType ?? ""))
+            .Select(g => (g.Key.Step, g.Key.Type, Count: g.Count(), Unresolved: g.Count(r => r.ResolvedAt is null)))
+            .OrderByDescending(g => g.Unresolved).ThenByDescending(g => g.Count)
+            .ThenBy(g => g.Step, StringComparer.Ordinal).ThenBy(g => g.Type, StringComparer.Ordinal)
             .Take(10)
             .ToList();
-        Assert.Equal(expectedGroups, snapshot.FrequentErrors.Select(g => (g.StepKey, g.ErrorType, g.Count)));
-        Assert.All(snapshot.FrequentErrors, g => Assert.Contains(
-            weekFailures, r => r.FailedStepKey == g.StepKey && r.ErrorType == g.ErrorType && r.ErrorMessage == g.SampleMessage));
+        Assert.Equal(expectedGroups, snapshot.FrequentErrors.Select(g => (g.StepKey, g.ErrorType, g.Count, g.Unresolved)));
 
         Assert.Contains(rows, r => r.Status == ExecutionStatus.Failed && r.ResolvedAt is not null);
         var latest = rows.Where(r => r.Status == ExecutionStatus.Failed && r.ResolvedAt is null).OrderByDescending(r => r.CreatedAt).Take(10).Select(r => r.Id);
@@ -76,7 +86,7 @@ public abstract class DashboardQueriesTests<TDatabase>(TDatabase database) : IAs
     }
 
     [Fact]
-    public async Task The_figures_are_aggregated_by_the_database_without_reading_payloads_or_counting_rows_in_memory()
+    public async Task The_counts_are_read_from_the_rollups_and_only_the_latest_failures_from_the_executions()
     {
         var commands = new CommandLog();
         await using var db = CreateDbContext(commands);
@@ -87,8 +97,11 @@ public abstract class DashboardQueriesTests<TDatabase>(TDatabase database) : IAs
         Assert.All(commands.Texts.Take(3), sql =>
         {
             Assert.Contains("GROUP BY", sql, StringComparison.OrdinalIgnoreCase);
-            Assert.Contains("COUNT(", sql, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("\"ExecutionCounts\"", sql, StringComparison.Ordinal);
+            Assert.Contains("\"ExecutionCountDeltas\"", sql, StringComparison.Ordinal);
+            Assert.DoesNotContain("WorkflowExecutions", sql, StringComparison.Ordinal);
         });
+        Assert.Contains("\"WorkflowExecutions\"", commands.Texts[3], StringComparison.Ordinal);
         Assert.All(commands.Texts, sql =>
         {
             Assert.DoesNotContain("InputJson", sql, StringComparison.Ordinal);

@@ -22,6 +22,7 @@ public abstract class LiveDashboardPageTests<TDatabase> : IAsyncLifetime
         context = new ConsoleTestContext(database);
         context.Services.AddSingleton<WorkflowDefinition, ArithmeticWorkflow>();
         context.Services.AddSingleton<StepProbe>();
+        context.AddBunitPersistentComponentState();
         context.SignInAs(Roles.Support);
     }
 

@@ -36,7 +36,7 @@ public abstract class ExecutionSeederTests<TDatabase>(TDatabase database) : IAsy
         Assert.Equal(2_000, result.Executions);
         Assert.Equal(2_000, await db.WorkflowExecutions.CountAsync());
         var rows = await db.WorkflowExecutions.CountAsync() + await db.StepExecutions.CountAsync() + await db.StepAttempts.CountAsync()
-                   + await ProvisioningRowsAsync(db);
+                   + await ProvisioningRowsAsync(db) + await db.ExecutionCountDeltas.CountAsync();
         Assert.Equal(rows, result.Rows);
         var statuses = await db.WorkflowExecutions.GroupBy(e => e.Status).Select(g => g.Key).ToListAsync();
         Assert.Equal(Enum.GetValues<ExecutionStatus>().Order(), statuses.Order());

@@ -4,24 +4,39 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Features.Executions.Live;
 
 namespace WorkflowAdmin.Features.Dashboard;
 
 /// <summary>
-/// Counts, a chart and the latest failures. The figures follow the <see cref="ExecutionChangeFeed"/>: when an
+/// Counts, a chart and the latest failures, read from the rollups (decision 0027). The prerendered page carries its
+/// figures to the circuit as persistent component state, so the circuit shows them without asking again. The figures follow the <see cref="ExecutionChangeFeed"/>: when an
 /// execution is created or changes status they are read again, at most once per <see cref="LiveRefreshSpacing"/>.
 /// </summary>
 public sealed partial class DashboardPage : IDisposable
 {
+    private const string StateKey = "dashboard";
+
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
+
+    // Failures sit between the other finished statuses, as in the executions list's chips.
+    private static readonly ExecutionStatus[] CardOrder =
+        [ExecutionStatus.Pending, ExecutionStatus.Running, ExecutionStatus.Succeeded, ExecutionStatus.Failed, ExecutionStatus.Cancelled];
 
     // Week-long aggregates cost more than a list page; figures a few seconds old are still current for people.
     private static readonly TimeSpan LiveRefreshSpacing = TimeSpan.FromSeconds(5);
 
     private readonly CancellationTokenSource disposed = new();
-    private readonly BarChartOptions chartOptions = new() { ChartPalette = [Colors.Indigo.Lighten1, Colors.Red.Default] };
+    private readonly BarChartOptions chartOptions = new()
+    {
+        ChartPalette = [Colors.Indigo.Lighten1, Colors.Red.Default, Colors.Green.Default],
+        ShowValues = true,
+        XAxisTitle = "Day created (UTC)",
+        YAxisTitle = "Executions",
+        YAxisFormat = "N0",
+    };
 
     private DashboardSnapshot? snapshot;
     private List<ChartSeries<double>> chartSeries = [];
@@ -30,6 +45,7 @@ public sealed partial class DashboardPage : IDisposable
     private DateTimeOffset loadedAt;
     private IDisposable? changeSubscription;
     private ITimer? refreshTimer;
+    private PersistingComponentStateSubscription persisting;
 
     [Inject]
     private IDbContextFactory<AppDbContext> DbFactory { get; set; } = null!;
@@ -43,15 +59,41 @@ public sealed partial class DashboardPage : IDisposable
     [Inject]
     private ExecutionChangeFeed ChangeFeed { get; set; } = null!;
 
+    [Inject]
+    private PersistentComponentState State { get; set; } = null!;
+
     public void Dispose()
     {
+        persisting.Dispose();
         changeSubscription?.Dispose();
         refreshTimer?.Dispose();
         disposed.Cancel();
         disposed.Dispose();
     }
 
-    protected override Task OnInitializedAsync() => LoadAsync();
+    protected override Task OnInitializedAsync()
+    {
+        persisting = State.RegisterOnPersisting(Persist);
+        if (State.TryTakeFromJson<DashboardSnapshot>(StateKey, out var prerendered) && prerendered is not null)
+        {
+            // The circuit starting after the prerender: show what the HTML already showed, without a second query.
+            loadedAt = new DateTimeOffset(prerendered.AsOf, TimeSpan.Zero);
+            Show(prerendered);
+            return Task.CompletedTask;
+        }
+
+        return LoadAsync();
+    }
+
+    private Task Persist()
+    {
+        if (snapshot is not null)
+        {
+            State.PersistAsJson(StateKey, snapshot);
+        }
+
+        return Task.CompletedTask;
+    }
 
     // Only an interactive render gets here: prerendering is not a circuit and follows nothing.
     protected override void OnAfterRender(bool firstRender)
@@ -91,13 +133,7 @@ public sealed partial class DashboardPage : IDisposable
         {
             await using var db = await DbFactory.CreateDbContextAsync(disposed.Token);
             loadedAt = Clock.GetUtcNow();
-            snapshot = await DashboardQueries.LoadAsync(db, loadedAt.UtcDateTime, disposed.Token);
-            chartLabels = snapshot.Days.Select(d => d.Day.ToString("MMM d", Culture)).ToArray();
-            chartSeries =
-            [
-                new ChartSeries<double> { Name = "Executions", Data = snapshot.Days.Select(d => (double)d.Executions).ToArray() },
-                new ChartSeries<double> { Name = "Failures", Data = snapshot.Days.Select(d => (double)d.Failures).ToArray() },
-            ];
+            Show(await DashboardQueries.LoadAsync(db, loadedAt.UtcDateTime, disposed.Token));
         }
         catch (OperationCanceledException) when (disposed.IsCancellationRequested)
         {
@@ -112,6 +148,18 @@ public sealed partial class DashboardPage : IDisposable
         {
             loading = false;
         }
+    }
+
+    private void Show(DashboardSnapshot loaded)
+    {
+        snapshot = loaded;
+        chartLabels = loaded.Days.Select(d => d.Day.ToString("MMM d", Culture)).ToArray();
+        chartSeries =
+        [
+            new ChartSeries<double> { Name = "Executions created", Data = loaded.Days.Select(d => (double)d.Executions).ToArray() },
+            new ChartSeries<double> { Name = "Failed, unresolved", Data = loaded.Days.Select(d => (double)d.UnresolvedFailures).ToArray() },
+            new ChartSeries<double> { Name = "Failed, resolved by re-run", Data = loaded.Days.Select(d => (double)d.ResolvedFailures).ToArray() },
+        ];
     }
 
     private static string Time(DateTime utc) => DetailFormat.Utc(utc);

@@ -36,6 +36,7 @@ public sealed partial class BulkRerunDialog : IDisposable
     private List<ExecutionRow> sample = [];
     private int count;
     private int skipped;
+    private int alreadyRerun;
     private bool tooMany;
     private bool loading = true;
     private bool starting;
@@ -69,7 +70,19 @@ public sealed partial class BulkRerunDialog : IDisposable
 
     private string SkippedText => skipped == count ? $"None of the {Executions(count)} is Failed or Cancelled" : $"{skipped:N0} of them are not Failed or Cancelled";
 
-    private string ConfirmText => count > 0 && !tooMany ? $"Re-run {Executions(count)}" : "Re-run";
+    private string AlreadyRerunText => alreadyRerun == 1
+        ? "1 of them already has a pending, running or succeeded re-run"
+        : $"{alreadyRerun:N0} of them already have a pending, running or succeeded re-run";
+
+    // What the server will do with the set (BulkRerunJob): re-run each Failed or Cancelled execution that has no
+    // pending, running or succeeded re-run yet, and list every other one as not re-run.
+    private int ToRerun => count - skipped - alreadyRerun;
+
+    private string PlanText => ToRerun == count
+        ? $"All {Executions(count)} will be re-run."
+        : $"{Executions(ToRerun)} will be re-run; {count - ToRerun:N0} will be skipped and listed as not re-run.";
+
+    private string ConfirmText => ToRerun > 0 && !tooMany ? $"Re-run {Executions(ToRerun)}" : "Re-run";
 
     /// <summary>Opens the dialog for <paramref name="selection"/>; true when a bulk re-run was started.</summary>
     public static async Task<bool> ShowAsync(AdminSelection<ExecutionRow> selection, IDialogService dialogs)
@@ -119,8 +132,22 @@ public sealed partial class BulkRerunDialog : IDisposable
         count = await candidates.Take(BulkRerun.MaxItems + 1).CountAsync(closed.Token);
         tooMany = count > BulkRerun.MaxItems;
         sample = await Selection.Admin.Sorted(candidates, Selection.State).Take(SampleSize).ToListAsync(closed.Token);
-        skipped = tooMany ? 0 : await candidates
-            .Where(r => r.Status != ExecutionStatus.Failed && r.Status != ExecutionStatus.Cancelled)
+        if (tooMany)
+        {
+            return;
+        }
+
+        // The job's own rule (BulkRerunJob): only a Failed or Cancelled execution is re-run, and not when it already
+        // has a pending, running or succeeded re-run. Statuses of at most MaxItems rows, then the re-runs over the
+        // RerunOfId index.
+        var statuses = await candidates.Select(r => new { r.Id, r.Status }).ToListAsync(closed.Token);
+        var rerunnable = statuses.Where(r => r.Status is ExecutionStatus.Failed or ExecutionStatus.Cancelled).Select(r => r.Id).ToList();
+        skipped = statuses.Count - rerunnable.Count;
+        alreadyRerun = rerunnable.Count == 0 ? 0 : await db.WorkflowExecutions
+            .Where(e => e.RerunOfId != null && rerunnable.Contains(e.RerunOfId.Value)
+                && (e.Status == ExecutionStatus.Pending || e.Status == ExecutionStatus.Running || e.Status == ExecutionStatus.Succeeded))
+            .Select(e => e.RerunOfId)
+            .Distinct()
             .CountAsync(closed.Token);
     }
 

@@ -7,6 +7,7 @@ using MudBlazor;
 using WorkflowAdmin.Admin;
 using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Bulk;
+using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Executions;
@@ -78,7 +79,8 @@ public abstract class BulkRerunDialogTests<TDatabase> : IAsyncLifetime
         Assert.Contains("Resume from the failed step", dialogs.Find("[data-testid=bulk-rerun-mode]").TextContent, StringComparison.Ordinal);
         Assert.Contains("reuses the steps that already succeeded", dialogs.Markup, StringComparison.Ordinal);
         Assert.Contains("runs every step again with the original input", dialogs.Markup, StringComparison.Ordinal);
-        Assert.Equal("Re-run 4 executions", dialogs.Find("[data-testid=confirm-bulk-rerun]").TextContent.Trim());
+        Assert.Equal("3 executions will be re-run; 1 will be skipped and listed as not re-run.", dialogs.Find("[data-testid=bulk-rerun-plan]").TextContent.Trim());
+        Assert.Equal("Re-run 3 executions", dialogs.Find("[data-testid=confirm-bulk-rerun]").TextContent.Trim());
 
         // No reason: refused in the form, nothing started.
         await SubmitAsync(dialogs);
@@ -156,6 +158,34 @@ public abstract class BulkRerunDialogTests<TDatabase> : IAsyncLifetime
         Assert.Equal("More than 10,000 executions match /executions.", dialogs.Find("[data-testid=bulk-rerun-count]").TextContent.Trim());
         Assert.True(dialogs.Find("[data-testid=confirm-bulk-rerun]").HasAttribute("disabled"));
         Assert.Empty(dialogs.FindAll("textarea[data-testid=bulk-rerun-reason]"));
+    }
+
+    [Fact]
+    public async Task The_dialog_counts_the_failures_that_already_have_a_rerun_as_skipped_as_the_job_will()
+    {
+        var failed = await BulkTestData.SeedAsync(context.Services, 3, ExecutionStatus.Failed, "failed");
+        await using (var scope = context.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExecutionService>()
+                .RerunAsync(failed[0], new RerunRequest(RerunMode.FromStart, "ticket 4711"), TestActors.Admin, default);
+        }
+
+        await using (var db = database.CreateDbContext())
+        {
+            Assert.Equal(1, await db.WorkflowExecutions.CountAsync(e => e.RerunOfId == failed[0] && e.Status == ExecutionStatus.Pending));
+        }
+
+        await context.SignInAsUserAsync(Roles.Admin);
+        var (page, dialogs) = Open("/executions?status=Failed");
+        page.WaitForAssertion(() => Assert.Equal("Re-run all 3 matching", page.Find("[data-testid=bulk-all-action]").TextContent.Trim()));
+
+        await ClickAsync(page, p => p.Find("[data-testid=bulk-all-action]"));
+
+        dialogs.WaitForAssertion(() => Assert.Equal(
+            "2 executions will be re-run; 1 will be skipped and listed as not re-run.", dialogs.Find("[data-testid=bulk-rerun-plan]").TextContent.Trim()));
+        Assert.Contains("1 of them already has a pending, running or succeeded re-run", dialogs.Find("[data-testid=bulk-rerun-already]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(dialogs.FindAll("[data-testid=bulk-rerun-skipped]"));
+        Assert.Equal("Re-run 2 executions", dialogs.Find("[data-testid=confirm-bulk-rerun]").TextContent.Trim());
     }
 
     [Fact]
