@@ -171,7 +171,7 @@ public abstract class LiveExecutionsListTests<TDatabase> : IAsyncLifetime
 
     // Columns: Id, Workflow, Business key, Status, Step, ...
     // The cell shows the step's name; its key is on hover.
-    private static string? Step(IElement row) => row.Children[4].QuerySelector("span")?.GetAttribute("title");
+    private static string Step(IElement row) => row.Children[4].QuerySelector("span")?.GetAttribute("title") ?? "";
 
     private static string Duration(IElement row) => row.QuerySelector("[data-testid=execution-duration]")!.TextContent.Trim();
 

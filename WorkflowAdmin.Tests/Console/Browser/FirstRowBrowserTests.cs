@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Domain.Seeding;
+using WorkflowAdmin.Features.Users;
+using WorkflowAdmin.Tests.Infrastructure;
+
+namespace WorkflowAdmin.Tests.Console.Browser;
+
+/// <summary>
+/// The executions list's rows are in the first response (the HTML the server sends, before any circuit), and in
+/// Chromium a click anywhere on a row opens its execution (decision 0026).
+/// </summary>
+[Collection(BrowserGroup.Name)]
+public sealed class FirstRowBrowserTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly SqliteDatabaseFixture database = new();
+    private ConsoleAppFactory app = null!;
+
+    public async Task InitializeAsync()
+    {
+        await database.InitializeAsync();
+        app = new ConsoleAppFactory(database);
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(60, RandomSeed: 5), default);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await app.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_first_response_of_the_list_already_holds_its_rows()
+    {
+        var newest = await NewestAsync();
+        using var client = await ConsoleHttp.SignedInClientAsync(app, Roles.Support);
+
+        var html = await client.GetStringAsync(new Uri("/executions", UriKind.Relative));
+
+        // The first row links to the newest execution, and the hand-over to the circuit travels in the same page.
+        var firstRow = html.IndexOf("data-testid=\"row\"", StringComparison.Ordinal);
+        Assert.True(firstRow > 0, "The prerendered list has no row.");
+        Assert.Contains($"href=\"/executions/{newest}\"", html[Math.Max(0, firstRow - 300)..(firstRow + 300)], StringComparison.Ordinal);
+        Assert.Contains("Blazor-Server-Component-State", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_click_anywhere_on_a_row_opens_its_execution()
+    {
+        var newest = await NewestAsync();
+        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        var support = DemoUsers.All.Single(u => u.Role == Roles.Support);
+        await page.SignInAsync(app.BaseAddress, support.Email, support.Password);
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await page.GotoAsync("/executions");
+        await page.WaitUntilInteractiveAsync();
+
+        // A real click on the Source cell, which holds no link of its own: the row's link covers it, so it is what
+        // receives the click (Playwright's element click refuses for that very reason: another element is on top).
+        var cell = page.Locator("[data-testid=list-grid] tbody tr").First.Locator("td").Nth(6);
+        var box = await cell.BoundingBoxAsync() ?? throw new InvalidOperationException("The cell is not on screen.");
+        await page.Mouse.ClickAsync(box.X + (box.Width / 2), box.Y + (box.Height / 2));
+
+        await page.WaitForURLAsync(url => url.EndsWith($"/executions/{newest}", StringComparison.Ordinal));
+        await page.Locator("[data-testid=step-row]").First.WaitForAsync();
+        await page.GotoAsync("about:blank");
+    }
+
+    private async Task<Guid> NewestAsync()
+    {
+        await using var db = database.CreateDbContext();
+        return await db.WorkflowExecutions.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Select(e => e.Id).FirstAsync();
+    }
+}
