@@ -137,6 +137,32 @@ public abstract class FirstResponseListTests<TDatabase> : IAsyncLifetime
         Assert.Equal(failed.CurrentStepKey, row.Children[4].QuerySelector("span")!.GetAttribute("title"));
     }
 
+    [Fact]
+    public async Task The_execution_page_is_prerendered_and_its_circuit_shows_it_without_a_single_query()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, 20);
+        await using var db = database.CreateDbContext();
+        var failed = await db.WorkflowExecutions.Include(e => e.Steps).ThenInclude(s => s.Attempts)
+            .Where(e => e.Status == ExecutionStatus.Failed).OrderBy(e => e.CreatedAt).FirstAsync();
+
+        context.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        var prerendered = context.Render<ExecutionDetailPage>(p => p.Add(x => x.Id, failed.Id));
+        prerendered.WaitForAssertion(() => Assert.Equal(failed.Steps.Count, prerendered.FindAll("[data-testid=step-row]").Count));
+        context.PersistentState.TriggerOnPersisting();
+
+        context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        Commands.Clear();
+        var interactive = context.Render<ExecutionDetailPage>(p => p.Add(x => x.Id, failed.Id));
+
+        // The same steps, statuses and attempts at the first render; nothing read (the feed's first poll is a tick away).
+        Assert.Equal(
+            failed.Steps.OrderBy(s => s.Ordinal).Select(s => (s.StepKey, s.Status.ToString())),
+            interactive.FindAll("[data-testid=step-row]").Select(r => (r.GetAttribute("data-step")!, r.GetAttribute("data-status")!)));
+        Assert.Equal(prerendered.Find("[data-testid=step-row][aria-selected=true]").GetAttribute("data-step"),
+            interactive.Find("[data-testid=step-row][aria-selected=true]").GetAttribute("data-step"));
+        Assert.Equal(0, Commands.Count);
+    }
+
     // The page's own read orders its rows; the chip counts and the change feed never do.
     private static bool IsPageQuery(string sql) => sql.Contains("ORDER BY", StringComparison.OrdinalIgnoreCase);
 
