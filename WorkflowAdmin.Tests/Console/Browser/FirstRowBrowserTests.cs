@@ -68,8 +68,8 @@ public sealed class FirstRowBrowserTests(BrowserFixture browser) : IAsyncLifetim
         var cell = page.Locator("[data-testid=list-grid] tbody tr").First.Locator("td").Nth(6);
         var box = await cell.BoundingBoxAsync() ?? throw new InvalidOperationException("The cell is not on screen.");
         var hit = await page.EvaluateAsync<string?>(
-            "([x, y]) => document.elementFromPoint(x, y)?.closest('a')?.getAttribute('href') ?? null",
-            new[] { box.X + (box.Width / 2), box.Y + (box.Height / 2) });
+            "p => document.elementFromPoint(p.x, p.y)?.closest('a')?.getAttribute('href') ?? null",
+            new { x = (double)box.X + (box.Width / 2.0), y = (double)box.Y + (box.Height / 2.0) });
         Assert.Equal($"/executions/{newest}", hit);
 
         // And the row is one link for the keyboard: focused and opened with Enter.
