@@ -51,7 +51,12 @@ public sealed class ConsoleTestContext : BunitContext, IAsyncLifetime
             options.PopoverOptions.CheckForPopoverProvider = false;
         });
         Auth = AddAuthorization();
+
+        // Prerendered lists hand their rows to the circuit through the persisted component state; tests play both.
+        PersistentState = AddBunitPersistentComponentState();
     }
+
+    public BunitPersistentComponentState PersistentState { get; }
 
     public FakeTimeProvider Time { get; }
 
@@ -71,7 +76,16 @@ public sealed class ConsoleTestContext : BunitContext, IAsyncLifetime
         return user;
     }
 
-    public Task InitializeAsync() => database.ResetAsync();
+    /// <summary>
+    /// Resets the database. Components then render as in a live circuit unless a test says otherwise (a prerender is
+    /// <c>RendererInfo("Static", false)</c>); set here, after the test class has added its services, because setting
+    /// it builds the service provider.
+    /// </summary>
+    public Task InitializeAsync()
+    {
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        return database.ResetAsync();
+    }
 
     async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 }

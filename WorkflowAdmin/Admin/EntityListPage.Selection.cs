@@ -73,10 +73,7 @@ public sealed partial class EntityListPage<TRow>
             if (await Admin.Bulk!.Run(selection, Dialogs) && !disposed)
             {
                 ticked.Clear();
-                if (grid is not null)
-                {
-                    await grid.ReloadServerData();
-                }
+                await LoadRowsAsync();
             }
         }
         finally

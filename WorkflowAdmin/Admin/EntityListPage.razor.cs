@@ -12,17 +12,18 @@ using WorkflowAdmin.Features.Executions.Live;
 namespace WorkflowAdmin.Admin;
 
 /// <summary>
-/// Renders any <see cref="EntityAdmin{TRow}"/> as a server-side data grid. The URL is the single source of the
-/// list's state: every change is written to the query string (replacing the history entry), and a URL that changes
-/// under the page (a link, the back button) is read back. The grid only renders: filters, search, sort headers and
-/// the pager are the page's own, because the grid would otherwise keep a second copy of the page and sort.
+/// Renders any <see cref="EntityAdmin{TRow}"/> as a server-side list. The URL is the single source of the list's
+/// state: every change is written to the query string (replacing the history entry), and a URL that changes under
+/// the page (a link, the back button) is read back. The first page of rows is read before the first render, so the
+/// prerendered HTML carries it; the circuit that follows takes those rows from the persisted component state instead
+/// of reading them again (decision 0026).
 /// </summary>
 public sealed partial class EntityListPage<TRow> : IDisposable
     where TRow : class
 {
     private ListState state = ListState.Empty;
-    private MudDataGrid<TRow>? grid;
-    private int rowsOnPage;
+
+    // Null until the first page has been read: the table then shows neither rows nor "no rows yet".
     private ListCount? count;
     private (string Key, ListCount Count)? exactCount;
     private bool countingExactly;
@@ -30,8 +31,8 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     private Dictionary<string, ListCount> optionCounts = [];
     private CancellationTokenSource? countsCancellation;
 
-    // Set when the user has left the page: a load still in flight then fails (the grid disposes its token source)
-    // and nobody is there to read an error about it.
+    // Set when the user has left the page: a load still in flight then fails (its token is cancelled) and nobody is
+    // there to read an error about it.
     private bool disposed;
 
     // An exact count over a huge table can take seconds; it stops when the page goes.
@@ -41,6 +42,13 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     private IDisposable? changeSubscription;
     private bool liveReloading;
     private bool liveReloadAgain;
+    private DateTime readAt;
+
+    // The read in flight; a newer state (a filter, a page) cancels it, so an older answer never overwrites a newer one.
+    private CancellationTokenSource? loadCancellation;
+
+    // The prerender's hand-over of its rows to the circuit (see PersistRows).
+    private PersistingComponentStateSubscription? persisting;
 
     [Parameter, EditorRequired]
     public EntityAdmin<TRow> Admin { get; set; } = null!;
@@ -64,12 +72,21 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     [Inject]
     private ExecutionChangeFeed ChangeFeed { get; set; } = null!;
 
+    [Inject]
+    private PersistentComponentState PersistentState { get; set; } = null!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = null!;
+
     private ClaimsPrincipal User { get; set; } = new();
 
     public void Dispose()
     {
         disposed = true;
         changeSubscription?.Dispose();
+        persisting?.Dispose();
+        loadCancellation?.Cancel();
+        loadCancellation?.Dispose();
         pageLifetime.Cancel();
         pageLifetime.Dispose();
         Navigation.LocationChanged -= OnLocationChanged;
@@ -85,30 +102,101 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         {
             User = (await AuthenticationState).User;
         }
+
+        if (!RendererInfo.IsInteractive)
+        {
+            // Prerendering: read the rows now, so they are in the HTML, and hand them to the circuit that follows.
+            // The chip counts and the live feed are the circuit's business; a prerender is gone once it is sent.
+            await LoadRowsAsync();
+            persisting = PersistentState.RegisterOnPersisting(PersistRows);
+            return;
+        }
+
+        if (TakePersistedRows() is { } handedOver)
+        {
+            // The prerender read these rows a moment ago: show them and follow the changes since then, not read again.
+            Follow(since: handedOver.ReadAt);
+            StartCountsIfFiltersChanged();
+            return;
+        }
+
+        Follow(since: null);
+        await LoadRowsAsync();
     }
 
-    // Only an interactive render gets here (prerendering is not a circuit); the grid's first load starts after this.
-    protected override void OnAfterRender(bool firstRender)
+    /// <summary>
+    /// What the prerender hands the circuit: the rows it rendered, for which query string, and when it read them. The
+    /// circuit uses them only for the same query; anything else (a URL changed meanwhile) is read afresh.
+    /// </summary>
+    internal sealed record PersistedRows(string Query, int Page, List<TRow> Rows, ListCount Count, DateTime ReadAt);
+
+    // One list per page, so the slug tells the lists apart.
+    private string PersistenceKey => "entity-list:" + Admin.Slug;
+
+    private Task PersistRows()
     {
-        if (firstRender && Admin.IsLive)
+        if (count is { } shown)
         {
-            changeSubscription = ChangeFeed.Subscribe(batch => InvokeAsync(() => OnExecutionsChangedAsync(batch)));
+            PersistentState.PersistAsJson(PersistenceKey, new PersistedRows(state.ToQueryString(), state.Page, [.. pageRows], shown, readAt));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private PersistedRows? TakePersistedRows()
+    {
+        if (!Admin.IsVisibleTo(User)
+            || !PersistentState.TryTakeFromJson<PersistedRows>(PersistenceKey, out var persisted)
+            || persisted is null
+            || persisted.Query != state.ToQueryString())
+        {
+            return null;
+        }
+
+        // The rows can be too old to bridge with the change feed (a slow connection): then they are read again.
+        if (Admin.IsLive && Time.GetUtcNow().UtcDateTime - persisted.ReadAt > ChangeFeed.ReplayWindow)
+        {
+            return null;
+        }
+
+        state = state with { Page = persisted.Page };
+        Show(persisted.Rows, persisted.Count, persisted.ReadAt);
+        return persisted;
+    }
+
+    // A live list (executions) follows the feed from before its first read, so no change falls between the two.
+    private void Follow(DateTime? since)
+    {
+        if (Admin.IsLive && changeSubscription is null)
+        {
+            changeSubscription = ChangeFeed.Subscribe(batch => InvokeAsync(() => OnExecutionsChangedAsync(batch)), since);
         }
     }
 
-    // The grid asks for rows with its own paging state; the list's state (the URL) decides which rows they are.
-    private async Task<GridData<TRow>> LoadServerDataAsync(GridState<TRow> gridState, CancellationToken cancellationToken)
+    /// <summary>Reads the page of rows the list's state selects, and the count; a newer read cancels this one.</summary>
+    private async Task LoadRowsAsync()
     {
         // The page that hosts the list checks the role too; the rows themselves are never read for the wrong one.
         if (!Admin.IsVisibleTo(User))
         {
-            return new GridData<TRow> { Items = [], TotalItems = 0 };
+            Show([], ListCount.Exact(0), Time.GetUtcNow().UtcDateTime);
+            return;
         }
 
+        loadCancellation?.Cancel();
+        loadCancellation?.Dispose();
+        var load = loadCancellation = CancellationTokenSource.CreateLinkedTokenSource(pageLifetime.Token);
+        var cancellationToken = load.Token;
         try
         {
+            var started = Time.GetUtcNow().UtcDateTime;
             await using var db = await DbFactory.CreateDbContextAsync(cancellationToken);
             var page = await Admin.LoadPageAsync(db, state, cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
             if (page.Page != state.Page)
             {
                 // A page past the end (or deeper than the list serves) showed the last one: the URL says so too.
@@ -116,22 +204,30 @@ public sealed partial class EntityListPage<TRow> : IDisposable
                 WriteUri();
             }
 
-            count = exactCount is { } known && known.Key == FilterKey(state) ? known.Count : page.Count;
-            rowsOnPage = page.Rows.Count;
-            pageRows = page.Rows;
-            ForgetTicksIfFiltersChanged();
-            StartCountsIfFiltersChanged();
-            return new GridData<TRow> { Items = page.Rows, TotalItems = count.Value.Value };
+            Show(page.Rows, exactCount is { } known && known.Key == FilterKey(state) ? known.Count : page.Count, started);
+            if (RendererInfo.IsInteractive)
+            {
+                StartCountsIfFiltersChanged();
+            }
         }
         catch (Exception) when (disposed || cancellationToken.IsCancellationRequested)
         {
-            return new GridData<TRow> { Items = [], TotalItems = 0 };
+            // A newer state replaced this read, or the user left.
         }
         catch (Exception ex) when (ex is InvalidOperationException or DbUpdateException or System.Data.Common.DbException or TimeoutException)
         {
             Snackbar.Add($"The {Admin.Noun} could not be loaded: {ex.Message}", Severity.Error);
-            return new GridData<TRow> { Items = [], TotalItems = 0 };
+            Show([], ListCount.Exact(0), Time.GetUtcNow().UtcDateTime);
         }
+    }
+
+    // The only copy of the rows the page keeps: the list it renders (and checks live changes and ticks against).
+    private void Show(IReadOnlyList<TRow> rows, ListCount shownCount, DateTime readTime)
+    {
+        pageRows = rows;
+        count = shownCount;
+        readAt = readTime;
+        ForgetTicksIfFiltersChanged();
     }
 
     /// <summary>
@@ -141,7 +237,7 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     /// </summary>
     private async Task OnExecutionsChangedAsync(ExecutionChangeBatch changes)
     {
-        if (disposed || grid is null || !Admin.IsAffectedBy(changes, state, pageRows))
+        if (disposed || count is null || !Admin.IsAffectedBy(changes, state, pageRows))
         {
             return;
         }
@@ -159,7 +255,8 @@ public sealed partial class EntityListPage<TRow> : IDisposable
             {
                 liveReloadAgain = false;
                 countsKey = null;
-                await grid.ReloadServerData();
+                await LoadRowsAsync();
+                StateHasChanged();
             }
             while (liveReloadAgain && !disposed);
         }
@@ -200,10 +297,6 @@ public sealed partial class EntityListPage<TRow> : IDisposable
             await using var db = await DbFactory.CreateDbContextAsync(pageLifetime.Token);
             exactCount = (FilterKey(state), await Admin.CountAsync(db, state, exact: true, pageLifetime.Token));
             count = exactCount.Value.Count;
-            if (grid is not null)
-            {
-                await grid.ReloadServerData();
-            }
         }
         catch (Exception) when (disposed)
         {
@@ -227,12 +320,9 @@ public sealed partial class EntityListPage<TRow> : IDisposable
             WriteUri();
         }
 
-        // Chips, editors and the pager show the new state now; the rows follow when the grid has them.
+        // Chips, editors and the pager show the new state now; the rows follow when they are read.
         StateHasChanged();
-        if (grid is not null)
-        {
-            await grid.ReloadServerData();
-        }
+        await LoadRowsAsync();
     }
 
     private void WriteUri() =>
@@ -296,6 +386,12 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     private string CountText(FilterOption option) =>
         optionCounts.TryGetValue(option.Value, out var value) ? value.ToString() : "…";
 
+    private string? AriaSort(AdminColumn<TRow> column) => Admin.EffectiveSort(state) switch
+    {
+        var (key, descending) when key == column.Key => descending ? "descending" : "ascending",
+        _ => null,
+    };
+
     private string? SortIcon(AdminColumn<TRow> column) => Admin.EffectiveSort(state) switch
     {
         var (key, descending) when key == column.Key => descending ? Icons.Material.Filled.ArrowDownward : Icons.Material.Filled.ArrowUpward,
@@ -327,10 +423,13 @@ public sealed partial class EntityListPage<TRow> : IDisposable
             return;
         }
 
-        builder.OpenComponent<MudLink>(1);
-        builder.AddComponentParameter(2, nameof(MudLink.Href), Admin.RowLink(row));
-        builder.AddAttribute(3, "data-testid", "row");
-        builder.AddComponentParameter(4, nameof(MudLink.ChildContent), column.RenderCell(row));
-        builder.CloseComponent();
+        // A plain link (not a component per row) that, through .list-row-link in app.css, covers the whole row: a click
+        // anywhere on it opens the row, and the keyboard reaches it as one link.
+        builder.OpenElement(1, "a");
+        builder.AddAttribute(2, "href", Admin.RowLink(row));
+        builder.AddAttribute(3, "class", "list-row-link");
+        builder.AddAttribute(4, "data-testid", "row");
+        builder.AddContent(8, column.RenderCell(row));
+        builder.CloseElement();
     };
 }

@@ -31,6 +31,11 @@ public sealed partial class ExecutionDetailPage : IDisposable
     private string? loadError;
     private IDisposable? changeSubscription;
 
+    // The prerender's read, handed to the circuit (decision 0026); taken once, for the execution it was read for.
+    private ExecutionHandOver? handedOver;
+    private PersistingComponentStateSubscription? persisting;
+    private DateTime readAt;
+
     // Changes that arrived while the page was reading; handled, merged, once the read is done.
     private ExecutionChangeBatch? unhandledChanges;
     private bool followingChanges;
@@ -53,6 +58,12 @@ public sealed partial class ExecutionDetailPage : IDisposable
 
     [Inject]
     private ExecutionChangeFeed ChangeFeed { get; set; } = default!;
+
+    [Inject]
+    private PersistentComponentState PersistentState { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = default!;
 
     [Parameter]
     public Guid Id { get; set; }
@@ -88,18 +99,40 @@ public sealed partial class ExecutionDetailPage : IDisposable
     public void Dispose()
     {
         changeSubscription?.Dispose();
+        persisting?.Dispose();
         disposed.Cancel();
         disposed.Dispose();
     }
 
-    // Subscribed before the first read, so a change made while the page loads is not missed. Prerendering is not a
-    // circuit and never follows anything.
+    // Subscribed before the first read, so a change made while the page loads is not missed; a page that takes the
+    // prerender's read follows the changes since that read. Prerendering is not a circuit and never follows anything:
+    // it hands what it read to the circuit instead.
     protected override void OnInitialized()
     {
-        if (RendererInfo.IsInteractive)
+        if (!RendererInfo.IsInteractive)
         {
-            changeSubscription = ChangeFeed.Subscribe(batch => InvokeAsync(() => OnExecutionsChangedAsync(batch)));
+            persisting = PersistentState.RegisterOnPersisting(PersistExecution);
+            return;
         }
+
+        if (PersistentState.TryTakeFromJson<ExecutionHandOver>(ExecutionHandOver.Key, out var persisted)
+            && persisted is not null
+            && Time.GetUtcNow().UtcDateTime - persisted.ReadAt <= ChangeFeed.ReplayWindow)
+        {
+            handedOver = persisted;
+        }
+
+        changeSubscription = ChangeFeed.Subscribe(batch => InvokeAsync(() => OnExecutionsChangedAsync(batch)), handedOver?.ReadAt);
+    }
+
+    private Task PersistExecution()
+    {
+        if (execution is not null && execution.Id == Id)
+        {
+            PersistentState.PersistAsJson(ExecutionHandOver.Key, ExecutionHandOver.Create(execution, lineage, readAt));
+        }
+
+        return Task.CompletedTask;
     }
 
     protected override async Task OnParametersSetAsync()
@@ -112,7 +145,14 @@ public sealed partial class ExecutionDetailPage : IDisposable
             loadError = null;
             try
             {
-                await LoadAsync();
+                if (TakeHandedOver() is { } taken)
+                {
+                    Show(taken.Execution, taken.Lineage, taken.ReadAt);
+                }
+                else
+                {
+                    await LoadAsync();
+                }
             }
             catch (DbException ex)
             {
@@ -151,14 +191,29 @@ public sealed partial class ExecutionDetailPage : IDisposable
         Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("step", key), replace: true);
     }
 
+    private (WorkflowExecution Execution, ExecutionLineage Lineage, DateTime ReadAt)? TakeHandedOver()
+    {
+        var taken = handedOver;
+        handedOver = null;
+        return taken is not null && taken.Id == Id && taken.ReadExecution() is { } read ? (read, taken.Lineage, taken.ReadAt) : null;
+    }
+
     private async Task LoadAsync()
     {
+        var started = Time.GetUtcNow().UtcDateTime;
         await using var db = await DbFactory.CreateDbContextAsync(disposed.Token);
-        execution = await db.WorkflowExecutions.AsNoTracking()
+        var read = await db.WorkflowExecutions.AsNoTracking()
             .Include(e => e.Steps).ThenInclude(s => s.Attempts)
             .AsSplitQuery()
             .SingleOrDefaultAsync(e => e.Id == Id, disposed.Token);
-        lineage = execution is null ? ExecutionLineage.None : await ExecutionLineage.LoadAsync(db, execution, disposed.Token);
+        Show(read, read is null ? ExecutionLineage.None : await ExecutionLineage.LoadAsync(db, read, disposed.Token), started);
+    }
+
+    private void Show(WorkflowExecution? read, ExecutionLineage readLineage, DateTime readTime)
+    {
+        execution = read;
+        lineage = readLineage;
+        readAt = readTime;
 
         // Executions store the workflow key; names come from the definition in code, falling back to the key for
         // workflows or steps that no longer exist.

@@ -53,20 +53,48 @@ public sealed partial class ExecutionChangeFeed : IAsyncDisposable
     }
 
     /// <summary>
+    /// How old a page's read may be for <see cref="Subscribe"/> to bring it up to date (its <c>since</c>): what every
+    /// poll reads again (<see cref="LiveUpdatesOptions.Overlap"/>), less the first poll's wait. An older read has to
+    /// be read again.
+    /// </summary>
+    public TimeSpan ReplayWindow => options.Overlap > options.Interval ? options.Overlap - options.Interval : TimeSpan.Zero;
+
+    /// <summary>
     /// Calls <paramref name="onChanges"/> with every batch until the returned handle is disposed. A component passes
     /// a handler that marshals onto its own dispatcher (<c>batch =&gt; InvokeAsync(...)</c>). Batches that arrive while
     /// the handler is still busy are merged and delivered when it is done, so a slow listener never holds up the
     /// others or the feed, and one that throws only loses its own batch.
     /// </summary>
-    public IDisposable Subscribe(Func<ExecutionChangeBatch, Task> onChanges)
+    /// <param name="onChanges">The listener.</param>
+    /// <param name="since">
+    /// When the listener read what it shows, if before now (a prerendered page handing its rows to the circuit):
+    /// changes the feed already reported to others since then are handed to it first, as if new, so none falls
+    /// between that read and this subscription. Within <see cref="ReplayWindow"/> only.
+    /// </param>
+    public IDisposable Subscribe(Func<ExecutionChangeBatch, Task> onChanges, DateTime? since = null)
     {
         ArgumentNullException.ThrowIfNull(onChanges);
         var subscription = new Subscription(this, onChanges);
+        List<ExecutionChange>? replay = null;
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             subscriptions = subscriptions.Add(subscription);
-            polling ??= Polling.Start(this);
+            if (polling is null)
+            {
+                // A new period's first poll reads Overlap back from its own time, which covers `since`.
+                polling = Polling.Start(this);
+            }
+            else if (since is not null)
+            {
+                // Stamps are taken before their commit: anything in the window may have landed after the read.
+                replay = [.. polling.Recent.Select(c => c with { IsNewStatus = true })];
+            }
+        }
+
+        if (replay is { Count: > 0 })
+        {
+            subscription.Offer(new ExecutionChangeBatch(replay, IsPartial: false));
         }
 
         return subscription;
@@ -169,6 +197,12 @@ public sealed partial class ExecutionChangeFeed : IAsyncDisposable
 
         // Later polls start at or after this one's window, so stamps before it cannot come back.
         state.Reported.RemoveWhere(r => r.ModifiedAt < from);
+        lock (gate)
+        {
+            state.Recent.RemoveAll(c => c.ModifiedAt < from);
+            state.Recent.AddRange(changes);
+        }
+
         var partial = rows.Count == options.MaxChangesPerPoll;
         return changes.Count > 0 || partial ? new ExecutionChangeBatch(changes, partial) : null;
     }
@@ -211,6 +245,9 @@ public sealed partial class ExecutionChangeFeed : IAsyncDisposable
 
         /// <summary>(execution, stamp) pairs already reported, within the window that is read again.</summary>
         public HashSet<(Guid Id, DateTime ModifiedAt)> Reported { get; } = [];
+
+        /// <summary>The changes reported within the window that is read again, for a late listener (see Subscribe's since); under the feed's gate.</summary>
+        public List<ExecutionChange> Recent { get; } = [];
 
         /// <summary>The last reported status of each unfinished execution, to tell a status move from a step's progress.</summary>
         public Dictionary<Guid, ExecutionStatus> Statuses { get; } = [];
