@@ -59,7 +59,21 @@ public abstract class TriggerProvisioningPageTests<TDatabase>(TDatabase database
 
     private NavigationManager Navigation => context.Services.GetRequiredService<NavigationManager>();
 
-    public Task InitializeAsync() => context.InitializeAsync();
+    // A test may give the server its own copy of the workflows (rules the form does not know). The service is
+    // registered before the context builds its provider, which allows no registration afterwards, and reads this
+    // when the page asks for it.
+    private WorkflowRegistry? serverRegistry;
+
+    public Task InitializeAsync()
+    {
+        context.Services.AddScoped(sp => new ExecutionService(
+            sp.GetRequiredService<AppDbContext>(),
+            serverRegistry ?? sp.GetRequiredService<WorkflowRegistry>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IExecutionDispatcher>(),
+            sp.GetRequiredService<ILogger<ExecutionService>>()));
+        return context.InitializeAsync();
+    }
 
     public async Task DisposeAsync() => await context.DisposeAsync();
 
@@ -114,12 +128,7 @@ public abstract class TriggerProvisioningPageTests<TDatabase>(TDatabase database
     {
         // The server is the authority and may know rules the form does not (a newer version, another check):
         // here its copy of the workflow also reserves one slug.
-        context.Services.AddScoped(sp => new ExecutionService(
-            sp.GetRequiredService<AppDbContext>(),
-            new WorkflowRegistry([new SlugReservingProvisioning("northwind-traders")]),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IExecutionDispatcher>(),
-            sp.GetRequiredService<ILogger<ExecutionService>>()));
+        serverRegistry = new WorkflowRegistry([new SlugReservingProvisioning("northwind-traders")]);
         await context.SignInAsUserAsync(Roles.Admin, AdminEmail);
         var page = RenderPage();
         await FillValidAsync(page);
