@@ -1,3 +1,4 @@
+using WorkflowAdmin.Components.Shared;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -137,7 +138,7 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     {
         if (count is { } shown)
         {
-            PersistentState.PersistAsJson(PersistenceKey, new PersistedRows(state.ToQueryString(), state.Page, [.. pageRows], shown, readAt));
+            PrerenderHandOver.TryPersist(PersistentState, PersistenceKey, new PersistedRows(state.ToQueryString(), state.Page, [.. pageRows], shown, readAt));
         }
 
         return Task.CompletedTask;

@@ -1,3 +1,4 @@
+using WorkflowAdmin.Components.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -22,7 +23,11 @@ internal static class ConsoleSetup
     public static IServiceCollection AddConsole(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         // Blazor Server with MudBlazor; account pages opt out of interactivity (see App.razor).
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents()
+
+            // The browser sends a prerendered page's handed-over state back over the hub; SignalR's 32 KB default
+            // closed the connection of a page with a large execution (see PrerenderHandOver for the budget).
+            .AddHubOptions(hub => hub.MaximumReceiveMessageSize = PrerenderHandOver.HubMessageLimit);
         services.AddMudServices();
         services.AddScoped<UserPreferences>();
         services.AddScoped<CircuitClient>();

@@ -1,3 +1,4 @@
+using WorkflowAdmin.Components.Shared;
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
@@ -89,7 +90,7 @@ public sealed partial class DashboardPage : IDisposable
     {
         if (snapshot is not null)
         {
-            State.PersistAsJson(StateKey, snapshot);
+            PrerenderHandOver.TryPersist(State, StateKey, snapshot);
         }
 
         return Task.CompletedTask;

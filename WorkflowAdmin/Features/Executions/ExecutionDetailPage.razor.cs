@@ -1,3 +1,4 @@
+using WorkflowAdmin.Components.Shared;
 using System.Data.Common;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
@@ -129,7 +130,7 @@ public sealed partial class ExecutionDetailPage : IDisposable
     {
         if (execution is not null && execution.Id == Id)
         {
-            PersistentState.PersistAsJson(ExecutionHandOver.Key, ExecutionHandOver.Create(execution, lineage, readAt));
+            PrerenderHandOver.TryPersist(PersistentState, ExecutionHandOver.Key, ExecutionHandOver.Create(execution, lineage, readAt));
         }
 
         return Task.CompletedTask;
