@@ -44,7 +44,7 @@ public sealed partial class ExecutionRecovery(
                 {
                     case true:
                         released++;
-                        await EnqueueAsync(id, cancellationToken);
+                        await dispatcher.EnqueueOrLogAsync(id, logger, cancellationToken);
                         break;
                     case false:
                         failed++;
@@ -117,27 +117,11 @@ public sealed partial class ExecutionRecovery(
         return released;
     }
 
-    private async Task EnqueueAsync(Guid id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await dispatcher.EnqueueAsync(id, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The execution is Pending, so a worker's next poll finds it anyway.
-            LogEnqueueFailed(ex, id);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery: {Released} lost executions resumed, {Failed} failed after repeated losses.")]
     private partial void LogSwept(int released, int failed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} had lost its worker and was {What}.")]
     private partial void LogTakenBack(Guid executionId, string what);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Execution {ExecutionId} is queued again but its workers could not be woken; they find it at their next poll.")]
-    private partial void LogEnqueueFailed(Exception exception, Guid executionId);
 }
 
 public sealed record RecoveryReport(int Resumed, int Failed)

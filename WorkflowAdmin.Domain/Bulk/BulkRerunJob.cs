@@ -148,7 +148,7 @@ public sealed partial class BulkRerunJob(
 
         foreach (var id in created)
         {
-            await DispatchAsync(id);
+            await dispatcher.EnqueueOrLogAsync(id, logger, CancellationToken.None);
         }
 
         return more;
@@ -194,19 +194,6 @@ public sealed partial class BulkRerunJob(
         }
     }
 
-    private async Task DispatchAsync(Guid executionId)
-    {
-        try
-        {
-            await dispatcher.EnqueueAsync(executionId, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            // The re-run is committed and Pending, which queues it (decision 0019): a worker finds it at its next poll.
-            LogDispatchFailed(ex, executionId);
-        }
-    }
-
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bulk re-run {BulkRerunId} is being worked on by another job; this delivery leaves it to that one.")]
@@ -220,7 +207,4 @@ public sealed partial class BulkRerunJob(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk re-run {BulkRerunId} does not exist; nothing to do.")]
     private partial void LogMissing(Guid bulkRerunId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Re-run {ExecutionId} was saved but the workers could not be woken; they find it at their next poll.")]
-    private partial void LogDispatchFailed(Exception exception, Guid executionId);
 }

@@ -74,7 +74,7 @@ public sealed partial class ExecutionService(
             actor, AuditActions.ExecutionTriggered, Now(), AuditTargets.Execution, execution.Id.ToString(),
             after: new { workflow = execution.DefinitionKey, execution.BusinessKey, source = execution.TriggerSource.ToString() }), cancellationToken);
         WorkflowTelemetry.ExecutionCreated(execution);
-        await DispatchAsync(execution.Id);
+        await dispatcher.EnqueueOrLogAsync(execution.Id, logger, CancellationToken.None);
     }
 
     /// <summary>
@@ -139,7 +139,7 @@ public sealed partial class ExecutionService(
         }
 
         WorkflowTelemetry.ExecutionCreated(execution);
-        await DispatchAsync(execution.Id);
+        await dispatcher.EnqueueOrLogAsync(execution.Id, logger, CancellationToken.None);
         return execution;
     }
 
@@ -247,20 +247,6 @@ public sealed partial class ExecutionService(
         }
     }
 
-    private async Task DispatchAsync(Guid executionId)
-    {
-        try
-        {
-            await dispatcher.EnqueueAsync(executionId, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            // The execution is committed and Pending, which is what queues it (decision 0019): a worker finds it at
-            // its next poll. Failing the caller now would invite a second submit, which would create a second execution.
-            LogDispatchFailed(ex, executionId);
-        }
-    }
-
     private static string CheckReason(string? reason, string verb)
     {
         if (string.IsNullOrWhiteSpace(reason))
@@ -287,9 +273,6 @@ public sealed partial class ExecutionService(
         businessKey is { Length: > WorkflowExecution.MaxBusinessKeyLength } ? businessKey[..WorkflowExecution.MaxBusinessKeyLength] : businessKey;
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Execution {ExecutionId} was saved but the workers could not be woken; they find it at their next poll.")]
-    private partial void LogDispatchFailed(Exception exception, Guid executionId);
 }
 
 public enum CancelOutcome

@@ -74,19 +74,7 @@ public sealed class CreateFirstPaidPlanStep : WorkflowStep<CreateFirstPaidPlanIn
                 input.CatalogId ?? context.GetOutput<CreateCatalogOutput>().CatalogId,
                 IsTrial: false),
             cancellationToken);
-        return new CreateFirstPaidPlanOutput
-        {
-            PlanId = plan.Id,
-            AgreementId = plan.AgreementId,
-            Title = plan.Title,
-            SalesforceLineItem = plan.SalesforceLineItem,
-            StartDate = plan.StartDate,
-            ExpirationDate = plan.ExpirationDate,
-            Licenses = plan.Licenses,
-            ProductId = plan.ProductId,
-            CatalogId = plan.CatalogId,
-            Created = existing is null,
-        };
+        return PlanStepOutput.From<CreateFirstPaidPlanOutput>(plan, created: existing is null) with { SalesforceLineItem = plan.SalesforceLineItem };
     }
 }
 
@@ -105,25 +93,7 @@ public sealed record CreateFirstPaidPlanInput
     public Guid? CatalogId { get; init; }
 }
 
-public sealed record CreateFirstPaidPlanOutput
+public sealed record CreateFirstPaidPlanOutput : PlanStepOutput
 {
-    public Guid PlanId { get; init; }
-
-    public Guid AgreementId { get; init; }
-
-    public string Title { get; init; } = "";
-
     public string? SalesforceLineItem { get; init; }
-
-    public DateTime StartDate { get; init; }
-
-    public DateTime ExpirationDate { get; init; }
-
-    public int Licenses { get; init; }
-
-    public int ProductId { get; init; }
-
-    public Guid? CatalogId { get; init; }
-
-    public bool Created { get; init; }
 }

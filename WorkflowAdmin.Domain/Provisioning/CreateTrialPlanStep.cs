@@ -88,19 +88,7 @@ public sealed class CreateTrialPlanStep : WorkflowStep<CreateTrialPlanInput, Cre
                 input.CatalogId ?? context.GetOutput<CreateCatalogOutput>().CatalogId,
                 IsTrial: true),
             cancellationToken);
-        return new CreateTrialPlanOutput
-        {
-            PlanId = plan.Id,
-            AgreementId = plan.AgreementId,
-            Title = plan.Title,
-            SalesforceLineItem = input.SalesforceLineItem,
-            StartDate = plan.StartDate,
-            ExpirationDate = plan.ExpirationDate,
-            Licenses = plan.Licenses,
-            ProductId = plan.ProductId,
-            CatalogId = plan.CatalogId,
-            Created = existing is null,
-        };
+        return PlanStepOutput.From<CreateTrialPlanOutput>(plan, created: existing is null) with { SalesforceLineItem = input.SalesforceLineItem };
     }
 }
 
@@ -121,25 +109,7 @@ public sealed record CreateTrialPlanInput
     public Guid? CatalogId { get; init; }
 }
 
-public sealed record CreateTrialPlanOutput
+public sealed record CreateTrialPlanOutput : PlanStepOutput
 {
-    public Guid PlanId { get; init; }
-
-    public Guid AgreementId { get; init; }
-
-    public string Title { get; init; } = "";
-
     public string SalesforceLineItem { get; init; } = "";
-
-    public DateTime StartDate { get; init; }
-
-    public DateTime ExpirationDate { get; init; }
-
-    public int Licenses { get; init; }
-
-    public int ProductId { get; init; }
-
-    public Guid? CatalogId { get; init; }
-
-    public bool Created { get; init; }
 }

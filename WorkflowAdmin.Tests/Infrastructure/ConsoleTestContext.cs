@@ -9,7 +9,7 @@ using MudBlazor.Services;
 using WorkflowAdmin.Domain;
 using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Identity;
-using WorkflowAdmin.Features.Executions.Live;
+using WorkflowAdmin.Live;
 using WorkflowAdmin.Security;
 using WorkflowAdmin.Tests.Console.Users;
 

@@ -67,9 +67,8 @@ public abstract partial class EntityAdmin
     public AdminCreateLink? Create { get; private set; }
 
     /// <summary>
-    /// Whether the list follows executions as they change (see <c>ExecutionChangeFeed</c>): its rows and counts
-    /// reload by themselves when a change can affect them. Only lists of executions can; the default is a list
-    /// that shows what it read.
+    /// Whether the list follows its records as they change (see <see cref="EntityAdmin{TRow}.Follow"/>): its rows and
+    /// counts reload by themselves when a change can affect them. The default is a list that shows what it read.
     /// </summary>
     public virtual bool IsLive => false;
 

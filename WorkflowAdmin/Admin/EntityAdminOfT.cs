@@ -4,7 +4,6 @@ using MudBlazor;
 using WorkflowAdmin.Admin.Columns;
 using WorkflowAdmin.Admin.Filters;
 using WorkflowAdmin.Domain.Data;
-using WorkflowAdmin.Features.Executions.Live;
 
 namespace WorkflowAdmin.Admin;
 
@@ -54,11 +53,17 @@ public abstract partial class EntityAdmin<TRow> : EntityAdmin
     public abstract IQueryable<TRow> Query(AppDbContext db);
 
     /// <summary>
-    /// For a live list (<see cref="EntityAdmin.IsLive"/>): whether <paramref name="changes"/> can alter the view that
-    /// <paramref name="state"/> shows with <paramref name="rowsOnPage"/>. Saying no spares a reload; the default
-    /// reloads on any change.
+    /// For a live list (<see cref="EntityAdmin.IsLive"/>): starts following whatever the list shows, calling
+    /// <see cref="LiveList{TRow}.ReloadAsync"/> when a change can alter the view, until the returned handle is
+    /// disposed. A list that shows what it read follows nothing (null).
     /// </summary>
-    public virtual bool IsAffectedBy(ExecutionChangeBatch changes, ListState state, IReadOnlyList<TRow> rowsOnPage) => IsLive;
+    public virtual IDisposable? Follow(LiveList<TRow> list) => null;
+
+    /// <summary>
+    /// For a live list: whether rows read at <paramref name="readAt"/> (a prerender's, handed to the circuit) can be
+    /// brought up to date by <see cref="Follow"/> from then; if not, the page reads them again.
+    /// </summary>
+    public virtual bool CanFollowFrom(IServiceProvider services, DateTime readAt) => true;
 
     public string SearchPlaceholder(ListState state) =>
         "Search " + string.Join(", ", searchFields.Where(f => f.AppliesTo(state)).Select(f => f.Label));

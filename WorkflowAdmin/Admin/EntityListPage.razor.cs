@@ -8,7 +8,6 @@ using MudBlazor;
 using WorkflowAdmin.Admin.Columns;
 using WorkflowAdmin.Admin.Filters;
 using WorkflowAdmin.Domain.Data;
-using WorkflowAdmin.Features.Executions.Live;
 
 namespace WorkflowAdmin.Admin;
 
@@ -71,7 +70,7 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     private ISnackbar Snackbar { get; set; } = null!;
 
     [Inject]
-    private ExecutionChangeFeed ChangeFeed { get; set; } = null!;
+    private IServiceProvider Services { get; set; } = null!;
 
     [Inject]
     private PersistentComponentState PersistentState { get; set; } = null!;
@@ -155,7 +154,7 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         }
 
         // The rows can be too old to bridge with the change feed (a slow connection): then they are read again.
-        if (Admin.IsLive && Time.GetUtcNow().UtcDateTime - persisted.ReadAt > ChangeFeed.ReplayWindow)
+        if (Admin.IsLive && !Admin.CanFollowFrom(Services, persisted.ReadAt))
         {
             return null;
         }
@@ -165,12 +164,12 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         return persisted;
     }
 
-    // A live list (executions) follows the feed from before its first read, so no change falls between the two.
+    // A live list (executions) follows its changes from before its first read, so no change falls between the two.
     private void Follow(DateTime? since)
     {
         if (Admin.IsLive && changeSubscription is null)
         {
-            changeSubscription = ChangeFeed.Subscribe(batch => InvokeAsync(() => OnExecutionsChangedAsync(batch)), since);
+            changeSubscription = Admin.Follow(new LiveList<TRow>(Services, InvokeAsync, () => state, () => pageRows, OnLiveChangeAsync, since));
         }
     }
 
@@ -233,12 +232,12 @@ public sealed partial class EntityListPage<TRow> : IDisposable
 
     /// <summary>
     /// Reloads the rows and the chip counts for the same state (page, sort, filters and search stay as they are) when
-    /// the admin says the changes can affect this view. The feed delivers at most one batch per interval, and a batch
+    /// the admin says a change can affect this view. The feed delivers at most one batch per interval, and a batch
     /// that arrives during a reload causes one more after it, so a list reloads at most once per interval.
     /// </summary>
-    private async Task OnExecutionsChangedAsync(ExecutionChangeBatch changes)
+    private async Task OnLiveChangeAsync()
     {
-        if (disposed || count is null || !Admin.IsAffectedBy(changes, state, pageRows))
+        if (disposed || count is null)
         {
             return;
         }

@@ -12,7 +12,7 @@ using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Features.Api;
 using WorkflowAdmin.Features.Dashboard;
 using WorkflowAdmin.Features.Executions;
-using WorkflowAdmin.Features.Executions.Live;
+using WorkflowAdmin.Live;
 using WorkflowAdmin.Features.Failures;
 using WorkflowAdmin.Features.Users;
 

@@ -11,7 +11,7 @@ using WorkflowAdmin.Components.Layout;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Features.Audit;
-using WorkflowAdmin.Features.Executions.Live;
+using WorkflowAdmin.Live;
 using WorkflowAdmin.Features.Start;
 using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Security;

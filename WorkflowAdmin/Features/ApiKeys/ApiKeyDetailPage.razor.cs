@@ -1,10 +1,9 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
+using WorkflowAdmin.Components.Shared;
 using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Data;
-using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Security;
 
 namespace WorkflowAdmin.Features.ApiKeys;
@@ -73,9 +72,14 @@ public sealed partial class ApiKeyDetailPage
             await scope.ServiceProvider.GetRequiredService<ApiKeyService>().RevokeAsync(Id, actor, CancellationToken.None);
             Snackbar.Add($"{key.Name} is revoked.", Severity.Success);
         }
-        catch (Exception ex) when (ex is AccessDeniedException or ApiKeyNotFoundException or InvalidOperationException or DbException or DbUpdateException)
+        catch (InvalidOperationException ex)
         {
+            // Revoked by someone else while this page was open.
             Snackbar.Add($"The key was not revoked: {ex.Message}", Severity.Error);
+        }
+        catch (Exception ex) when (ActionErrors.Describe(ex, "The key was not revoked") is { } message)
+        {
+            Snackbar.Add(message, Severity.Error);
         }
         finally
         {

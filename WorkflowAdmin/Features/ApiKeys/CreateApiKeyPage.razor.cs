@@ -1,9 +1,8 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.JSInterop;
 using MudBlazor;
+using WorkflowAdmin.Components.Shared;
 using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Security;
@@ -70,13 +69,9 @@ public sealed partial class CreateApiKeyPage : IDisposable
 
             editContext.NotifyValidationStateChanged();
         }
-        catch (AccessDeniedException ex)
+        catch (Exception ex) when (ActionErrors.Describe(ex, "The key was not created") is { } message)
         {
-            Snackbar.Add(ex.Message, Severity.Error);
-        }
-        catch (Exception ex) when (ex is DbException or DbUpdateException)
-        {
-            Snackbar.Add($"The key was not created: {ex.Message}", Severity.Error);
+            Snackbar.Add(message, Severity.Error);
         }
         finally
         {

@@ -7,7 +7,7 @@ using MudBlazor;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Executions;
-using WorkflowAdmin.Features.Executions.Live;
+using WorkflowAdmin.Live;
 
 namespace WorkflowAdmin.Features.Dashboard;
 
@@ -101,20 +101,21 @@ public sealed partial class DashboardPage : IDisposable
     {
         if (firstRender)
         {
-            changeSubscription = ChangeFeed.Subscribe(batch => InvokeAsync(() => OnExecutionsChanged(batch)));
+            changeSubscription = ChangeFeed.SubscribePage(InvokeAsync, OnExecutionsChanged);
         }
     }
 
     // Only a new execution or a status move changes these figures; a step moving on within a run does not.
-    private void OnExecutionsChanged(ExecutionChangeBatch batch)
+    private Task OnExecutionsChanged(ExecutionChangeBatch batch)
     {
-        if (refreshTimer is not null || disposed.IsCancellationRequested || (!batch.IsPartial && !batch.Changes.Any(c => c.IsNewStatus)))
+        if (refreshTimer is not null || disposed.IsCancellationRequested || !batch.MayMoveStatus)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var wait = loadedAt + LiveRefreshSpacing - Clock.GetUtcNow();
         refreshTimer = Clock.CreateTimer(_ => _ = InvokeAsync(RefreshAsync), null, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        return Task.CompletedTask;
     }
 
     private async Task RefreshAsync()

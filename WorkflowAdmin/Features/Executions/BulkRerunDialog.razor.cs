@@ -6,10 +6,10 @@ using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 using WorkflowAdmin.Admin;
+using WorkflowAdmin.Components.Shared;
 using WorkflowAdmin.Domain.Bulk;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
-using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Security;
 
@@ -197,13 +197,9 @@ public sealed partial class BulkRerunDialog : IDisposable
 
             editContext.NotifyValidationStateChanged();
         }
-        catch (AccessDeniedException)
+        catch (Exception ex) when (ActionErrors.Describe(ex, "The bulk re-run was not started") is { } message)
         {
-            generalErrors.Add("You may not re-run executions: only administrators can.");
-        }
-        catch (Exception ex) when (ex is DbException or DbUpdateException or TimeoutException)
-        {
-            generalErrors.Add($"The bulk re-run was not started: {ex.Message}");
+            generalErrors.Add(message);
         }
         finally
         {

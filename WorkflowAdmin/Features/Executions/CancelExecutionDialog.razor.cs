@@ -1,9 +1,7 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 using MudBlazor;
+using WorkflowAdmin.Components.Shared;
 using WorkflowAdmin.Domain.Engine;
-using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Security;
 
@@ -63,17 +61,9 @@ public sealed partial class CancelExecutionDialog
         {
             reasonError = string.Join(" ", ex.Errors.Select(e => $"The {e.Path} {e.Message}."));
         }
-        catch (AccessDeniedException ex)
+        catch (Exception ex) when (ActionErrors.Describe(ex, "The cancellation was not saved") is { } message)
         {
-            error = $"Refused: {ex.Message} Ask an administrator.";
-        }
-        catch (Exception ex) when (ex is ExecutionStateException or ExecutionNotFoundException)
-        {
-            error = ex.Message;
-        }
-        catch (Exception ex) when (ex is DbException or DbUpdateException)
-        {
-            error = $"The cancellation was not saved: {ex.Message}";
+            error = message;
         }
         finally
         {

@@ -7,7 +7,7 @@ using MudBlazor;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Workflows;
-using WorkflowAdmin.Features.Executions.Live;
+using WorkflowAdmin.Live;
 
 namespace WorkflowAdmin.Features.Executions;
 
@@ -118,12 +118,12 @@ public sealed partial class ExecutionDetailPage : IDisposable
 
         if (PersistentState.TryTakeFromJson<ExecutionHandOver>(ExecutionHandOver.Key, out var persisted)
             && persisted is not null
-            && Time.GetUtcNow().UtcDateTime - persisted.ReadAt <= ChangeFeed.ReplayWindow)
+            && ChangeFeed.CanBridge(persisted.ReadAt, Time))
         {
             handedOver = persisted;
         }
 
-        changeSubscription = ChangeFeed.Subscribe(batch => InvokeAsync(() => OnExecutionsChangedAsync(batch)), handedOver?.ReadAt);
+        changeSubscription = ChangeFeed.SubscribePage(InvokeAsync, OnExecutionsChangedAsync, handedOver?.ReadAt);
     }
 
     private Task PersistExecution()

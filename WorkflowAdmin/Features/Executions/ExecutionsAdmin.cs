@@ -7,7 +7,7 @@ using WorkflowAdmin.Components.Shared;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Workflows;
-using WorkflowAdmin.Features.Executions.Live;
+using WorkflowAdmin.Live;
 
 namespace WorkflowAdmin.Features.Executions;
 
@@ -81,12 +81,29 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
 
     public override bool IsLive => true;
 
+    // The feed is the host's, resolved at follow time: the admin is a singleton of declarations, built (and tested)
+    // without the database the feed reads.
+    public override IDisposable? Follow(LiveList<ExecutionRow> list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        return list.Services.GetRequiredService<ExecutionChangeFeed>().SubscribePage(
+            list.InvokeAsync,
+            changes => IsAffectedBy(changes, list.State(), list.RowsOnPage()) ? list.ReloadAsync() : Task.CompletedTask,
+            list.Since);
+    }
+
+    public override bool CanFollowFrom(IServiceProvider services, DateTime readAt)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return services.GetRequiredService<ExecutionChangeFeed>().CanBridge(readAt, services.GetRequiredService<TimeProvider>());
+    }
+
     /// <summary>
     /// A change reaches this view when it alters a row on the page (its status or step; durations tick by
     /// themselves), or when it may have moved an execution to another status: that changes the chip counts and can
     /// bring a row into, or take one out of, the filtered page. A step moving on in an execution elsewhere does not.
     /// </summary>
-    public override bool IsAffectedBy(ExecutionChangeBatch changes, ListState state, IReadOnlyList<ExecutionRow> rowsOnPage)
+    public bool IsAffectedBy(ExecutionChangeBatch changes, ListState state, IReadOnlyList<ExecutionRow> rowsOnPage)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(rowsOnPage);

@@ -1,10 +1,9 @@
 using System.Data.Common;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 using MudBlazor;
+using WorkflowAdmin.Components.Shared;
 using WorkflowAdmin.Domain.Engine;
-using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Security;
 
@@ -261,17 +260,9 @@ public sealed partial class RerunExecutionDialog
                 }
             }
         }
-        catch (AccessDeniedException ex)
+        catch (Exception ex) when (ActionErrors.Describe(ex, "The re-run was not saved") is { } message)
         {
-            error = $"Refused: {ex.Message} Ask an administrator.";
-        }
-        catch (Exception ex) when (ex is ExecutionStateException or ExecutionNotFoundException or UnknownWorkflowException)
-        {
-            error = ex.Message;
-        }
-        catch (Exception ex) when (ex is DbException or DbUpdateException)
-        {
-            error = $"The re-run was not saved: {ex.Message}";
+            error = message;
         }
         finally
         {

@@ -7,7 +7,7 @@ using MudBlazor;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Operations;
 using WorkflowAdmin.Features.Executions;
-using WorkflowAdmin.Features.Executions.Live;
+using WorkflowAdmin.Live;
 
 namespace WorkflowAdmin.Features.Operations;
 
@@ -63,9 +63,7 @@ public sealed partial class SystemPage : IDisposable
     {
         if (firstRender)
         {
-            changeSubscription = ChangeFeed.Subscribe(batch => batch.IsPartial || batch.Changes.Any(c => c.IsNewStatus)
-                ? InvokeAsync(RefreshAsync)
-                : Task.CompletedTask);
+            changeSubscription = ChangeFeed.SubscribePage(InvokeAsync, batch => batch.MayMoveStatus ? RefreshAsync() : Task.CompletedTask);
             var interval = Options.Value.HeartbeatInterval;
             timer = Clock.CreateTimer(_ => _ = InvokeAsync(RefreshAsync), null, interval, interval);
         }

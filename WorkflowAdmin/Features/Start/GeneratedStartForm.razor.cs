@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
+using WorkflowAdmin.Components.Shared;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
-using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Security;
 
 namespace WorkflowAdmin.Features.Start;
@@ -194,13 +194,9 @@ public sealed partial class GeneratedStartForm
         {
             Show(ex.Errors);
         }
-        catch (AccessDeniedException ex)
+        catch (Exception ex) when (ActionErrors.Describe(ex, "The execution was not created") is { } message)
         {
-            problem = $"{ex.Message} Nothing was started.";
-        }
-        catch (Exception ex) when (ex is DbException or DbUpdateException)
-        {
-            problem = $"The execution was not created: {ex.Message}";
+            problem = message;
         }
         finally
         {

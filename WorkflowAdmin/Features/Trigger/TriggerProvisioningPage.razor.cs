@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Interfaces;
 using MudBlazor.Utilities;
+using WorkflowAdmin.Components.Shared;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Provisioning;
@@ -249,13 +250,9 @@ public sealed partial class TriggerProvisioningPage : IDisposable
             checks.ShowServerErrors(ex.Errors, inputs);
             await mudForm.ValidateAsync();
         }
-        catch (AccessDeniedException)
+        catch (Exception ex) when (ActionErrors.Describe(ex, "The execution was not created") is { } message)
         {
-            problem = "Your role no longer allows starting executions; ask an administrator. Nothing was started.";
-        }
-        catch (Exception ex) when (ex is DbException or DbUpdateException)
-        {
-            problem = $"The execution was not created: {ex.Message}";
+            problem = message;
         }
         finally
         {

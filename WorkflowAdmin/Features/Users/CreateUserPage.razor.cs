@@ -1,11 +1,10 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MudBlazor;
+using WorkflowAdmin.Components.Shared;
 
 namespace WorkflowAdmin.Features.Users;
 
@@ -75,9 +74,9 @@ public sealed partial class CreateUserPage : IDisposable
 
             ShowProblems(result.Problems);
         }
-        catch (Exception ex) when (ex is DbException or DbUpdateException)
+        catch (Exception ex) when (ActionErrors.Describe(ex, "The user was not created") is { } message)
         {
-            Snackbar.Add($"The user was not created: {ex.Message}", Severity.Error);
+            Snackbar.Add(message, Severity.Error);
         }
         finally
         {

@@ -1,9 +1,9 @@
-using System.Data.Common;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
+using WorkflowAdmin.Components.Shared;
 using WorkflowAdmin.Domain.Engine;
 
 using WorkflowAdmin.Features.Executions;
@@ -134,9 +134,9 @@ public sealed partial class UserDetailPage
 
             await LoadAsync();
         }
-        catch (Exception ex) when (ex is DbException or DbUpdateException)
+        catch (Exception ex) when (ActionErrors.Describe(ex, "The change was not saved") is { } message)
         {
-            Snackbar.Add($"The change was not saved: {ex.Message}", Severity.Error);
+            Snackbar.Add(message, Severity.Error);
         }
         finally
         {

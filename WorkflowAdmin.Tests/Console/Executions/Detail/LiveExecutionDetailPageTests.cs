@@ -8,7 +8,7 @@ using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Executions;
-using WorkflowAdmin.Features.Executions.Live;
+using WorkflowAdmin.Live;
 using WorkflowAdmin.Tests.Console.Executions.Live;
 using WorkflowAdmin.Tests.Domain.Engine;
 using WorkflowAdmin.Tests.Infrastructure;

@@ -4,7 +4,7 @@ using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Executions;
-using WorkflowAdmin.Features.Executions.Live;
+using WorkflowAdmin.Live;
 
 namespace WorkflowAdmin.Tests.Console.Executions.List;
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using WorkflowAdmin.Features.Executions.Live;
+using WorkflowAdmin.Live;
 
 namespace WorkflowAdmin.Tests.Console.Executions.Live;
 

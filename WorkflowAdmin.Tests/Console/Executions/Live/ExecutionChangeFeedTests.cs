@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Workflows;
-using WorkflowAdmin.Features.Executions.Live;
+using WorkflowAdmin.Live;
 using WorkflowAdmin.Tests.Domain.Engine;
 using WorkflowAdmin.Tests.Infrastructure;
 

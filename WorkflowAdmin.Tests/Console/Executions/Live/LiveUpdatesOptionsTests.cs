@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using WorkflowAdmin.Features.Executions.Live;
+using WorkflowAdmin.Live;
 
 namespace WorkflowAdmin.Tests.Console.Executions.Live;
 

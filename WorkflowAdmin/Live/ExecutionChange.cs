@@ -1,6 +1,6 @@
 using WorkflowAdmin.Domain.Workflows;
 
-namespace WorkflowAdmin.Features.Executions.Live;
+namespace WorkflowAdmin.Live;
 
 /// <summary>
 /// An execution as the change feed last read it: enough for a page to decide whether what it shows is stale,

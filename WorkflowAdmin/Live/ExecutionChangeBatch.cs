@@ -1,4 +1,4 @@
-namespace WorkflowAdmin.Features.Executions.Live;
+namespace WorkflowAdmin.Live;
 
 /// <summary>
 /// The executions that changed since the feed's previous poll, at most one entry per execution (its latest state).
@@ -10,6 +10,12 @@ namespace WorkflowAdmin.Features.Executions.Live;
 public sealed record ExecutionChangeBatch(IReadOnlyList<ExecutionChange> Changes, bool IsPartial)
 {
     public ExecutionChange? Find(Guid id) => Changes.FirstOrDefault(c => c.Id == id);
+
+    /// <summary>
+    /// Whether an execution may have been created or moved to another status: what changes counts by status. A step
+    /// moving on within a run does not; a partial batch may hide anything.
+    /// </summary>
+    public bool MayMoveStatus => IsPartial || Changes.Any(c => c.IsNewStatus);
 
     /// <summary>This batch and a later one as one: a listener that was busy gets both at once, latest state first.</summary>
     public ExecutionChangeBatch Merge(ExecutionChangeBatch later)

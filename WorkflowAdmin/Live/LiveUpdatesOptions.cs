@@ -1,4 +1,4 @@
-namespace WorkflowAdmin.Features.Executions.Live;
+namespace WorkflowAdmin.Live;
 
 /// <summary>How open pages follow running executions, bound from the "LiveUpdates" section of appsettings.json.</summary>
 public sealed class LiveUpdatesOptions

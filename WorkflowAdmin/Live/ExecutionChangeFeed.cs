@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Workflows;
 
-namespace WorkflowAdmin.Features.Executions.Live;
+namespace WorkflowAdmin.Live;
 
 /// <summary>
 /// Tells open pages which executions changed, whoever changed them: a runner in this process, a worker on another

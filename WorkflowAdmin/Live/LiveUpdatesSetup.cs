@@ -1,4 +1,4 @@
-namespace WorkflowAdmin.Features.Executions.Live;
+namespace WorkflowAdmin.Live;
 
 public static class LiveUpdatesSetup
 {

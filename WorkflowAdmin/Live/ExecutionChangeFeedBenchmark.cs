@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WorkflowAdmin.Domain.Data;
 
-namespace WorkflowAdmin.Features.Executions.Live;
+namespace WorkflowAdmin.Live;
 
 /// <summary>
 /// Times the change feed's poll (its one query, on a fresh context, as every tick runs it) on the configured

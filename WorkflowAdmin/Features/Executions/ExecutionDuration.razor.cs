@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
 
-namespace WorkflowAdmin.Features.Executions.Live;
+namespace WorkflowAdmin.Features.Executions;
 
 /// <summary>
 /// How long an execution or step took, or, while it runs, how long it has been going "so far". A run in progress

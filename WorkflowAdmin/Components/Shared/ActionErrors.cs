@@ -1,0 +1,39 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Domain.ApiAccess;
+using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Security;
+
+namespace WorkflowAdmin.Components.Shared;
+
+/// <summary>
+/// The one way the console words a refused or failed action (start, re-run, cancel, issue or revoke a key, save a
+/// user): every form and dialog catches with <c>when (ActionErrors.Describe(ex, ...) is { } message)</c> and shows
+/// the message where it shows errors. A component keeps its own catch only for what it handles specially (the
+/// field errors of an <c>InputValidationException</c>, the re-run dialog's duplicate).
+/// </summary>
+public static class ActionErrors
+{
+    /// <summary>
+    /// The message for <paramref name="exception"/>, or null when it is not an action's outcome but a fault, which
+    /// must surface rather than be worded away.
+    /// </summary>
+    /// <param name="exception">What the service threw.</param>
+    /// <param name="notDone">What did not happen, as the start of a sentence ("The re-run was not saved"), said
+    /// before a database's own message.</param>
+    public static string? Describe(Exception exception, string notDone)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentException.ThrowIfNullOrWhiteSpace(notDone);
+        return exception switch
+        {
+            // Roles and per-workflow limits are read at every action, so a page can be older than the refusal.
+            AccessDeniedException denied => $"Refused: {denied.Message} Ask an administrator.",
+
+            // The record moved on, or went away, while the page was open: the domain's message says which.
+            ExecutionStateException or ExecutionNotFoundException or UnknownWorkflowException or ApiKeyNotFoundException => exception.Message,
+            DbException or DbUpdateException or TimeoutException => $"{notDone}: {exception.Message}",
+            _ => null,
+        };
+    }
+}
