@@ -83,7 +83,31 @@ public sealed class RowClickBrowserTests(BrowserFixture browser) : IAsyncLifetim
         await page.GotoAsync("about:blank");
     }
 
-    private async Task<IPage> SignedInListAsync()
+    [Fact]
+    public async Task At_1440_by_900_with_the_menu_open_every_column_and_the_error_of_a_failure_are_in_view()
+    {
+        var page = await SignedInListAsync("/executions?status=Failed");
+        await page.Locator("[data-testid=execution-error]").First.WaitForAsync();
+
+        // Nothing scrolls sideways, and every header ends inside the window; the error (what failures are triaged by) too.
+        var layout = await page.EvaluateAsync<string>("""
+            () => {
+              const container = document.querySelector('[data-testid=list-grid] .mud-table-container');
+              const heads = [...document.querySelectorAll('[data-testid=list-grid] thead th')]
+                .map(th => `${th.textContent.trim()}:${Math.round(th.getBoundingClientRect().right)}`);
+              return `${container.scrollWidth}/${container.clientWidth}/${document.documentElement.scrollWidth} ${heads.join(' ')}`;
+            }
+            """);
+        var widths = layout.Split(' ')[0].Split('/').Select(int.Parse).ToArray();
+        Assert.True(widths[0] <= widths[1] && widths[2] <= 1440, $"The list scrolls sideways (container scroll/client/page width, header right edges): {layout}");
+        var error = await page.Locator("[data-testid=execution-error]").First.BoundingBoxAsync();
+        Assert.NotNull(error);
+        Assert.True(error.X >= 0 && error.X + error.Width <= 1440 && error.Width >= 100, $"The error cell is not in view: x {error.X}, width {error.Width}; {layout}");
+        Assert.True(await page.Locator(".mud-drawer--open").IsVisibleAsync(), "The menu is not open.");
+        await page.GotoAsync("about:blank");
+    }
+
+    private async Task<IPage> SignedInListAsync(string address = "/executions")
     {
         context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -94,7 +118,7 @@ public sealed class RowClickBrowserTests(BrowserFixture browser) : IAsyncLifetim
         var admin = DemoUsers.All.Single(u => u.Role == Roles.Admin);
         await page.SignInAsync(app.BaseAddress, admin.Email, admin.Password);
         await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        await page.GotoAsync("/executions");
+        await page.GotoAsync(address);
         await page.WaitUntilInteractiveAsync();
         return page;
     }
