@@ -45,7 +45,7 @@ public abstract class EntityListPageTests<TDatabase> : IAsyncLifetime
         var page = Open("/executions");
 
         Assert.Equal(
-            ["Id", "Workflow", "Business key", "Status", "Step", "Triggered by", "Source", "Created", "Duration", "Error"],
+            ["Id", "Workflow", "Business key", "Status", "Error", "Step", "Triggered by", "Source", "Created", "Duration"],
             page.FindAll("thead th").Select(th => th.TextContent.Trim()));
         var rows = page.FindAll("[data-testid=row]");
         Assert.Equal(25, rows.Count);

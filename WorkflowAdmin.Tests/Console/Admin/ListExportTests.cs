@@ -19,7 +19,7 @@ namespace WorkflowAdmin.Tests.Console.Admin;
 public abstract class ListExportTests<TDatabase>(TDatabase database) : IAsyncLifetime
     where TDatabase : DatabaseFixture
 {
-    private static readonly string[] Header = ["Id", "Workflow", "Business key", "Status", "Step", "Triggered by", "Source", "Created", "Duration", "Error"];
+    private static readonly string[] Header = ["Id", "Workflow", "Business key", "Status", "Error", "Step", "Triggered by", "Source", "Created", "Duration"];
 
     private ConsoleAppFactory app = null!;
 
@@ -59,9 +59,9 @@ public abstract class ListExportTests<TDatabase>(TDatabase database) : IAsyncLif
         var failed = expected.First(e => e.Status == ExecutionStatus.Failed && e.StartedAt is not null && e.FinishedAt is not null);
         var row = rows.Single(r => r[0] == failed.Id.ToString());
         Assert.Equal(
-            [failed.Id.ToString(), failed.DefinitionKey, failed.BusinessKey ?? "", "Failed", failed.CurrentStepKey ?? "", failed.TriggeredBy,
-             failed.TriggerSource.ToString(), failed.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-             (failed.FinishedAt - failed.StartedAt)!.Value.ToString(@"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture), failed.ErrorMessage!],
+            [failed.Id.ToString(), failed.DefinitionKey, failed.BusinessKey ?? "", "Failed", failed.ErrorMessage!, failed.CurrentStepKey ?? "",
+             failed.TriggeredBy, failed.TriggerSource.ToString(), failed.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+             (failed.FinishedAt - failed.StartedAt)!.Value.ToString(@"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture)],
             row);
     }
 
@@ -110,7 +110,7 @@ public abstract class ListExportTests<TDatabase>(TDatabase database) : IAsyncLif
             .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).ToListAsync();
         Assert.Equal(expected.Select(e => e.Id.ToString()), lines.Select(l => (string)l["id"]!));
         Assert.Equal(
-            ["id", "workflow", "businessKey", "status", "step", "triggeredBy", "source", "created", "duration", "error"],
+            ["id", "workflow", "businessKey", "status", "error", "step", "triggeredBy", "source", "created", "duration"],
             lines[0].Select(p => p.Key));
         Assert.Equal("Succeeded", (string)lines[0]["status"]!);
         Assert.Equal(expected[0].CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), (string)lines[0]["created"]!);
@@ -137,7 +137,7 @@ public abstract class ListExportTests<TDatabase>(TDatabase database) : IAsyncLif
         var bytes = await response.Content.ReadAsByteArrayAsync();
         var text = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3);
 
-        var triggeredBy = CsvParser.Parse(text).Skip(1).Select(r => r[5]).ToHashSet();
+        var triggeredBy = CsvParser.Parse(text).Skip(1).Select(r => r[6]).ToHashSet();
         foreach (var value in hostile)
         {
             Assert.Contains("=+-@\t\r".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value, triggeredBy);

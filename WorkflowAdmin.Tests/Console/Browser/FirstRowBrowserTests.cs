@@ -10,8 +10,8 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 
 /// <summary>
 /// The executions list's rows are in the first response (the HTML the server sends, before any circuit), and in
-/// Chromium a row's one link opens its execution from the keyboard (decision 0026). That a click anywhere on the row lands on
-/// that link (app.css stretches it over the row) is not proven here: elementFromPoint in the Source cell found no link.
+/// Chromium a row's one link opens its execution from the keyboard (decision 0026). A mouse click anywhere on the row is
+/// <see cref="RowClickBrowserTests"/> (decision 0033).
 /// </summary>
 [Collection(BrowserGroup.Name)]
 public sealed class FirstRowBrowserTests(BrowserFixture browser) : IAsyncLifetime

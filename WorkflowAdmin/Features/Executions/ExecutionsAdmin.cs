@@ -43,16 +43,19 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         var stepNames = workflows.All.ToDictionary(
             d => d.Key, d => (IReadOnlyDictionary<string, string>)d.Steps.ToDictionary(s => s.Key, s => s.DisplayName, StringComparer.Ordinal), StringComparer.Ordinal);
         Column("Workflow", r => r.Workflow).WithTemplate(r => NameCell(workflowNames.GetValueOrDefault(r.Workflow), r.Workflow));
-        Column("Business key", r => r.BusinessKey).WithClass("mono nowrap");
+        Column("Business key", r => r.BusinessKey).WithClass("mono truncate-narrow");
         Column("Status", r => r.Status).WithTemplate(StatusCell);
+        // The error sits beside the status, not at the far right: on the failure views it is what people triage by,
+        // and at 1440 px with the menu open the right end of the list is where columns go out of view (issue 11, point 2).
+        Column("Error", r => r.Error).WithTemplate(ErrorCell).SortableWhen(false);
         Column("Step", r => r.CurrentStep)
             .WithTemplate(r => NameCell(r.CurrentStep is { } step ? stepNames.GetValueOrDefault(r.Workflow)?.GetValueOrDefault(step) : null, r.CurrentStep))
             .SortableWhen(false);
-        Column("Triggered by", r => r.TriggeredBy);
+        Column("Triggered by", r => r.TriggeredBy).WithClass("truncate-narrow");
         Column("Source", r => r.Source);
-        Column("Created", r => r.CreatedAt).WithClass("nowrap");
+        // Date over time when space is short: the list stays within the window at 1440 px.
+        Column("Created", r => r.CreatedAt);
         Column("Duration", r => r.Duration).WithTemplate(DurationCell);
-        Column("Error", r => r.Error).WithTemplate(ErrorCell).SortableWhen(false);
 
         FilterBy("Status", "status", StatusOptions(), StatusMatch, showCounts: true);
         Filter("Workflow", "workflow",
@@ -223,7 +226,7 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         {
             builder.OpenElement(12, "a");
             builder.AddAttribute(13, "href", $"/executions/{rerun}");
-            builder.AddAttribute(14, "class", "nowrap ml-1 list-row-inner");
+            builder.AddAttribute(14, "class", "list-resolved list-row-inner");
             builder.AddAttribute(15, "title", $"Resolved by re-run {rerun}");
             builder.AddAttribute(16, "data-testid", "execution-resolved");
             builder.AddContent(17, "resolved by re-run");
@@ -240,7 +243,7 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         }
 
         builder.OpenElement(0, "span");
-        builder.AddAttribute(1, "class", name is null ? "mono nowrap" : "nowrap");
+        builder.AddAttribute(1, "class", name is null ? "mono truncate-narrow" : "truncate-narrow");
         builder.AddAttribute(2, "title", key);
         builder.AddContent(3, name ?? key);
         builder.CloseElement();
@@ -275,7 +278,7 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         }
 
         builder.OpenElement(0, "span");
-        builder.AddAttribute(1, "class", "truncate-cell");
+        builder.AddAttribute(1, "class", "truncate-cell list-error");
         builder.AddAttribute(2, "title", $"{row.FailedStep}: {row.Error}");
         builder.AddAttribute(3, "data-testid", "execution-error");
         builder.OpenElement(4, "span");

@@ -133,8 +133,8 @@ public abstract class FirstResponseListTests<TDatabase> : IAsyncLifetime
         // Names from the registry, keys on hover.
         Assert.Equal(definition.DisplayName, row.Children[1].TextContent.Trim());
         Assert.Equal(failed.DefinitionKey, row.Children[1].QuerySelector("span")!.GetAttribute("title"));
-        Assert.Equal(stepName, row.Children[4].TextContent.Trim());
-        Assert.Equal(failed.CurrentStepKey, row.Children[4].QuerySelector("span")!.GetAttribute("title"));
+        Assert.Equal(stepName, row.QuerySelector("td[data-label=Step]")!.TextContent.Trim());
+        Assert.Equal(failed.CurrentStepKey, row.QuerySelector("td[data-label=Step] span")!.GetAttribute("title"));
     }
 
     [Fact]

@@ -169,9 +169,8 @@ public abstract class LiveExecutionsListTests<TDatabase> : IAsyncLifetime
 
     private static string? Status(IElement row) => row.QuerySelector("[data-testid=status-chip]")?.GetAttribute("data-status");
 
-    // Columns: Id, Workflow, Business key, Status, Step, ...
     // The cell shows the step's name; its key is on hover.
-    private static string Step(IElement row) => row.Children[4].QuerySelector("span")?.GetAttribute("title") ?? "";
+    private static string Step(IElement row) => row.QuerySelector("td[data-label=Step] span")?.GetAttribute("title") ?? "";
 
     private static string Duration(IElement row) => row.QuerySelector("[data-testid=execution-duration]")!.TextContent.Trim();
 
