@@ -20,7 +20,8 @@ internal static class InsertIfAbsent
     private const int SqlServerUniqueIndexViolation = 2601;
     private const int SqlServerUniqueConstraintViolation = 2627;
 
-    private static readonly ConcurrentDictionary<(Type Entity, string Provider), Statement> Statements = new();
+    // Built once per entity, provider and key: the model does not change while the process runs.
+    private static readonly ConcurrentDictionary<(Type Entity, string Provider, string Key), Statement> Statements = new();
 
     /// <summary>True if <paramref name="entity"/> was inserted, false if its natural key was already taken.</summary>
     /// <param name="naturalKey">The properties of a unique index of the entity, in the index's order.</param>
@@ -29,7 +30,8 @@ internal static class InsertIfAbsent
         where TEntity : class
     {
         ArgumentNullException.ThrowIfNull(entity);
-        var statement = Statements.GetOrAdd((typeof(TEntity), db.Database.ProviderName ?? ""), key => Build(db, key.Entity, naturalKey));
+        var statement = Statements.GetOrAdd(
+            (typeof(TEntity), db.Database.ProviderName ?? "", string.Join(',', naturalKey)), key => Build(db, key.Entity, naturalKey));
 
         // Parameters are made by each column's own type mapping, value converter included, so a value is stored
         // exactly as EF Core would store it (a Guid as SQLite's upper-case text, a DateTime as UTC).
