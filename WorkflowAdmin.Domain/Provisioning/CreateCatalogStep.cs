@@ -40,16 +40,15 @@ public sealed class CreateCatalogStep : WorkflowStep<CreateCatalogInput, CreateC
         var catalogs = context.Services.GetRequiredService<ICatalogService>();
         var queryId = input.CatalogQueryId ?? options.DefaultCatalogQueryId;
 
-        var existing = await catalogs.FindCatalogAsync(customer.CustomerId, queryId, cancellationToken);
-        var catalog = existing
-                      ?? await catalogs.CreateCatalogAsync(customer.CustomerId, Title(input, customer), queryId, cancellationToken);
+        // One statement when the catalog is new; an existing one is read only then (decision 0032, 2026-12-02).
+        var (catalog, created) = await catalogs.GetOrCreateCatalogAsync(customer.CustomerId, Title(input, customer), queryId, cancellationToken);
         return new CreateCatalogOutput
         {
             CatalogId = catalog.Id,
             CustomerId = catalog.CustomerId,
             Title = catalog.Title,
             CatalogQueryId = catalog.CatalogQueryId,
-            Created = existing is null,
+            Created = created,
         };
     }
 

@@ -33,18 +33,17 @@ public sealed class CreateCustomerAgreementStep : WorkflowStep<CreateCustomerAgr
         var customerId = (await CustomerAccess.CustomerAsync(context, cancellationToken)).CustomerId;
         var licenses = context.Services.GetRequiredService<ILicenseManager>();
 
-        var existing = await licenses.FindAgreementAsync(customerId, cancellationToken);
-        var agreement = existing
-                        ?? await licenses.CreateAgreementAsync(
-                            customerId,
-                            input.DefaultCatalogId ?? context.GetOutput<CreateCatalogOutput>().CatalogId,
-                            cancellationToken);
+        // An existing agreement keeps its default catalog; the one given here is used only for a new one.
+        var (agreement, created) = await licenses.GetOrCreateAgreementAsync(
+            customerId,
+            input.DefaultCatalogId ?? context.GetOutput<CreateCatalogOutput>().CatalogId,
+            cancellationToken);
         return new CreateCustomerAgreementOutput
         {
             AgreementId = agreement.Id,
             CustomerId = agreement.CustomerId,
             DefaultCatalogId = agreement.DefaultCatalogId,
-            Created = existing is null,
+            Created = created,
         };
     }
 }

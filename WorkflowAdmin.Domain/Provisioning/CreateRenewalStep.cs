@@ -26,8 +26,7 @@ public sealed class CreateRenewalStep : WorkflowStep<CreateRenewalInput, CreateR
         var licenses = context.Services.GetRequiredService<ILicenseManager>();
 
         // The reference system posted a new renewal on every run; the pair of plans is the renewal's identity.
-        var existing = await licenses.FindRenewalAsync(trial.PlanId, paid.PlanId, cancellationToken);
-        var renewal = existing ?? await licenses.CreateRenewalAsync(
+        var (renewal, created) = await licenses.GetOrCreateRenewalAsync(
             trial.PlanId, paid.PlanId, paid.Licenses, trial.ExpirationDate.AsUtc(), paid.ExpirationDate.AsUtc(), cancellationToken);
         return new CreateRenewalOutput
         {
@@ -37,7 +36,7 @@ public sealed class CreateRenewalStep : WorkflowStep<CreateRenewalInput, CreateR
             Licenses = renewal.Licenses,
             EffectiveDate = renewal.EffectiveDate,
             RenewedExpirationDate = renewal.RenewedExpirationDate,
-            Created = existing is null,
+            Created = created,
         };
     }
 }

@@ -60,8 +60,7 @@ public sealed partial class CreateSubsidyStep : WorkflowStep<CreateSubsidyInput,
         var customerId = (await CustomerAccess.CustomerAsync(context, cancellationToken)).CustomerId;
         var subsidies = context.Services.GetRequiredService<ISubsidyService>();
 
-        var existing = await subsidies.FindSubsidyAsync(customerId, input.Title, cancellationToken);
-        var subsidy = existing ?? await subsidies.CreateSubsidyAsync(
+        var (subsidy, created) = await subsidies.GetOrCreateSubsidyAsync(
             customerId,
             input.Title,
             input.StartingBalanceCents.Require("startingBalanceCents"),
@@ -77,7 +76,7 @@ public sealed partial class CreateSubsidyStep : WorkflowStep<CreateSubsidyInput,
             Currency = subsidy.Currency,
             StartDate = subsidy.StartDate,
             ExpirationDate = subsidy.ExpirationDate,
-            Created = existing is null,
+            Created = created,
         };
     }
 

@@ -28,8 +28,7 @@ public sealed class SendNotificationStep : WorkflowStep<SendNotificationInput, S
         // One welcome email per customer, whichever execution gets there first: re-running a provisioning must
         // not greet the customer twice.
         var key = $"{MessageKind}:{customer.CustomerId}";
-        var existing = await notifier.FindMessageAsync(key, cancellationToken);
-        var message = existing ?? await notifier.EnqueueAsync(
+        var (message, created) = await notifier.GetOrEnqueueAsync(
             key,
             MessageKind,
             [.. admins.Created.Select(a => a.Email).Concat(admins.Existing).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)],
@@ -38,7 +37,7 @@ public sealed class SendNotificationStep : WorkflowStep<SendNotificationInput, S
                 customer.Name, customer.Slug, trial.StartDate, trial.ExpirationDate, trial.Licenses)),
             scheduledFor: null,
             cancellationToken);
-        return new SendNotificationOutput { MessageId = message.Id, Recipients = message.Recipients, Created = existing is null };
+        return new SendNotificationOutput { MessageId = message.Id, Recipients = message.Recipients, Created = created };
     }
 
     // Internal so that seeded welcome emails have exactly the body a real run writes.

@@ -23,5 +23,20 @@ internal sealed class DatabaseCatalogService(AppDbContext db, TimeProvider time)
         return ToInfo(catalog);
     }
 
+    public async Task<Obtained<CatalogInfo>> GetOrCreateCatalogAsync(
+        Guid customerId, string title, int catalogQueryId, CancellationToken cancellationToken)
+    {
+        var catalog = Catalog.Create(customerId, title, catalogQueryId, time.GetUtcNow().UtcDateTime);
+        if (await db.InsertIfAbsentAsync(catalog, [nameof(Catalog.CustomerId), nameof(Catalog.CatalogQueryId)], cancellationToken))
+        {
+            return new Obtained<CatalogInfo>(ToInfo(catalog), Created: true);
+        }
+
+        // Our insert lost to an existing row, which is committed by now: it stays, so the read finds it.
+        var existing = await FindCatalogAsync(customerId, catalogQueryId, cancellationToken)
+                       ?? throw new InvalidOperationException($"The catalog of customer {customerId} for query {catalogQueryId} existed and is gone again.");
+        return new Obtained<CatalogInfo>(existing, Created: false);
+    }
+
     private static CatalogInfo ToInfo(Catalog catalog) => new(catalog.Id, catalog.CustomerId, catalog.Title, catalog.CatalogQueryId);
 }

@@ -23,6 +23,19 @@ internal sealed class DatabaseLicenseManager(AppDbContext db, TimeProvider time)
         return ToInfo(agreement);
     }
 
+    public async Task<Obtained<AgreementInfo>> GetOrCreateAgreementAsync(Guid customerId, Guid? defaultCatalogId, CancellationToken cancellationToken)
+    {
+        var agreement = CustomerAgreement.Create(customerId, defaultCatalogId, Now());
+        if (await db.InsertIfAbsentAsync(agreement, [nameof(CustomerAgreement.CustomerId)], cancellationToken))
+        {
+            return new Obtained<AgreementInfo>(ToInfo(agreement), Created: true);
+        }
+
+        var existing = await FindAgreementAsync(customerId, cancellationToken)
+                       ?? throw new InvalidOperationException($"The agreement of customer {customerId} existed and is gone again.");
+        return new Obtained<AgreementInfo>(existing, Created: false);
+    }
+
     public Task<PlanInfo?> FindPlanByLineItemAsync(Guid agreementId, string salesforceLineItem, CancellationToken cancellationToken)
     {
         // A blank line item would otherwise match every plan created without one.
@@ -74,6 +87,20 @@ internal sealed class DatabaseLicenseManager(AppDbContext db, TimeProvider time)
         db.PlanRenewals.Add(renewal);
         await db.SaveChangesAsync(cancellationToken);
         return ToInfo(renewal);
+    }
+
+    public async Task<Obtained<RenewalInfo>> GetOrCreateRenewalAsync(
+        Guid priorPlanId, Guid renewedPlanId, int licenses, DateTime effectiveDate, DateTime renewedExpirationDate, CancellationToken cancellationToken)
+    {
+        var renewal = PlanRenewal.Create(priorPlanId, renewedPlanId, licenses, effectiveDate, renewedExpirationDate, Now());
+        if (await db.InsertIfAbsentAsync(renewal, [nameof(PlanRenewal.PriorPlanId), nameof(PlanRenewal.RenewedPlanId)], cancellationToken))
+        {
+            return new Obtained<RenewalInfo>(ToInfo(renewal), Created: true);
+        }
+
+        var existing = await FindRenewalAsync(priorPlanId, renewedPlanId, cancellationToken)
+                       ?? throw new InvalidOperationException($"The renewal of plan {priorPlanId} by plan {renewedPlanId} existed and is gone again.");
+        return new Obtained<RenewalInfo>(existing, Created: false);
     }
 
     private static async Task<PlanInfo?> FirstPlanAsync(IQueryable<SubscriptionPlan> plans, CancellationToken cancellationToken)

@@ -29,6 +29,26 @@ internal sealed class DatabaseSubsidyService(AppDbContext db, TimeProvider time)
         return ToInfo(subsidy);
     }
 
+    public async Task<Obtained<SubsidyInfo>> GetOrCreateSubsidyAsync(
+        Guid customerId,
+        string title,
+        long startingBalanceCents,
+        string currency,
+        DateTime startDate,
+        DateTime expirationDate,
+        CancellationToken cancellationToken)
+    {
+        var subsidy = Subsidy.Create(customerId, title, startingBalanceCents, currency, startDate, expirationDate, time.GetUtcNow().UtcDateTime);
+        if (await db.InsertIfAbsentAsync(subsidy, [nameof(Subsidy.CustomerId), nameof(Subsidy.Title)], cancellationToken))
+        {
+            return new Obtained<SubsidyInfo>(ToInfo(subsidy), Created: true);
+        }
+
+        var existing = await FindSubsidyAsync(customerId, title, cancellationToken)
+                       ?? throw new InvalidOperationException($"The subsidy '{title}' of customer {customerId} existed and is gone again.");
+        return new Obtained<SubsidyInfo>(existing, Created: false);
+    }
+
     private static SubsidyInfo ToInfo(Subsidy subsidy) => new(
         subsidy.Id,
         subsidy.CustomerId,

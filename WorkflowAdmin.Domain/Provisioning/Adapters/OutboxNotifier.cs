@@ -28,6 +28,26 @@ internal sealed class OutboxNotifier(AppDbContext db, TimeProvider time) : INoti
         return ToInfo(message);
     }
 
+    public async Task<Obtained<OutboxMessageInfo>> GetOrEnqueueAsync(
+        string idempotencyKey,
+        string kind,
+        IReadOnlyList<string> recipients,
+        string subject,
+        string bodyJson,
+        DateTime? scheduledFor,
+        CancellationToken cancellationToken)
+    {
+        var message = OutboxMessage.Create(idempotencyKey, kind, recipients, subject, bodyJson, scheduledFor, time.GetUtcNow().UtcDateTime);
+        if (await db.InsertIfAbsentAsync(message, [nameof(OutboxMessage.IdempotencyKey)], cancellationToken))
+        {
+            return new Obtained<OutboxMessageInfo>(ToInfo(message), Created: true);
+        }
+
+        var existing = await FindMessageAsync(idempotencyKey, cancellationToken)
+                       ?? throw new InvalidOperationException($"The outbox message '{idempotencyKey}' existed and is gone again.");
+        return new Obtained<OutboxMessageInfo>(existing, Created: false);
+    }
+
     private static OutboxMessageInfo ToInfo(OutboxMessage message) =>
         new(message.Id, message.IdempotencyKey, message.Kind, message.RecipientList, message.Subject, message.ScheduledFor);
 }

@@ -8,6 +8,9 @@ public interface ILicenseManager
 
     Task<AgreementInfo> CreateAgreementAsync(Guid customerId, Guid? defaultCatalogId, CancellationToken cancellationToken);
 
+    /// <summary>The customer's agreement, created if there is none yet (an existing one keeps its default catalog).</summary>
+    Task<Obtained<AgreementInfo>> GetOrCreateAgreementAsync(Guid customerId, Guid? defaultCatalogId, CancellationToken cancellationToken);
+
     Task<PlanInfo?> FindPlanByLineItemAsync(Guid agreementId, string salesforceLineItem, CancellationToken cancellationToken);
 
     Task<PlanInfo?> FindPlanAsync(Guid agreementId, int productId, DateTime startDate, string title, CancellationToken cancellationToken);
@@ -17,6 +20,10 @@ public interface ILicenseManager
     Task<RenewalInfo?> FindRenewalAsync(Guid priorPlanId, Guid renewedPlanId, CancellationToken cancellationToken);
 
     Task<RenewalInfo> CreateRenewalAsync(
+        Guid priorPlanId, Guid renewedPlanId, int licenses, DateTime effectiveDate, DateTime renewedExpirationDate, CancellationToken cancellationToken);
+
+    /// <summary>The renewal of the pair of plans, created if there is none yet (an existing one is returned as it is).</summary>
+    Task<Obtained<RenewalInfo>> GetOrCreateRenewalAsync(
         Guid priorPlanId, Guid renewedPlanId, int licenses, DateTime effectiveDate, DateTime renewedExpirationDate, CancellationToken cancellationToken);
 }
 

@@ -13,6 +13,16 @@ public interface INotifier
         string bodyJson,
         DateTime? scheduledFor,
         CancellationToken cancellationToken);
+
+    /// <summary>The message with <paramref name="idempotencyKey"/>, enqueued if there is none yet (an existing one is returned as it is).</summary>
+    Task<Obtained<OutboxMessageInfo>> GetOrEnqueueAsync(
+        string idempotencyKey,
+        string kind,
+        IReadOnlyList<string> recipients,
+        string subject,
+        string bodyJson,
+        DateTime? scheduledFor,
+        CancellationToken cancellationToken);
 }
 
 public sealed record OutboxMessageInfo(

@@ -12,6 +12,16 @@ public interface ISubsidyService
         DateTime startDate,
         DateTime expirationDate,
         CancellationToken cancellationToken);
+
+    /// <summary>The customer's subsidy of that title, created if there is none yet (an existing one is returned as it is).</summary>
+    Task<Obtained<SubsidyInfo>> GetOrCreateSubsidyAsync(
+        Guid customerId,
+        string title,
+        long startingBalanceCents,
+        string currency,
+        DateTime startDate,
+        DateTime expirationDate,
+        CancellationToken cancellationToken);
 }
 
 public sealed record SubsidyInfo(
