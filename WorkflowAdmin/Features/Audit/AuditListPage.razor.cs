@@ -10,6 +10,10 @@ namespace WorkflowAdmin.Features.Audit;
 /// </summary>
 public sealed partial class AuditListPage
 {
+    // True from a bare address until the address with the filter arrives: the list is not created before, so it
+    // never reads (or shows) everything on its way to the changes.
+    private bool opening;
+
     [Inject]
     private NavigationManager Navigation { get; set; } = null!;
 
@@ -22,12 +26,21 @@ public sealed partial class AuditListPage
     }
 
     // The menu's link to the log while the log is open reaches this page without a new instance.
-    private void OnLocationChanged(object? sender, LocationChangedEventArgs e) => OpenOnChangesIfBare(e.Location);
+    private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
+    {
+        var wasOpening = opening;
+        OpenOnChangesIfBare(e.Location);
+        if (opening != wasOpening)
+        {
+            _ = InvokeAsync(StateHasChanged);
+        }
+    }
 
     private void OpenOnChangesIfBare(string uri)
     {
         var address = new Uri(uri);
-        if (address.AbsolutePath.TrimEnd('/').EndsWith("/audit", StringComparison.OrdinalIgnoreCase) && address.Query.Length <= 1)
+        opening = address.AbsolutePath.TrimEnd('/').EndsWith("/audit", StringComparison.OrdinalIgnoreCase) && address.Query.Length <= 1;
+        if (opening)
         {
             Navigation.NavigateTo(AuditAdmin.DefaultHref, replace: true);
         }
