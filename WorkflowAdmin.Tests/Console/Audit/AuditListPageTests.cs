@@ -4,6 +4,8 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Extensions;
 using WorkflowAdmin.Admin;
 using WorkflowAdmin.Components.Layout;
 using WorkflowAdmin.Domain.Auditing;
@@ -44,6 +46,9 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
         "action=execution.rerun&q=dates",
         "q=grace",
         "q={execution-prefix}",
+        "show=changes",
+        "show=sign-ins",
+        "show=sign-ins&actor=ada%40workflowadmin.local",
     };
 
     private NavigationManager Navigation => context.Services.GetRequiredService<NavigationManager>();
@@ -61,7 +66,7 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
     {
         context.SignInAs(Roles.Auditor);
 
-        var page = Open("/audit");
+        var page = Open("/audit?show=all");
 
         Assert.Equal(["Time", "Actor", "Action", "Target", "Reason", "Client IP"], page.FindAll("thead th").Select(th => th.TextContent.Trim()));
         var links = page.FindAll("[data-testid=row]").Select(r => r.GetAttribute("href")).ToList();
@@ -103,6 +108,40 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
     }
 
     [Fact]
+    public void A_bare_address_opens_on_the_changes_with_sign_ins_and_everything_one_click_away()
+    {
+        context.SignInAs(Roles.Auditor);
+
+        var page = Open("/audit");
+
+        Assert.EndsWith(AuditAdmin.DefaultHref, Navigation.Uri, StringComparison.Ordinal);
+        var changes = entries.Where(e => e.Action is not (AuditActions.SignIn or AuditActions.SignInFailed or AuditActions.SignOut or AuditActions.ListExported));
+        page.WaitForAssertion(() => Assert.Equal(
+            changes.OrderByDescending(e => e.Id).Select(e => $"/audit/{e.Id}"), page.FindAll("[data-testid=row]").Select(r => r.GetAttribute("href"))));
+        Assert.DoesNotContain(page.FindAll("[data-testid=audit-action]"), a => a.GetAttribute("data-action")!.StartsWith("account.", StringComparison.Ordinal));
+
+        // The filter says what it shows, and names the other two views.
+        var show = page.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Show");
+        Assert.Equal(AuditAdmin.ShowChanges, show.Instance.GetState(x => x.Value));
+
+        // Everything is an explicit choice that stays in the address, and the log does not bounce back from it.
+        var everything = Open("/audit?show=all");
+        Assert.EndsWith("/audit?show=all", Navigation.Uri, StringComparison.Ordinal);
+        Assert.Equal(Math.Min(entries.Count, 50), everything.FindAll("[data-testid=row]").Count);
+
+        // A link that carries a filter of its own (the execution's audit tab, the user's entries) is taken as it is.
+        var execution = entries[1].TargetId!;
+        Open($"/audit?target={execution}");
+        Assert.EndsWith($"/audit?target={execution}", Navigation.Uri, StringComparison.Ordinal);
+        var signIns = Open("/audit?actor=ada%40workflowadmin.local");
+        Assert.Contains(signIns.FindAll("[data-testid=audit-action]"), a => a.GetAttribute("data-action") == AuditActions.SignIn);
+
+        // Back to the bare address while the log is open (the menu's link): the changes again.
+        Navigation.NavigateTo("/audit");
+        signIns.WaitForAssertion(() => Assert.EndsWith(AuditAdmin.DefaultHref, Navigation.Uri, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Reasons_are_searched_once_an_action_or_a_time_range_narrows_the_list_and_the_empty_list_says_so()
     {
         context.SignInAs(Roles.Auditor);
@@ -129,7 +168,8 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
         page.WaitForAssertion(() =>
         {
             context.Time.Advance(TimeSpan.FromMilliseconds(500));
-            Assert.EndsWith("/audit?actor=grace%40workflowadmin.local", Navigation.Uri, StringComparison.Ordinal);
+            Assert.Contains("actor=grace%40workflowadmin.local", Navigation.Uri, StringComparison.Ordinal);
+            Assert.Contains("show=changes", Navigation.Uri, StringComparison.Ordinal);
         });
         page.WaitForAssertion(() => Assert.Equal(
             Enumerable.Repeat("grace@workflowadmin.local", entries.Count(e => e.Actor == "grace@workflowadmin.local")),
@@ -235,6 +275,9 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
         "action=execution.cancel&from=2026-03-02T09:10:00Z" => e => e.Action == AuditActions.ExecutionCancelled && e.OccurredAt >= AuditTestData.Start.AddMinutes(10),
         "action=execution.rerun&q=dates" => e => e.Action == AuditActions.ExecutionRerun && e.Reason?.Contains("dates", StringComparison.Ordinal) == true,
         "q=grace" => e => e.Actor.StartsWith("grace", StringComparison.Ordinal),
+        "show=changes" => e => e.Action is not (AuditActions.SignIn or AuditActions.SignInFailed or AuditActions.SignOut or AuditActions.ListExported),
+        "show=sign-ins" => e => e.Action is AuditActions.SignIn or AuditActions.SignInFailed or AuditActions.SignOut,
+        "show=sign-ins&actor=ada%40workflowadmin.local" => e => e.Action is AuditActions.SignIn && e.Actor == "ada@workflowadmin.local",
         _ when query.StartsWith("q=", StringComparison.Ordinal) => e => e.TargetId?.StartsWith(execution[..8], StringComparison.Ordinal) == true,
         _ => throw new ArgumentOutOfRangeException(nameof(query), query, "No expectation for this query."),
     };

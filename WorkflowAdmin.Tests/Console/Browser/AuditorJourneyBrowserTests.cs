@@ -70,8 +70,12 @@ public sealed class AuditorJourneyBrowserTests(BrowserFixture browser) : IAsyncL
         await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
         await page.WaitUntilInteractiveAsync();
         await page.ClickAsync("[data-testid=nav-audit]");
-        await page.WaitForURLAsync(url => url.EndsWith("/audit", StringComparison.Ordinal));
+
+        // The log opens on the changes: the admin's actions, not the sign-ins (issue #11 point 10).
+        await page.WaitForURLAsync(url => url.EndsWith("/audit?show=changes", StringComparison.Ordinal));
         await page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
+        await Assertions.Expect(page.Locator("[data-testid=list-grid] [data-testid=audit-action][data-action^='account.']")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-testid=list-grid] [data-testid=audit-action][data-action='execution.rerun']")).ToHaveCountAsync(1);
 
         // First, that nothing was changed since it was written.
         await page.ClickAsync("[data-testid=audit-verify-button]");

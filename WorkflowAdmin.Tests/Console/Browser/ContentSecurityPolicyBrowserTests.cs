@@ -1,12 +1,16 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Users;
+using WorkflowAdmin.Security;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Console.Browser;
@@ -176,10 +180,11 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
     [Fact]
     public async Task Auditor_reads_the_audit_log_opens_an_entry_exports_and_verifies_without_violations()
     {
+        await AdminTriggersAnExecutionAsync();
         await SignInAsync(Roles.Auditor);
 
         await page.ClickAsync("[data-testid=nav-audit]");
-        await page.WaitForURLAsync(url => url.EndsWith("/audit", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.EndsWith("/audit?show=changes", StringComparison.Ordinal));
         await page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
         await page.ClickAsync("[data-testid=audit-verify-button]");
         await Assertions.Expect(page.Locator("[data-testid=audit-verify-result]")).ToHaveAttributeAsync("data-intact", "true");
@@ -200,6 +205,18 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
     {
         await Field(testId).FillAsync(value);
         await Field(testId).PressAsync("Tab");
+    }
+
+    // The audit log opens on the changes, and the seed audits nothing: an admin triggers an execution so there is one.
+    private async Task AdminTriggersAnExecutionAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var users = services.GetRequiredService<UserManager<ApplicationUser>>();
+        var admin = await users.FindByEmailAsync(DemoUsers.All.Single(u => u.Role == Roles.Admin).Email);
+        var actor = await CurrentActor.ForUserAsync(users, admin!, "127.0.0.1");
+        var model = await services.GetRequiredService<AppDbContext>().WorkflowExecutions.AsNoTracking().FirstAsync();
+        await services.GetRequiredService<ExecutionService>().CreateAsync(model.DefinitionKey, model.InputJson, actor, default);
     }
 
     /// <summary>Signs in, then proves on the first console page that an inline script is refused and seen.</summary>

@@ -1,11 +1,15 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Users;
+using WorkflowAdmin.Security;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Console.Browser;
@@ -105,11 +109,12 @@ public sealed class KeyboardJourneyBrowserTests(BrowserFixture browser) : IAsync
     [Fact]
     public async Task An_auditor_opens_the_audit_log_and_verifies_the_chain_with_the_keyboard_alone()
     {
+        await AdminTriggersAnExecutionAsync();
         await SignInAsync(Roles.Auditor);
 
         await TabToAsync("[data-testid=nav-audit]");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/audit$"));
+        await page.WaitForURLAsync(new Regex("/audit\\?show=changes$"));
         await page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
 
         // Times read "… ago" on one line; hovering gives the exact time, to the second, in the browser's zone.
@@ -127,6 +132,18 @@ public sealed class KeyboardJourneyBrowserTests(BrowserFixture browser) : IAsync
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync(new Regex("/audit/\\d+$"));
         await Assertions.Expect(page.Locator("[data-testid=audit-entry-integrity]")).ToBeVisibleAsync();
+    }
+
+    // The audit log opens on the changes, and the seed audits nothing: an admin triggers an execution so there is one.
+    private async Task AdminTriggersAnExecutionAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var users = services.GetRequiredService<UserManager<ApplicationUser>>();
+        var admin = await users.FindByEmailAsync(DemoUsers.All.Single(u => u.Role == Roles.Admin).Email);
+        var actor = await CurrentActor.ForUserAsync(users, admin!, "127.0.0.1");
+        var model = await services.GetRequiredService<AppDbContext>().WorkflowExecutions.AsNoTracking().FirstAsync();
+        await services.GetRequiredService<ExecutionService>().CreateAsync(model.DefinitionKey, model.InputJson, actor, default);
     }
 
     // Signs in by typing and pressing Enter, then waits for the dashboard's circuit.

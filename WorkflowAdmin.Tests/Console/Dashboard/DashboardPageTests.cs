@@ -175,8 +175,12 @@ public abstract class DashboardPageTests<TDatabase> : IAsyncLifetime
             rows.Select(r => Guid.Parse(r.QuerySelector("[data-testid=failure-link]")!.GetAttribute("title")!)));
         Assert.Equal($"/executions/{ids.Litware}", rows[0].QuerySelector("[data-testid=failure-link]")!.GetAttribute("href"));
         Assert.Equal(
-            [ids.Litware.ToString("N")[..8], "litware", "square", SquareMessage, "2026-03-25 11:30:00 UTC"],
+            [ids.Litware.ToString("N")[..8], "litware", "square", SquareMessage, "30 min ago"],
             rows[0].QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+
+        // Relative to the clock at 12:00, the exact time on hover (app.js puts it in the browser's zone).
+        Assert.Equal("2026-03-25 11:30:00 UTC", rows[0].QuerySelector("[data-testid=failure-time] time")!.GetAttribute("title"));
+        Assert.Equal("2026-03-25T11:30:00.000Z", rows[0].QuerySelector("[data-testid=failure-time] time")!.GetAttribute("datetime"));
     }
 
     [Fact]

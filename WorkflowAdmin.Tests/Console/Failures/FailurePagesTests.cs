@@ -69,6 +69,17 @@ public abstract class FailurePagesTests<TDatabase> : IAsyncLifetime
         // Older than the trend's 14 days: counted, with an empty trend.
         Assert.Equal("1", rows[1].QuerySelector("[data-testid=group-count]")!.TextContent);
         Assert.Equal(string.Join(',', new int[14]), rows[1].QuerySelector("[data-testid=trend]")!.GetAttribute("data-counts"));
+
+        // First and last seen read relative to now, the exact time (to the second) on hover.
+        await using var db = database.CreateDbContext();
+        var group = await db.FailureGroups.SingleAsync(g => g.Fingerprint == admins);
+        var firstSeen = row.QuerySelector("[data-testid=group-first-seen] time")!;
+        Assert.Equal("3 d ago", firstSeen.TextContent);
+        Assert.Equal(group.FirstSeenAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture), firstSeen.GetAttribute("title"));
+        var lastSeen = row.QuerySelector("[data-testid=group-last-seen] time")!;
+        Assert.Matches("^(just now|\\d s ago)$", lastSeen.TextContent);
+        Assert.Equal(group.LastSeenAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture), lastSeen.GetAttribute("title"));
+        Assert.Equal("20 d ago", rows[1].QuerySelector("[data-testid=group-first-seen] time")!.TextContent);
     }
 
     [Fact]

@@ -21,9 +21,27 @@ public sealed class AuditAdmin : EntityAdmin<AuditRow>
     /// <summary>The roles holding <see cref="Domain.Security.Permission.ReadAudit"/>, for pages and the navigation.</summary>
     public const string ReaderRoles = Domain.Identity.Roles.Admin + "," + Domain.Identity.Roles.Auditor;
 
+    /// <summary>Which kind of entries the log shows (issue #11 point 10); a bare <c>/audit</c> opens on the changes.</summary>
+    public const string ShowKey = "show";
+
+    public const string ShowChanges = "changes";
+
+    public const string ShowSignIns = "sign-ins";
+
+    public const string ShowEverything = "all";
+
+    /// <summary>Where the log opens: the entries that changed something, sign-ins and everything one click away.</summary>
+    public const string DefaultHref = "/audit?" + ShowKey + "=" + ShowChanges;
+
     private const string ActionKey = "action";
     private const string FromKey = "from";
     private const string ToKey = "to";
+
+    private static readonly string[] SignInActions = [AuditActions.SignIn, AuditActions.SignInFailed, AuditActions.SignOut];
+
+    // Sign-ins and list exports are audited but change nothing; people open the log to see who changed what. Named as
+    // what is left out, so an action added later counts as a change until someone decides otherwise.
+    private static readonly string[] ReadActions = [.. SignInActions, AuditActions.ListExported];
 
     public AuditAdmin()
         : base("Audit log", SlugValue)
@@ -43,6 +61,18 @@ public sealed class AuditAdmin : EntityAdmin<AuditRow>
         Column("Reason", r => r.Reason).WithClass("truncate-cell").SortableWhen(false);
         Column("Client IP", r => r.ClientIp).WithClass("mono nowrap").SortableWhen(false);
 
+        Filter("Show", ShowKey,
+            [
+                new FilterOption(ShowChanges, "Changes", Description: "Triggers, re-runs, cancellations, user, API key and triage changes"),
+                new FilterOption(ShowSignIns, "Sign-ins", Description: "Sign-ins, failed sign-ins and sign-outs"),
+                new FilterOption(ShowEverything, "Everything", Description: "Every entry, sign-ins and list exports included"),
+            ],
+            (rows, show) => show switch
+            {
+                ShowChanges => rows.Where(r => !ReadActions.Contains(r.Action)),
+                ShowSignIns => rows.Where(r => SignInActions.Contains(r.Action)),
+                _ => rows,
+            });
         FilterByText("Actor", r => r.Actor, "actor");
         FilterByChoices("Action", r => r.Action, ActionKey,
             AuditActions.All.Select(a => new FilterOption(a, AuditActionLabels.Of(a))).ToList());

@@ -188,6 +188,43 @@ public abstract class ExecutionDetailPageTests<TDatabase>(TDatabase database) : 
     }
 
     [Fact]
+    public async Task The_header_times_read_relative_to_now_with_the_exact_time_to_the_second_on_hover()
+    {
+        var id = await CreateAsync(Input);
+        context.Time.Advance(TimeSpan.FromSeconds(40));
+
+        var pending = RenderPage(id);
+
+        Assert.Equal("40 s ago", pending.Find("[data-testid=execution-created] time").TextContent);
+        Assert.Equal(DetailFormat.None, pending.Find("[data-testid=execution-started]").TextContent.Trim());
+        Assert.Equal(DetailFormat.None, pending.Find("[data-testid=execution-finished]").TextContent.Trim());
+
+        await RunAsync(id);
+        context.Time.Advance(TimeSpan.FromMinutes(3));
+
+        var finished = RenderPage(id);
+
+        WorkflowExecution execution;
+        await using (var scope = context.Services.CreateAsyncScope())
+        {
+            execution = await scope.ServiceProvider.GetRequiredService<WorkflowAdmin.Domain.Data.AppDbContext>().WorkflowExecutions.FindAsync(id) ?? throw new InvalidOperationException("gone");
+        }
+
+        foreach (var (testId, at, text) in new[]
+        {
+            ("execution-created", execution.CreatedAt, "3 min ago"),
+            ("execution-started", execution.StartedAt!.Value, "3 min ago"),
+            ("execution-finished", execution.FinishedAt!.Value, "3 min ago"),
+        })
+        {
+            var time = finished.Find($"[data-testid={testId}] time");
+            Assert.Equal(text, time.TextContent);
+            Assert.Equal(DetailFormat.Utc(at), time.GetAttribute("title"));
+            Assert.NotNull(time.GetAttribute("data-local-time"));
+        }
+    }
+
+    [Fact]
     public async Task The_composed_input_and_output_have_tabs_of_their_own()
     {
         var id = await RunNewAsync();
