@@ -55,9 +55,11 @@ public sealed class RowClickBrowserTests(BrowserFixture browser) : IAsyncLifetim
             "p => { const e = document.elementFromPoint(p.x, p.y); return e ? e.outerHTML.slice(0, 160) : 'nothing'; }", new { x = (double)x, y = (double)y });
         await page.Mouse.ClickAsync(x, y);
 
+        // The address is what the click decides; the page's load is waited for below. Waiting for the load event
+        // here timed out once in CI with the address already right.
         try
         {
-            await page.WaitForURLAsync(url => url.EndsWith(href!, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 15_000 });
+            await page.WaitForURLAsync(url => url.EndsWith(href!, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 30_000, WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {
