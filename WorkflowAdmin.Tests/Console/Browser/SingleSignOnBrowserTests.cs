@@ -229,8 +229,13 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
 
     private async Task SignOutAsync()
     {
+        // A click while the circuit takes over the prerendered layout can land on a button that is being replaced
+        // (it was lost once in CI): click once the page is interactive, and wait for the address, not a load event.
+        await page.WaitUntilInteractiveAsync();
         await page.ClickAsync("[data-testid=sign-out]");
-        await page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+        await page.WaitForURLAsync(
+            url => url.Contains("/account/login", StringComparison.Ordinal),
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
     }
 
     private async Task<string> UserIdAsync(string email) => (await FindAsync(email)).User.Id;
