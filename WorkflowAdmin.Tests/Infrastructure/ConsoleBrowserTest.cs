@@ -71,6 +71,22 @@ public abstract class ConsoleBrowserTest(BrowserFixture browser, DatabaseFixture
         await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(executions, RandomSeed: randomSeed), default);
     }
 
+    /// <summary>
+    /// Waits for the address an in-app click decides by polling it, up to 60 s: a navigation's load event can be
+    /// missed on a loaded machine while the address is already right.
+    /// </summary>
+    protected async Task WaitForAddressAsync(Func<string, bool> matches)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); !matches(Page.Url); await Task.Delay(100))
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"The address did not become the expected one within 60 s; now at {Page.Url}.");
+            }
+        }
+    }
+
     /// <summary>Signs in on the page as the demo user of the role and waits until the sign-in page is left.</summary>
     protected async Task SignInAsync(string role)
     {

@@ -163,7 +163,7 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
         await SignInAndProveThePolicyAsync(Roles.Auditor);
 
         await Page.ClickAsync("[data-testid=nav-audit]");
-        await Page.WaitForURLAsync(url => url.EndsWith("/audit?show=changes", StringComparison.Ordinal));
+        await WaitForAddressAsync(url => url.EndsWith("/audit?show=changes", StringComparison.Ordinal));
         await Page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
         await Page.ClickAsync("[data-testid=audit-verify-button]");
         await Assertions.Expect(Page.Locator("[data-testid=audit-verify-result]")).ToHaveAttributeAsync("data-intact", "true");
