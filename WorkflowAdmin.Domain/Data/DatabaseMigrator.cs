@@ -9,6 +9,11 @@ public sealed partial class DatabaseMigrator(IDbContextFactory<AppDbContext> dbF
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await SquashedMigrations.AdoptAsync(db, cancellationToken))
+        {
+            LogAdopted(db.Database.GetMigrations().First());
+        }
+
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {
@@ -23,6 +28,9 @@ public sealed partial class DatabaseMigrator(IDbContextFactory<AppDbContext> dbF
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database was at the last migration before the squash; its history now names {Migration} instead (decision 0041)")]
+    private partial void LogAdopted(string migration);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s): {Migrations}")]
     private partial void LogApplying(int count, IEnumerable<string> migrations);

@@ -127,11 +127,92 @@ public abstract class WorkflowsApiTests<TDatabase>(WorkflowsApiTests<TDatabase>.
         Assert.NotNull(workflows["responses"]!["200"]);
     }
 
+    [Fact]
+    public async Task The_openapi_document_gives_each_workflow_its_input_schema_and_its_own_start_operation()
+    {
+        var document = await DocumentAsync();
+        var key = await host.IssueKeyAsync(ApiScope.Read);
+        using var client = host.Client(key.Secret);
+        var listed = JsonNode.Parse(await client.GetStringAsync("/api/v1/workflows"))!.AsArray();
+        var registry = host.App.Services.GetRequiredService<WorkflowRegistry>();
+        var generic = document["paths"]![WorkflowStartEndpoints.StartPath]!["post"]!;
+        var anyOf = generic["requestBody"]!["content"]!["application/json"]!["schema"]!["anyOf"]!.AsArray().Select(r => r!["$ref"]!.GetValue<string>()).ToList();
+
+        Assert.Equal(registry.All.Count, anyOf.Count);
+        foreach (var workflow in registry.All)
+        {
+            // A named schema composed from the steps' input schemas, the ones GET /api/v1/workflows serves.
+            var name = WorkflowStartEndpoints.InputSchemaName(workflow.Key);
+            Assert.Contains($"#/components/schemas/{name}", anyOf);
+            var input = document["components"]!["schemas"]![name]!;
+            Assert.Equal("object", input["type"]!.GetValue<string>());
+            Assert.False(input["additionalProperties"]!.GetValue<bool>());
+            Assert.Equal(workflow.Steps.Select(s => s.Key), input["properties"]!.AsObject().Select(p => p.Key));
+            Assert.Equal(
+                workflow.Steps.Where(s => s.InputPresence == StepInputPresence.Required).Select(s => s.Key).Order(StringComparer.Ordinal),
+                (input["required"]?.AsArray() ?? []).Select(r => r!.GetValue<string>()).Order(StringComparer.Ordinal));
+            var served = listed.Single(w => w!["key"]!.GetValue<string>() == workflow.Key)!["steps"]!.AsArray();
+            foreach (var step in served)
+            {
+                var inDocument = input["properties"]![step!["key"]!.GetValue<string>()]!;
+                var fromList = step["inputSchema"]!;
+                Assert.Equal(fromList["type"]!.GetValue<string>(), inDocument["type"]!.GetValue<string>());
+                Assert.Equal(
+                    (fromList["properties"]?.AsObject() ?? []).Select(p => (p.Key, Types(p.Value!["type"]))),
+                    (inDocument["properties"]?.AsObject() ?? []).Select(p => (p.Key, Types(p.Value!["type"]))));
+            }
+
+            // Its own operation at its own address, typed by that schema, answering as the generic one.
+            var own = document["paths"]![$"/api/v1/workflows/{workflow.Key}/executions"]!["post"]!;
+            Assert.Equal($"#/components/schemas/{name}", own["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+            Assert.Equal("Start" + name[..^"Input".Length], own["operationId"]!.GetValue<string>());
+            Assert.Equal(
+                generic["responses"]!.AsObject().Select(r => r.Key),
+                own["responses"]!.AsObject().Select(r => r.Key));
+            var parameters = own["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ToList();
+            Assert.DoesNotContain("key", parameters);
+            Assert.Contains(WorkflowStartEndpoints.IdempotencyHeader, parameters);
+        }
+
+        // The test workflow's input, as its records and presences say: only "add" is required.
+        var arithmetic = document["components"]!["schemas"]!["TestArithmeticInput"]!;
+        Assert.Equal(["add"], arithmetic["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal("integer", arithmetic["properties"]!["add"]!["properties"]!["a"]!["type"]!.GetValue<string>());
+        Assert.Equal("StartTestArithmetic", document["paths"]!["/api/v1/workflows/test-arithmetic/executions"]!["post"]!["operationId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_address_of_a_workflows_own_operation_starts_it_and_refuses_a_step_its_schema_does_not_list()
+    {
+        var document = await DocumentAsync();
+        var trigger = await host.IssueKeyAsync(ApiScope.Trigger);
+        using var client = host.Client(trigger.Secret);
+        var own = document["paths"]![$"/api/v1/workflows/{ArithmeticWorkflow.WorkflowKey}/executions"]!["post"]!;
+        Assert.NotNull(own);
+
+        // The document's address for the workflow is one the API answers, with the body its schema describes.
+        using var body = new StringContent("""{"add":{"a":2,"b":3,"label":"two-and-three"}}""", System.Text.Encoding.UTF8, "application/json");
+        var started = await client.PostAsync($"/api/v1/workflows/{ArithmeticWorkflow.WorkflowKey}/executions", body);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+
+        // A step the schema does not list is refused, as additionalProperties: false says.
+        using var unknown = new StringContent("""{"add":{"a":2,"b":3,"label":"two-and-three"},"subtract":{}}""", System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync($"/api/v1/workflows/{ArithmeticWorkflow.WorkflowKey}/executions", unknown)).StatusCode);
+    }
+
     private async Task<JsonNode> DocumentAsync()
     {
         using var anonymous = host.Client(null);
         return JsonNode.Parse(await anonymous.GetStringAsync(ApiSetup.DocumentPath))!;
     }
+
+    // "string" or ["string", "null"], in whichever order the writer chose.
+    private static string Types(JsonNode? type) => type switch
+    {
+        JsonArray many => string.Join(",", many.Select(t => t!.GetValue<string>()).Order(StringComparer.Ordinal)),
+        null => "",
+        _ => type.GetValue<string>(),
+    };
 
     private static JsonNode Parameter(JsonNode document, string path, string name) =>
         document["paths"]![path]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == name)!["schema"]!;

@@ -12,7 +12,6 @@ using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Security;
-using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Security;
@@ -26,70 +25,43 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// the scan costs one Chromium context. Hangfire's own dashboard (/jobs) is not a console page and is not scanned.
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class AccessibilityBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class AccessibilityBrowserTests(BrowserFixture browser) : ConsoleBrowserTest(browser, new SqliteDatabaseFixture())
 {
     private static readonly AxeRunOptions WcagAandAA = new()
     {
         RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
     };
 
-    private readonly SqliteDatabaseFixture database = new();
-    private ConsoleAppFactory app = null!;
-    private IBrowserContext context = null!;
-    private IPage page = null!;
 
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        app = new ConsoleAppFactory(database);
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(60, RandomSeed: 7), default);
-        }
-
-        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-        });
-        page = await context.NewPageAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await app.DisposeAsync();
-        await database.DisposeAsync();
-    }
+    protected override Task SeedAsync() => SeedExecutionsAsync(60, randomSeed: 7);
 
     [Fact]
     public async Task Every_console_page_has_no_critical_or_serious_violation_in_either_theme()
     {
         var pages = await PagesAsync();
         var admin = DemoUsers.All.Single(u => u.Role == Roles.Admin);
-        await page.SignInAsync(app.BaseAddress, admin.Email, admin.Password);
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await SignInAsync(Roles.Admin);
 
         var found = new StringBuilder();
         foreach (var theme in new[] { "light", "dark" })
         {
-            await page.GotoAsync("/");
-            await page.WaitUntilInteractiveAsync();
-            if (await page.GetAttributeAsync(".console-root", "data-theme") != theme)
+            await Page.GotoAsync("/");
+            await Page.WaitUntilInteractiveAsync();
+            if (await Page.GetAttributeAsync(".console-root", "data-theme") != theme)
             {
-                await page.ClickAsync("[data-testid=theme-toggle]");
-                await Assertions.Expect(page.Locator(".console-root")).ToHaveAttributeAsync("data-theme", theme);
+                await Page.ClickAsync("[data-testid=theme-toggle]");
+                await Assertions.Expect(Page.Locator(".console-root")).ToHaveAttributeAsync("data-theme", theme);
             }
 
             foreach (var (path, ready) in pages)
             {
-                await page.GotoAsync(path);
-                await page.WaitUntilInteractiveAsync();
-                await Assertions.Expect(page.Locator(".console-root")).ToHaveAttributeAsync("data-theme", theme);
-                await page.Locator(ready).First.WaitForAsync();
-                await Assertions.Expect(page.Locator(".mud-progress-linear-indeterminate, .mud-skeleton")).ToHaveCountAsync(0);
+                await Page.GotoAsync(path);
+                await Page.WaitUntilInteractiveAsync();
+                await Assertions.Expect(Page.Locator(".console-root")).ToHaveAttributeAsync("data-theme", theme);
+                await Page.Locator(ready).First.WaitForAsync();
+                await Assertions.Expect(Page.Locator(".mud-progress-linear-indeterminate, .mud-skeleton")).ToHaveCountAsync(0);
 
-                var result = await page.RunAxe(WcagAandAA);
+                var result = await Page.RunAxe(WcagAandAA);
                 foreach (var violation in result.Violations.Where(v => v.Impact is "critical" or "serious"))
                 {
                     found.AppendLine(CultureInfo.InvariantCulture, $"{theme} {path}: {violation.Id} ({violation.Impact}) {violation.Help}");
@@ -109,7 +81,7 @@ public sealed class AccessibilityBrowserTests(BrowserFixture browser) : IAsyncLi
     private async Task<List<(string Path, string Ready)>> PagesAsync()
     {
         var (rerunOf, rerun, bulk, auditEntry) = await AdminActsAsync();
-        await using var db = database.CreateDbContext();
+        await using var db = Database.CreateDbContext();
         var supportEmail = DemoUsers.All.Single(d => d.Role == Roles.Support).Email;
         var userId = await db.Users.Where(u => u.Email == supportEmail).Select(u => u.Id).SingleAsync();
         return
@@ -142,7 +114,7 @@ public sealed class AccessibilityBrowserTests(BrowserFixture browser) : IAsyncLi
     // page has something to show.
     private async Task<(Guid RerunOf, Guid Rerun, Guid Bulk, long AuditEntry)> AdminActsAsync()
     {
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var users = services.GetRequiredService<UserManager<ApplicationUser>>();
         var admin = await users.FindByEmailAsync(DemoUsers.All.Single(u => u.Role == Roles.Admin).Email);

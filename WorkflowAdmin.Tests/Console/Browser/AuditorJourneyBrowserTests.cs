@@ -7,7 +7,6 @@ using Microsoft.Playwright;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
-using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Users;
@@ -22,42 +21,19 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// actions, opens one, and exports the filtered set as CSV.
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class AuditorJourneyBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class AuditorJourneyBrowserTests(BrowserFixture browser) : ConsoleBrowserTest(browser, new PostgresDatabaseFixture())
 {
     private const string RerunReason = "ticket 4711: dates swapped";
     private const string CancelReason = "customer withdrew, ticket 4712";
 
     // PostgreSQL, because only a shared job queue allows a web-only node (see below).
-    private readonly PostgresDatabaseFixture database = new();
-    private ConsoleAppFactory app = null!;
-    private IBrowserContext context = null!;
-    private IPage page = null!;
 
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        // A web-only node: nothing runs queued executions, so the one the admin starts is still Pending when cancelled.
-        app = new ConsoleAppFactory(database, new Dictionary<string, string?> { ["Background:Role"] = "Web" });
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(40, RandomSeed: 5), default);
-        }
+    // A web-only node: nothing runs queued executions, so the one the admin starts is still Pending when cancelled.
+    protected override ConsoleAppFactory CreateApp() => new(Database, new Dictionary<string, string?> { ["Background:Role"] = "Web" });
 
-        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-            AcceptDownloads = true,
-        });
-        page = await context.NewPageAsync();
-    }
+    protected override Task SeedAsync() => SeedExecutionsAsync(40, randomSeed: 5);
 
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await app.DisposeAsync();
-        await database.DisposeAsync();
-    }
+    protected override BrowserNewContextOptions ContextOptions() => new() { ViewportSize = Desktop, AcceptDownloads = true };
 
     [Fact]
     public async Task An_auditor_verifies_the_chain_finds_the_admins_actions_opens_one_and_exports_the_filtered_set()
@@ -66,66 +42,65 @@ public sealed class AuditorJourneyBrowserTests(BrowserFixture browser) : IAsyncL
         var auditor = DemoUsers.All.Single(u => u.Role == Roles.Auditor);
         var admin = DemoUsers.All.Single(u => u.Role == Roles.Admin);
 
-        await page.SignInAsync(app.BaseAddress, auditor.Email, auditor.Password);
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        await page.WaitUntilInteractiveAsync();
-        await page.ClickAsync("[data-testid=nav-audit]");
+        await SignInAsync(Roles.Auditor);
+        await Page.WaitUntilInteractiveAsync();
+        await Page.ClickAsync("[data-testid=nav-audit]");
 
         // The log opens on the changes: the admin's actions, not the sign-ins (issue #11 point 10).
-        await page.WaitForURLAsync(url => url.EndsWith("/audit?show=changes", StringComparison.Ordinal));
-        await page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
-        await Assertions.Expect(page.Locator("[data-testid=list-grid] [data-testid=audit-action][data-action^='account.']")).ToHaveCountAsync(0);
-        await Assertions.Expect(page.Locator("[data-testid=list-grid] [data-testid=audit-action][data-action='execution.rerun']")).ToHaveCountAsync(1);
+        await Page.WaitForURLAsync(url => url.EndsWith("/audit?show=changes", StringComparison.Ordinal));
+        await Page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
+        await Assertions.Expect(Page.Locator("[data-testid=list-grid] [data-testid=audit-action][data-action^='account.']")).ToHaveCountAsync(0);
+        await Assertions.Expect(Page.Locator("[data-testid=list-grid] [data-testid=audit-action][data-action='execution.rerun']")).ToHaveCountAsync(1);
 
         // First, that nothing was changed since it was written.
-        await page.ClickAsync("[data-testid=audit-verify-button]");
-        var verified = page.Locator("[data-testid=audit-verify-result]");
+        await Page.ClickAsync("[data-testid=audit-verify-button]");
+        var verified = Page.Locator("[data-testid=audit-verify-result]");
         await Assertions.Expect(verified).ToHaveAttributeAsync("data-intact", "true");
         await Assertions.Expect(verified).ToContainTextAsync(new Regex(@"All \d+ entries are intact\."));
-        await page.ScreenshotAsync("audit");
+        await Page.ScreenshotAsync("audit");
 
         // The admin's actions among everyone's: filter by actor, then by the two actions.
-        await page.Locator("[data-testid=filter-actor] input, input[data-testid=filter-actor]").First.FillAsync(admin.Email);
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("actor=admin%40workflowadmin.local"));
-        await page.ClickAsync("[data-testid=filter-action]");
-        await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Re-ran execution" }).ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Cancelled execution" }).ClickAsync();
-        await page.ClickAsync("[data-testid=list-title]");
-        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("action=execution.rerun%2Cexecution.cancel|action=execution.rerun,execution.cancel"));
-        var actions = page.Locator("[data-testid=list-grid] tbody [data-testid=audit-action]");
+        await Page.Locator("[data-testid=filter-actor] input, input[data-testid=filter-actor]").First.FillAsync(admin.Email);
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex("actor=admin%40workflowadmin.local"));
+        await Page.ClickAsync("[data-testid=filter-action]");
+        await Page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Re-ran execution" }).ClickAsync();
+        await Page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Cancelled execution" }).ClickAsync();
+        await Page.ClickAsync("[data-testid=list-title]");
+        await Assertions.Expect(Page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex("action=execution.rerun%2Cexecution.cancel|action=execution.rerun,execution.cancel"));
+        var actions = Page.Locator("[data-testid=list-grid] tbody [data-testid=audit-action]");
         await Assertions.Expect(actions).ToHaveCountAsync(2);
         Assert.Equal(["execution.cancel", "execution.rerun"], (await actions.EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.action)")).Order(StringComparer.Ordinal));
-        await page.ScreenshotAsync("audit-filtered");
-        var filteredList = page.Url;
+        await Page.ScreenshotAsync("audit-filtered");
+        var filteredList = Page.Url;
 
         // The re-run's entry: who, in what role, why, and what it created.
-        var rerunRow = page.Locator("[data-testid=list-grid] tbody tr", new PageLocatorOptions { Has = page.Locator("[data-action='execution.rerun']") });
+        var rerunRow = Page.Locator("[data-testid=list-grid] tbody tr", new PageLocatorOptions { Has = Page.Locator("[data-action='execution.rerun']") });
         await rerunRow.Locator("[data-testid=row]").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/audit/\\d+$"));
-        await Assertions.Expect(page.Locator("[data-testid=audit-entry-reason]")).ToHaveTextAsync(RerunReason);
-        Assert.Equal(admin.Email, await page.InnerTextAsync("[data-testid=audit-entry-actor]"));
-        Assert.Equal(Roles.Admin, await page.InnerTextAsync("[data-testid=audit-entry-roles]"));
-        Assert.Contains(rerunOf.ToString()[..8], await page.InnerTextAsync("[data-testid=audit-entry-target]"), StringComparison.Ordinal);
-        await Assertions.Expect(page.Locator("[data-testid=audit-entry-integrity]")).ToHaveAttributeAsync("data-intact", "true");
-        await page.ScreenshotAsync("audit-entry");
+        await Page.WaitForURLAsync(new Regex("/audit/\\d+$"));
+        await Assertions.Expect(Page.Locator("[data-testid=audit-entry-reason]")).ToHaveTextAsync(RerunReason);
+        Assert.Equal(admin.Email, await Page.InnerTextAsync("[data-testid=audit-entry-actor]"));
+        Assert.Equal(Roles.Admin, await Page.InnerTextAsync("[data-testid=audit-entry-roles]"));
+        Assert.Contains(rerunOf.ToString()[..8], await Page.InnerTextAsync("[data-testid=audit-entry-target]"), StringComparison.Ordinal);
+        await Assertions.Expect(Page.Locator("[data-testid=audit-entry-integrity]")).ToHaveAttributeAsync("data-intact", "true");
+        await Page.ScreenshotAsync("audit-entry");
 
         // On the execution itself, the Audit tab tells the same story.
-        await page.ClickAsync("[data-testid=audit-entry-target] [data-testid=audit-target-link]");
-        await page.WaitForURLAsync(url => url.Contains($"/executions/{rerunOf}", StringComparison.Ordinal));
-        await page.Locator(".mud-tab", new PageLocatorOptions { HasTextRegex = new Regex("^Audit$") }).ClickAsync();
-        var onExecution = page.Locator("[data-testid=execution-audit-entry]");
+        await Page.ClickAsync("[data-testid=audit-entry-target] [data-testid=audit-target-link]");
+        await Page.WaitForURLAsync(url => url.Contains($"/executions/{rerunOf}", StringComparison.Ordinal));
+        await Page.Locator(".mud-tab", new PageLocatorOptions { HasTextRegex = new Regex("^Audit$") }).ClickAsync();
+        var onExecution = Page.Locator("[data-testid=execution-audit-entry]");
         await Assertions.Expect(onExecution).ToHaveCountAsync(1);
         await Assertions.Expect(onExecution).ToHaveAttributeAsync("data-action", "execution.rerun");
         await Assertions.Expect(onExecution).ToContainTextAsync(RerunReason);
-        await page.ScreenshotAsync("execution-audit-tab");
+        await Page.ScreenshotAsync("execution-audit-tab");
 
         // Back to the filtered list (its address keeps the filters), and export exactly what it shows.
-        await page.GotoAsync(filteredList);
-        await page.WaitUntilInteractiveAsync();
+        await Page.GotoAsync(filteredList);
+        await Page.WaitUntilInteractiveAsync();
         await Assertions.Expect(actions).ToHaveCountAsync(2);
 
-        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=list-export]"));
+        var download = await Page.RunAndWaitForDownloadAsync(() => Page.ClickAsync("[data-testid=list-export]"));
         Assert.Matches(@"^audit-\d{8}-\d{6}\.csv$", download.SuggestedFilename);
         var csv = await File.ReadAllTextAsync((await download.PathAsync())!, Encoding.UTF8);
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
@@ -142,7 +117,7 @@ public sealed class AuditorJourneyBrowserTests(BrowserFixture browser) : IAsyncL
     // re-runs a failed one.
     private async Task<(Guid RerunOf, Guid Cancelled)> AdminActsAsync()
     {
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var users = services.GetRequiredService<UserManager<ApplicationUser>>();
         var admin = await users.FindByEmailAsync(DemoUsers.All.Single(u => u.Role == Roles.Admin).Email);

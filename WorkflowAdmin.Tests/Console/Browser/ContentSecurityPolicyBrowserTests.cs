@@ -7,7 +7,6 @@ using Microsoft.Playwright;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
-using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Security;
@@ -22,31 +21,19 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// the page try an inline script, which the policy must refuse and the collector must see.
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : ConsoleBrowserTest(browser, new PostgresDatabaseFixture())
 {
     // PostgreSQL and a web-only node: nothing runs queued executions, so what the admin starts waits to be cancelled.
-    private readonly PostgresDatabaseFixture database = new();
     private readonly ConcurrentQueue<string> violations = new();
-    private ConsoleAppFactory app = null!;
-    private IBrowserContext context = null!;
-    private IPage page = null!;
 
-    public async Task InitializeAsync()
+    protected override ConsoleAppFactory CreateApp() => new(Database, new Dictionary<string, string?> { ["Background:Role"] = "Web" });
+
+    protected override Task SeedAsync() => SeedExecutionsAsync(40, randomSeed: 11);
+
+    protected override BrowserNewContextOptions ContextOptions() => new() { ViewportSize = Desktop, AcceptDownloads = true };
+
+    protected override async Task PrepareContextAsync(IBrowserContext context)
     {
-        await database.InitializeAsync();
-        app = new ConsoleAppFactory(database, new Dictionary<string, string?> { ["Background:Role"] = "Web" });
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(40, RandomSeed: 11), default);
-        }
-
-        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-            AcceptDownloads = true,
-        });
-
         // The copy buttons write to the clipboard; without the permission that fails (not a policy matter).
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
 
@@ -63,42 +50,34 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
                 violations.Enqueue($"console: {message.Text}");
             }
         };
-        page = await context.NewPageAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await app.DisposeAsync();
-        await database.DisposeAsync();
     }
 
     [Fact]
     public async Task Support_lists_searches_opens_an_execution_reads_a_steps_json_and_downloads_without_violations()
     {
-        await SignInAsync(Roles.Support);
+        await SignInAndProveThePolicyAsync(Roles.Support);
         var target = await FailedExecutionAsync();
 
-        await page.GotoAsync("/executions");
-        await page.WaitUntilInteractiveAsync();
-        await Assertions.Expect(page.Locator("[data-testid=status-count-Failed]")).Not.ToHaveTextAsync("…");
-        await page.ClickAsync("[data-testid=status-chip-Failed]");
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("status=Failed"));
-        await page.Locator("[data-testid=list-search] input, input[data-testid=list-search]").First.FillAsync(target.BusinessKey!);
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("[?&]q="));
-        await page.Locator($"[data-testid=list-grid] a[href$='{target.Id}']").ClickAsync();
+        await Page.GotoAsync("/executions");
+        await Page.WaitUntilInteractiveAsync();
+        await Assertions.Expect(Page.Locator("[data-testid=status-count-Failed]")).Not.ToHaveTextAsync("…");
+        await Page.ClickAsync("[data-testid=status-chip-Failed]");
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex("status=Failed"));
+        await Page.Locator("[data-testid=list-search] input, input[data-testid=list-search]").First.FillAsync(target.BusinessKey!);
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex("[?&]q="));
+        await Page.Locator($"[data-testid=list-grid] a[href$='{target.Id}']").ClickAsync();
 
-        await page.WaitForURLAsync(url => url.Contains($"/executions/{target.Id}", StringComparison.Ordinal));
-        await page.Locator("[data-testid=step-details]").WaitForAsync();
-        await page.Locator("[data-testid=step-row]").First.ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("[?&]step="));
-        var input = page.Locator("[data-testid=step-input]");
+        await Page.WaitForURLAsync(url => url.Contains($"/executions/{target.Id}", StringComparison.Ordinal));
+        await Page.Locator("[data-testid=step-details]").WaitForAsync();
+        await Page.Locator("[data-testid=step-row]").First.ClickAsync();
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex("[?&]step="));
+        var input = Page.Locator("[data-testid=step-input]");
         await input.Locator("[data-testid=json-raw-toggle]").ClickAsync();
         await input.Locator("[data-testid=json-raw]").WaitForAsync();
         await input.Locator("[data-testid=json-copy-all]").ClickAsync();
-        var stepJson = await page.RunAndWaitForDownloadAsync(() => input.Locator("[data-testid=json-download]").ClickAsync());
+        var stepJson = await Page.RunAndWaitForDownloadAsync(() => input.Locator("[data-testid=json-download]").ClickAsync());
         Assert.EndsWith(".json", stepJson.SuggestedFilename, StringComparison.Ordinal);
-        var execution = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=download-execution]"));
+        var execution = await Page.RunAndWaitForDownloadAsync(() => Page.ClickAsync("[data-testid=download-execution]"));
         Assert.Contains(target.Id.ToString(), execution.SuggestedFilename, StringComparison.Ordinal);
 
         await AssertNoViolationsAsync();
@@ -107,72 +86,72 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
     [Fact]
     public async Task Admin_triggers_cancels_reruns_manages_users_and_keys_and_reads_the_api_and_the_jobs_without_violations()
     {
-        await SignInAsync(Roles.Admin);
+        await SignInAndProveThePolicyAsync(Roles.Admin);
 
         // The trigger form: fields, the country autocomplete, the live preview; submitting opens the execution.
-        await page.ClickAsync("[data-testid=nav-new-execution]");
-        await page.ClickAsync("[data-testid=start-provision-customer]");
-        await page.Locator("[data-testid=trigger-form]").WaitForAsync();
+        await Page.ClickAsync("[data-testid=nav-new-execution]");
+        await Page.ClickAsync("[data-testid=start-provision-customer]");
+        await Page.Locator("[data-testid=trigger-form]").WaitForAsync();
         await FillAsync("customer-name", "Contoso Pharma");
         await Assertions.Expect(Field("customer-slug")).ToHaveValueAsync("contoso-pharma");
         await Field("customer-country").FillAsync("Germany");
-        await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasTextString = "Germany (DE)" }).ClickAsync();
+        await Page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasTextString = "Germany (DE)" }).ClickAsync();
         await FillAsync("admin-email", "it@contoso.example");
         await FillAsync("trial-line-item", "00k000000000042");
         await FillAsync("trial-licenses", "10");
-        await Assertions.Expect(page.Locator("[data-testid=preview-ready]")).ToBeVisibleAsync();
-        await page.ClickAsync("[data-testid=start-provisioning]");
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/executions/[0-9a-f-]{36}$"));
-        await page.WaitUntilInteractiveAsync();
+        await Assertions.Expect(Page.Locator("[data-testid=preview-ready]")).ToBeVisibleAsync();
+        await Page.ClickAsync("[data-testid=start-provisioning]");
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex("/executions/[0-9a-f-]{36}$"));
+        await Page.WaitUntilInteractiveAsync();
 
         // Cancel it (it waits: no worker on this node), then open the re-run dialog on it and re-run.
-        await page.ClickAsync("[data-testid=cancel-execution]");
-        var cancel = page.Locator("[data-testid=cancel-dialog]");
+        await Page.ClickAsync("[data-testid=cancel-execution]");
+        var cancel = Page.Locator("[data-testid=cancel-dialog]");
         await cancel.Locator("input[data-testid=cancel-reason]").FillAsync("wrong country, ticket 77");
-        await page.ClickAsync("[data-testid=submit-cancel]");
-        await page.Locator("[data-testid=execution-header] [data-testid=status-chip][data-status=Cancelled]").WaitForAsync();
-        var cancelled = page.Url;
-        await page.ClickAsync("[data-testid=rerun-execution]");
-        var rerun = page.Locator("[data-testid=rerun-dialog]");
+        await Page.ClickAsync("[data-testid=submit-cancel]");
+        await Page.Locator("[data-testid=execution-header] [data-testid=status-chip][data-status=Cancelled]").WaitForAsync();
+        var cancelled = Page.Url;
+        await Page.ClickAsync("[data-testid=rerun-execution]");
+        var rerun = Page.Locator("[data-testid=rerun-dialog]");
         await rerun.WaitForAsync();
         await rerun.Locator("[data-testid=input-edit]").ClickAsync();
         await rerun.Locator("textarea[data-testid=input-editor]").WaitForAsync();
         await rerun.Locator("input[data-testid=rerun-reason]").FillAsync("country corrected, ticket 77");
-        await page.ClickAsync("[data-testid=submit-rerun]");
-        await page.WaitForURLAsync(url => url.Contains("/executions/", StringComparison.Ordinal) && url != cancelled);
-        await page.Locator("[data-testid=lineage-rerun-of]").WaitForAsync();
+        await Page.ClickAsync("[data-testid=submit-rerun]");
+        await Page.WaitForURLAsync(url => url.Contains("/executions/", StringComparison.Ordinal) && url != cancelled);
+        await Page.Locator("[data-testid=lineage-rerun-of]").WaitForAsync();
 
         // Users: the list, one user.
-        await page.GotoAsync("/users");
-        await page.WaitUntilInteractiveAsync();
-        await page.Locator("[data-testid=list-grid] [data-testid=row]", new PageLocatorOptions { HasTextString = "support@" }).First.ClickAsync();
-        await page.Locator("[data-testid=user-details]").WaitForAsync();
+        await Page.GotoAsync("/users");
+        await Page.WaitUntilInteractiveAsync();
+        await Page.Locator("[data-testid=list-grid] [data-testid=row]", new PageLocatorOptions { HasTextString = "support@" }).First.ClickAsync();
+        await Page.Locator("[data-testid=user-details]").WaitForAsync();
 
         // API keys: the list, a new key (its secret shown once, copied), the key's page.
-        await page.GotoAsync("/api-keys/new");
-        await page.WaitUntilInteractiveAsync();
+        await Page.GotoAsync("/api-keys/new");
+        await Page.WaitUntilInteractiveAsync();
         await FillAsync("api-key-name", "csp-journey");
-        await page.ClickAsync("[data-testid=create-api-key]");
-        await page.Locator("[data-testid=api-key-secret-panel]").WaitForAsync();
-        await page.ClickAsync("[data-testid=copy-api-key-secret]");
-        await page.ClickAsync("[data-testid=api-key-done]");
-        await page.Locator("[data-testid=api-key-details]").WaitForAsync();
-        await page.ClickAsync("[data-testid=back-to-api-keys]");
-        await page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
+        await Page.ClickAsync("[data-testid=create-api-key]");
+        await Page.Locator("[data-testid=api-key-secret-panel]").WaitForAsync();
+        await Page.ClickAsync("[data-testid=copy-api-key-secret]");
+        await Page.ClickAsync("[data-testid=api-key-done]");
+        await Page.Locator("[data-testid=api-key-details]").WaitForAsync();
+        await Page.ClickAsync("[data-testid=back-to-api-keys]");
+        await Page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
 
         // The API reference, with its copy button.
-        await page.ClickAsync("[data-testid=nav-api-reference]");
-        await page.Locator("[data-testid=api-operation]").First.WaitForAsync();
-        await page.ClickAsync("[data-testid=copy-curl]");
+        await Page.ClickAsync("[data-testid=nav-api-reference]");
+        await Page.Locator("[data-testid=api-operation]").First.WaitForAsync();
+        await Page.ClickAsync("[data-testid=copy-curl]");
 
         // Hangfire's dashboard, under the same policy: the overview, whose script (if the policy let it run) draws
         // the live chart and polls for statistics, then a job list.
-        var polled = page.WaitForResponseAsync(response => response.Url.EndsWith("/jobs/stats", StringComparison.Ordinal) && response.Ok);
-        await page.GotoAsync("/jobs");
-        await page.Locator("#realtimeGraph").WaitForAsync();
+        var polled = Page.WaitForResponseAsync(response => response.Url.EndsWith("/jobs/stats", StringComparison.Ordinal) && response.Ok);
+        await Page.GotoAsync("/jobs");
+        await Page.Locator("#realtimeGraph").WaitForAsync();
         await polled;
-        await page.GotoAsync("/jobs/jobs/succeeded");
-        await page.Locator(".navbar-brand").WaitForAsync();
+        await Page.GotoAsync("/jobs/jobs/succeeded");
+        await Page.Locator(".navbar-brand").WaitForAsync();
 
         await AssertNoViolationsAsync();
     }
@@ -181,24 +160,24 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
     public async Task Auditor_reads_the_audit_log_opens_an_entry_exports_and_verifies_without_violations()
     {
         await AdminTriggersAnExecutionAsync();
-        await SignInAsync(Roles.Auditor);
+        await SignInAndProveThePolicyAsync(Roles.Auditor);
 
-        await page.ClickAsync("[data-testid=nav-audit]");
-        await page.WaitForURLAsync(url => url.EndsWith("/audit?show=changes", StringComparison.Ordinal));
-        await page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
-        await page.ClickAsync("[data-testid=audit-verify-button]");
-        await Assertions.Expect(page.Locator("[data-testid=audit-verify-result]")).ToHaveAttributeAsync("data-intact", "true");
-        var export = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=list-export]"));
+        await Page.ClickAsync("[data-testid=nav-audit]");
+        await WaitForAddressAsync(url => url.EndsWith("/audit?show=changes", StringComparison.Ordinal));
+        await Page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
+        await Page.ClickAsync("[data-testid=audit-verify-button]");
+        await Assertions.Expect(Page.Locator("[data-testid=audit-verify-result]")).ToHaveAttributeAsync("data-intact", "true");
+        var export = await Page.RunAndWaitForDownloadAsync(() => Page.ClickAsync("[data-testid=list-export]"));
         Assert.EndsWith(".csv", export.SuggestedFilename, StringComparison.Ordinal);
 
-        await page.Locator("[data-testid=list-grid] [data-testid=row]").First.ClickAsync();
-        await page.WaitForURLAsync(new Regex("/audit/\\d+$"));
-        await Assertions.Expect(page.Locator("[data-testid=audit-entry-integrity]")).ToHaveAttributeAsync("data-intact", "true");
+        await Page.Locator("[data-testid=list-grid] [data-testid=row]").First.ClickAsync();
+        await Page.WaitForURLAsync(new Regex("/audit/\\d+$"));
+        await Assertions.Expect(Page.Locator("[data-testid=audit-entry-integrity]")).ToHaveAttributeAsync("data-intact", "true");
 
         await AssertNoViolationsAsync();
     }
 
-    private ILocator Field(string testId) => page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
+    private ILocator Field(string testId) => Page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
 
     // A MudBlazor field takes its value on change, which the browser fires when the field loses focus.
     private async Task FillAsync(string testId, string value)
@@ -210,7 +189,7 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
     // The audit log opens on the changes, and the seed audits nothing: an admin triggers an execution so there is one.
     private async Task AdminTriggersAnExecutionAsync()
     {
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var users = services.GetRequiredService<UserManager<ApplicationUser>>();
         var admin = await users.FindByEmailAsync(DemoUsers.All.Single(u => u.Role == Roles.Admin).Email);
@@ -220,14 +199,12 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
     }
 
     /// <summary>Signs in, then proves on the first console page that an inline script is refused and seen.</summary>
-    private async Task SignInAsync(string role)
+    private async Task SignInAndProveThePolicyAsync(string role)
     {
-        var user = DemoUsers.All.Single(u => u.Role == role);
-        await page.SignInAsync(app.BaseAddress, user.Email, user.Password);
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        await page.WaitUntilInteractiveAsync();
+        await SignInAsync(role);
+        await Page.WaitUntilInteractiveAsync();
 
-        var ran = await page.EvaluateAsync<bool>("""
+        var ran = await Page.EvaluateAsync<bool>("""
             () => {
               const script = document.createElement('script');
               script.textContent = 'window.inlineScriptRan = true';
@@ -244,9 +221,9 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
     /// <summary>Violations are reported asynchronously: give the last page a moment to report before judging.</summary>
     private async Task AssertNoViolationsAsync()
     {
-        await page.GotoAsync("/");
-        await page.WaitUntilInteractiveAsync();
-        await page.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve, 500))");
+        await Page.GotoAsync("/");
+        await Page.WaitUntilInteractiveAsync();
+        await Page.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve, 500))");
         Assert.True(violations.IsEmpty, "Content-Security-Policy violations:\n" + string.Join("\n", violations));
     }
 
@@ -262,7 +239,7 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser) : 
 
     private async Task<WorkflowExecution> FailedExecutionAsync()
     {
-        await using var db = database.CreateDbContext();
+        await using var db = Database.CreateDbContext();
         return await db.WorkflowExecutions.AsNoTracking()
             .Where(e => e.Status == ExecutionStatus.Failed && e.BusinessKey != null)
             .OrderBy(e => e.CreatedAt)

@@ -1,9 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using WorkflowAdmin.Domain.Identity;
-using WorkflowAdmin.Domain.Seeding;
-using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Console.Browser;
@@ -14,30 +11,15 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// <see cref="RowClickBrowserTests"/> (decision 0033).
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class FirstRowBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class FirstRowBrowserTests(BrowserFixture browser) : ConsoleBrowserTest(browser, new SqliteDatabaseFixture())
 {
-    private readonly SqliteDatabaseFixture database = new();
-    private ConsoleAppFactory app = null!;
-
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        app = new ConsoleAppFactory(database);
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(60, RandomSeed: 5), default);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await app.DisposeAsync();
-        await database.DisposeAsync();
-    }
+    protected override Task SeedAsync() => SeedExecutionsAsync(60, randomSeed: 5);
 
     [Fact]
     public async Task The_first_response_of_the_list_already_holds_its_rows()
     {
         var newest = await NewestAsync();
-        using var client = await ConsoleHttp.SignedInClientAsync(app, Roles.Support);
+        using var client = await ConsoleHttp.SignedInClientAsync(App, Roles.Support);
 
         var html = await client.GetStringAsync(new Uri("/executions", UriKind.Relative));
 
@@ -52,29 +34,21 @@ public sealed class FirstRowBrowserTests(BrowserFixture browser) : IAsyncLifetim
     public async Task A_row_is_one_link_that_opens_its_execution_from_the_keyboard()
     {
         var newest = await NewestAsync();
-        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-        });
-        var page = await context.NewPageAsync();
-        var support = DemoUsers.All.Single(u => u.Role == Roles.Support);
-        await page.SignInAsync(app.BaseAddress, support.Email, support.Password);
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        await page.GotoAsync("/executions");
-        await page.WaitUntilInteractiveAsync();
+        await SignInAsync(Roles.Support);
+        await Page.GotoAsync("/executions");
+        await Page.WaitUntilInteractiveAsync();
 
         // The row is one link for the keyboard: focused and opened with Enter.
-        await page.Locator("[data-testid=list-grid] tbody tr").First.Locator("[data-testid=row]").FocusAsync();
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(url => url.Contains($"/executions/{newest}", StringComparison.Ordinal));
-        await page.Locator("[data-testid=step-row]").First.WaitForAsync();
-        await page.GotoAsync("about:blank");
+        await Page.Locator("[data-testid=list-grid] tbody tr").First.Locator("[data-testid=row]").FocusAsync();
+        await Page.Keyboard.PressAsync("Enter");
+        await Page.WaitForURLAsync(url => url.Contains($"/executions/{newest}", StringComparison.Ordinal));
+        await Page.Locator("[data-testid=step-row]").First.WaitForAsync();
+        await Page.GotoAsync("about:blank");
     }
 
     private async Task<Guid> NewestAsync()
     {
-        await using var db = database.CreateDbContext();
+        await using var db = Database.CreateDbContext();
         return await db.WorkflowExecutions.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Select(e => e.Id).FirstAsync();
     }
 }

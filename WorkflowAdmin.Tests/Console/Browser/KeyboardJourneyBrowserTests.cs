@@ -6,7 +6,6 @@ using Microsoft.Playwright;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
-using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Security;
@@ -19,125 +18,104 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// every control reached on the way to the next step wears a visible focus ring.
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class KeyboardJourneyBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class KeyboardJourneyBrowserTests(BrowserFixture browser) : ConsoleBrowserTest(browser, new SqliteDatabaseFixture())
 {
     private const int MaxTabs = 120;
 
-    private readonly SqliteDatabaseFixture database = new();
-    private ConsoleAppFactory app = null!;
-    private IBrowserContext context = null!;
-    private IPage page = null!;
 
-    public async Task InitializeAsync()
+    protected override Task SeedAsync() => SeedExecutionsAsync(60, randomSeed: 11);
+
+    protected override BrowserNewContextOptions ContextOptions() => new()
     {
-        await database.InitializeAsync();
-        app = new ConsoleAppFactory(database);
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(60, RandomSeed: 11), default);
-        }
+        ViewportSize = Desktop,
 
-        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-
-            // A zone that is not UTC, so the audit log's hover times show they are the browser's.
-            TimezoneId = "Asia/Kolkata",
-        });
-        page = await context.NewPageAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await app.DisposeAsync();
-        await database.DisposeAsync();
-    }
+        // A zone that is not UTC, so the audit log's hover times show they are the browser's.
+        TimezoneId = "Asia/Kolkata",
+    };
 
     [Fact]
     public async Task Support_inspects_a_failure_with_the_keyboard_alone()
     {
-        await SignInAsync(Roles.Support);
+        await SignInByKeyboardAsync(Roles.Support);
 
         await TabToAsync("[data-testid=nav-executions]");
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/executions$"));
-        await Assertions.Expect(page.Locator("[data-testid=status-count-Failed]")).Not.ToHaveTextAsync("…");
+        await Page.Keyboard.PressAsync("Enter");
+        await Page.WaitForURLAsync(new Regex("/executions$"));
+        await Assertions.Expect(Page.Locator("[data-testid=status-count-Failed]")).Not.ToHaveTextAsync("…");
 
         await TabToAsync("[data-testid=status-chip-Failed]");
-        await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("status=Failed"));
-        await page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
+        await Page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex("status=Failed"));
+        await Page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
 
         await TabToAsync("[data-testid=list-grid] [data-testid=row]");
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/executions/[0-9a-f-]{36}"));
-        await Assertions.Expect(page.Locator("[data-testid=step-error]")).ToBeVisibleAsync();
+        await Page.Keyboard.PressAsync("Enter");
+        await Page.WaitForURLAsync(new Regex("/executions/[0-9a-f-]{36}"));
+        await Assertions.Expect(Page.Locator("[data-testid=step-error]")).ToBeVisibleAsync();
     }
 
     [Fact]
     public async Task An_admin_reruns_a_failure_with_a_reason_with_the_keyboard_alone()
     {
         Guid failed;
-        await using (var db = database.CreateDbContext())
+        await using (var db = Database.CreateDbContext())
         {
             failed = await db.WorkflowExecutions.AsNoTracking()
                 .Where(e => e.Status == ExecutionStatus.Failed && e.ResolvedAt == null && !db.WorkflowExecutions.Any(r => r.RerunOfId == e.Id))
                 .OrderBy(e => e.CreatedAt).Select(e => e.Id).FirstAsync();
         }
 
-        await SignInAsync(Roles.Admin);
-        await page.GotoAsync($"/executions/{failed}");
-        await page.WaitUntilInteractiveAsync();
-        await page.Locator("[data-testid=rerun-execution]").WaitForAsync();
+        await SignInByKeyboardAsync(Roles.Admin);
+        await Page.GotoAsync($"/executions/{failed}");
+        await Page.WaitUntilInteractiveAsync();
+        await Page.Locator("[data-testid=rerun-execution]").WaitForAsync();
 
         await TabToAsync("[data-testid=rerun-execution]");
-        await page.Keyboard.PressAsync("Enter");
-        var dialog = page.Locator("[data-testid=rerun-dialog]");
+        await Page.Keyboard.PressAsync("Enter");
+        var dialog = Page.Locator("[data-testid=rerun-dialog]");
         await dialog.WaitForAsync();
 
         await TabToAsync("[data-testid=rerun-reason]");
-        await page.Keyboard.TypeAsync("ticket 4711: keyboard only");
+        await Page.Keyboard.TypeAsync("ticket 4711: keyboard only");
         await TabToAsync("[data-testid=submit-rerun]");
-        await page.Keyboard.PressAsync("Enter");
+        await Page.Keyboard.PressAsync("Enter");
 
-        await page.WaitForURLAsync(url => url.Contains("/executions/", StringComparison.Ordinal) && !url.Contains(failed.ToString(), StringComparison.Ordinal));
-        await Assertions.Expect(page.Locator("[data-testid=lineage-rerun-of]")).ToContainTextAsync("ticket 4711: keyboard only");
+        await Page.WaitForURLAsync(url => url.Contains("/executions/", StringComparison.Ordinal) && !url.Contains(failed.ToString(), StringComparison.Ordinal));
+        await Assertions.Expect(Page.Locator("[data-testid=lineage-rerun-of]")).ToContainTextAsync("ticket 4711: keyboard only");
     }
 
     [Fact]
     public async Task An_auditor_opens_the_audit_log_and_verifies_the_chain_with_the_keyboard_alone()
     {
         await AdminTriggersAnExecutionAsync();
-        await SignInAsync(Roles.Auditor);
+        await SignInByKeyboardAsync(Roles.Auditor);
 
         await TabToAsync("[data-testid=nav-audit]");
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/audit\\?show=changes$"));
-        await page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
+        await Page.Keyboard.PressAsync("Enter");
+        await Page.WaitForURLAsync(new Regex("/audit\\?show=changes$"));
+        await Page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync();
 
         // Times read "… ago" on one line; hovering gives the exact time, to the second, in the browser's zone.
-        var time = page.Locator("[data-testid=list-grid] tbody time").First;
+        var time = Page.Locator("[data-testid=list-grid] tbody time").First;
         await Assertions.Expect(time).ToHaveTextAsync(new Regex("^(just now|\\d+ (s|min|h|d) ago)$"));
         await Assertions.Expect(time).ToHaveAttributeAsync("title", new Regex(@"\d{2}:\d{2}:\d{2}.*GMT\+5:30"));
         var box = await time.BoundingBoxAsync();
         Assert.True(box!.Height < 30, $"The time wraps: {box.Height} px high.");
 
         await TabToAsync("[data-testid=audit-verify-button]");
-        await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.Locator("[data-testid=audit-verify-result]")).ToHaveAttributeAsync("data-intact", "true");
+        await Page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(Page.Locator("[data-testid=audit-verify-result]")).ToHaveAttributeAsync("data-intact", "true");
 
         await TabToAsync("[data-testid=list-grid] [data-testid=row]");
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/audit/\\d+$"));
-        await Assertions.Expect(page.Locator("[data-testid=audit-entry-integrity]")).ToBeVisibleAsync();
+        await Page.Keyboard.PressAsync("Enter");
+        await Page.WaitForURLAsync(new Regex("/audit/\\d+$"));
+        await Assertions.Expect(Page.Locator("[data-testid=audit-entry-integrity]")).ToBeVisibleAsync();
     }
 
     // The audit log opens on the changes, and the seed audits nothing: an admin triggers an execution so there is one.
     private async Task AdminTriggersAnExecutionAsync()
     {
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var users = services.GetRequiredService<UserManager<ApplicationUser>>();
         var admin = await users.FindByEmailAsync(DemoUsers.All.Single(u => u.Role == Roles.Admin).Email);
@@ -147,17 +125,17 @@ public sealed class KeyboardJourneyBrowserTests(BrowserFixture browser) : IAsync
     }
 
     // Signs in by typing and pressing Enter, then waits for the dashboard's circuit.
-    private async Task SignInAsync(string role)
+    private async Task SignInByKeyboardAsync(string role)
     {
         var user = DemoUsers.All.Single(u => u.Role == role);
-        await page.GotoAsync("/account/login");
-        await page.FocusAsync("#email");
-        await page.Keyboard.TypeAsync(user.Email);
-        await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.TypeAsync(user.Password);
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        await page.WaitUntilInteractiveAsync();
+        await Page.GotoAsync("/account/login");
+        await Page.FocusAsync("#email");
+        await Page.Keyboard.TypeAsync(user.Email);
+        await Page.Keyboard.PressAsync("Tab");
+        await Page.Keyboard.TypeAsync(user.Password);
+        await Page.Keyboard.PressAsync("Enter");
+        await Page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await Page.WaitUntilInteractiveAsync();
     }
 
     // Presses Tab until the focus is on (or inside) the element, then checks that the focus can be seen there.
@@ -165,8 +143,8 @@ public sealed class KeyboardJourneyBrowserTests(BrowserFixture browser) : IAsync
     {
         for (var i = 0; i < MaxTabs; i++)
         {
-            await page.Keyboard.PressAsync("Tab");
-            var focus = await page.EvaluateAsync<string?>(
+            await Page.Keyboard.PressAsync("Tab");
+            var focus = await Page.EvaluateAsync<string?>(
                 """
                 selector => {
                     const e = document.activeElement;
@@ -184,7 +162,7 @@ public sealed class KeyboardJourneyBrowserTests(BrowserFixture browser) : IAsync
             }
         }
 
-        await page.ScreenshotAsync("keyboard-lost-" + Regex.Replace(selector, "[^a-z-]", ""));
+        await Page.ScreenshotAsync("keyboard-lost-" + Regex.Replace(selector, "[^a-z-]", ""));
         Assert.Fail($"{MaxTabs} presses of Tab did not reach {selector}.");
     }
 }

@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using WorkflowAdmin.Domain.Identity;
-using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Domain.Workflows;
-using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -21,37 +18,26 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// <c>WORKFLOWADMIN_BENCH=1 dotnet test WorkflowAdmin.Tests -c Release --filter PagesBenchmarkTests --logger "console;verbosity=detailed"</c>.
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelper output) : IAsyncLifetime
+public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelper output) : ConsoleBrowserTest(browser, new PostgresDatabaseFixture())
 {
-    private readonly PostgresDatabaseFixture database = new();
-    private ConsoleAppFactory app = null!;
+    private static bool Enabled => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(BenchmarkFactAttribute.Variable));
 
     private static int Setting(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out var value) ? value : fallback;
 
-    public async Task InitializeAsync()
-    {
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(BenchmarkFactAttribute.Variable)))
-        {
-            return;
-        }
+    // Outside a benchmark run the test is skipped: nothing is set up, so nothing is torn down.
+    public override Task InitializeAsync() => Enabled ? base.InitializeAsync() : Task.CompletedTask;
 
-        await database.InitializeAsync();
-        app = new ConsoleAppFactory(database, services: ConsoleAppFactory.WithoutExecutionWorkers);
+    public override Task DisposeAsync() => Enabled ? base.DisposeAsync() : Task.CompletedTask;
+
+    protected override ConsoleAppFactory CreateApp() => new(Database, services: ConsoleAppFactory.WithoutExecutionWorkers);
+
+    protected override async Task SeedAsync()
+    {
         var executions = Setting("WORKFLOWADMIN_BENCH_EXECUTIONS", 100_000);
         var seeding = Stopwatch.StartNew();
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(executions, RandomSeed: 7), default);
+        await SeedExecutionsAsync(executions, randomSeed: 7);
         output.WriteLine($"Seeded {executions:N0} executions in {seeding.Elapsed.TotalSeconds:0.0} s.");
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-            await database.DisposeAsync();
-        }
     }
 
     [BenchmarkFact]
@@ -64,7 +50,7 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
         var tabUrl = Environment.GetEnvironmentVariable("WORKFLOWADMIN_BENCH_TAB_URL") is { Length: > 0 } configured ? configured : "/executions";
         string businessKey;
         Guid detail;
-        await using (var db = database.CreateDbContext())
+        await using (var db = Database.CreateDbContext())
         {
             var failed = await db.WorkflowExecutions.Where(e => e.Status == ExecutionStatus.Failed && e.BusinessKey != null)
                 .OrderByDescending(e => e.CreatedAt).Select(e => new { e.Id, e.BusinessKey }).FirstAsync();
@@ -72,16 +58,9 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
             detail = failed.Id;
         }
 
-        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-        });
-        var signIn = await context.NewPageAsync();
-        var support = DemoUsers.All.Single(u => u.Role == Roles.Support);
-        await signIn.SignInAsync(app.BaseAddress, support.Email, support.Password);
-        await signIn.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        await signIn.CloseAsync();
+        // The sign-in's page is closed; every page timed below is a new one in the signed-in context.
+        await SignInAsync(Roles.Support);
+        await Page.CloseAsync();
 
         output.WriteLine($"Load average before: {LoadAverage()}");
         const string ListRow = "[data-testid=list-grid] [data-testid=row]";
@@ -96,7 +75,7 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
         foreach (var (name, url, row) in loads > 0 ? views : [])
         {
             var times = new List<double>();
-            var page = await context.NewPageAsync();
+            var page = await Context.NewPageAsync();
             for (var i = 0; i < loads + 2; i++)
             {
                 await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
@@ -125,7 +104,7 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
         {
             for (var i = 0; i < count; i++)
             {
-                var tab = await context.NewPageAsync();
+                var tab = await Context.NewPageAsync();
                 await tab.GotoAsync(tabUrl);
                 await tab.WaitUntilInteractiveAsync();
                 await Assertions.Expect(tab.Locator("[data-testid=status-count-Failed]")).Not.ToHaveTextAsync("…");

@@ -1,10 +1,7 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using WorkflowAdmin.Domain.Identity;
-using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Domain.Workflows;
-using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Console.Browser;
@@ -15,50 +12,29 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// Sign out can be reached and tapped.
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class PhoneBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class PhoneBrowserTests(BrowserFixture browser) : ConsoleBrowserTest(browser, new SqliteDatabaseFixture())
 {
     private const int Width = 390;
 
-    private readonly SqliteDatabaseFixture database = new();
-    private ConsoleAppFactory app = null!;
-    private IBrowserContext context = null!;
-    private IPage page = null!;
 
-    public async Task InitializeAsync()
+    protected override Task SeedAsync() => SeedExecutionsAsync(60, randomSeed: 13);
+
+    protected override BrowserNewContextOptions ContextOptions() => new()
     {
-        await database.InitializeAsync();
-        app = new ConsoleAppFactory(database);
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(60, RandomSeed: 13), default);
-        }
-
-        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = Width, Height = 844 },
-            IsMobile = true,
-            HasTouch = true,
-        });
-        page = await context.NewPageAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await app.DisposeAsync();
-        await database.DisposeAsync();
-    }
+        ViewportSize = new ViewportSize { Width = Width, Height = 844 },
+        IsMobile = true,
+        HasTouch = true,
+    };
 
     [Fact]
     public async Task On_a_phone_the_list_keeps_its_values_on_screen_and_the_menu_id_link_and_sign_out_are_reachable()
     {
-        await SignInAsync();
-        await page.GotoAsync("/executions?status=Failed");
-        await page.WaitUntilInteractiveAsync();
-        var firstRow = page.Locator("[data-testid=list-grid] tbody tr").First;
+        await SignInAsync(Roles.Admin);
+        await Page.GotoAsync("/executions?status=Failed");
+        await Page.WaitUntilInteractiveAsync();
+        var firstRow = Page.Locator("[data-testid=list-grid] tbody tr").First;
         await firstRow.Locator("[data-testid=row]").WaitForAsync();
-        await page.ScreenshotAsync("phone-executions-list");
+        await Page.ScreenshotAsync("phone-executions-list");
 
         await AssertNoSidewaysScrollingAsync();
         foreach (var cell in await firstRow.Locator("td").AllAsync())
@@ -67,64 +43,57 @@ public sealed class PhoneBrowserTests(BrowserFixture browser) : IAsyncLifetime
         }
 
         await AssertTappableAsync(firstRow.Locator("[data-testid=row]"), "the Id link");
-        await AssertTappableAsync(page.Locator("[data-testid=sign-out]"), "Sign out");
+        await AssertTappableAsync(Page.Locator("[data-testid=sign-out]"), "Sign out");
 
         // The drawer is closed on a phone and opens over the page from the menu button.
-        var menu = page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" });
+        var menu = Page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" });
         await AssertTappableAsync(menu, "the menu button");
         await menu.TapAsync();
-        var audit = page.Locator("[data-testid=nav-executions]");
+        var audit = Page.Locator("[data-testid=nav-executions]");
         await Assertions.Expect(audit).ToBeVisibleAsync();
         await AssertTappableAsync(audit, "a menu entry");
-        await page.ScreenshotAsync("phone-menu");
+        await Page.ScreenshotAsync("phone-menu");
     }
 
     [Fact]
     public async Task On_a_phone_an_execution_and_its_rerun_dialog_fit_the_screen()
     {
         Guid failed;
-        await using (var db = database.CreateDbContext())
+        await using (var db = Database.CreateDbContext())
         {
             failed = await db.WorkflowExecutions.AsNoTracking()
                 .Where(e => e.Status == ExecutionStatus.Failed && e.ResolvedAt == null && !db.WorkflowExecutions.Any(r => r.RerunOfId == e.Id))
                 .OrderBy(e => e.CreatedAt).Select(e => e.Id).FirstAsync();
         }
 
-        await SignInAsync();
-        await page.GotoAsync($"/executions/{failed}");
-        await page.WaitUntilInteractiveAsync();
-        await page.Locator("[data-testid=step-error]").WaitForAsync();
-        await page.ScreenshotAsync("phone-execution-detail");
+        await SignInAsync(Roles.Admin);
+        await Page.GotoAsync($"/executions/{failed}");
+        await Page.WaitUntilInteractiveAsync();
+        await Page.Locator("[data-testid=step-error]").WaitForAsync();
+        await Page.ScreenshotAsync("phone-execution-detail");
 
         await AssertNoSidewaysScrollingAsync();
-        await AssertOnScreenAsync(page.Locator("[data-testid=execution-header]"), "the header");
-        await AssertOnScreenAsync(page.Locator("[data-testid=step-error]"), "the step's error");
-        await AssertTappableAsync(page.Locator("[data-testid=rerun-execution]"), "Re-run");
+        await AssertOnScreenAsync(Page.Locator("[data-testid=execution-header]"), "the header");
+        await AssertOnScreenAsync(Page.Locator("[data-testid=step-error]"), "the step's error");
+        await AssertTappableAsync(Page.Locator("[data-testid=rerun-execution]"), "Re-run");
 
-        await page.Locator("[data-testid=rerun-execution]").TapAsync();
-        var dialog = page.Locator(".mud-dialog", new() { Has = page.Locator("[data-testid=rerun-reason]") });
+        await Page.Locator("[data-testid=rerun-execution]").TapAsync();
+        var dialog = Page.Locator(".mud-dialog", new() { Has = Page.Locator("[data-testid=rerun-reason]") });
         await dialog.WaitForAsync();
-        await page.ScreenshotAsync("phone-rerun-dialog");
+        await Page.ScreenshotAsync("phone-rerun-dialog");
         await AssertOnScreenAsync(dialog, "the re-run dialog");
-        await AssertTappableAsync(page.Locator("input[data-testid=rerun-reason]"), "the reason");
-        await page.Locator("input[data-testid=rerun-reason]").FillAsync("ticket 4711: from a phone");
-        await AssertTappableAsync(page.Locator("[data-testid=submit-rerun]"), "the submit button");
-    }
-
-    private async Task SignInAsync()
-    {
-        var admin = DemoUsers.All.Single(u => u.Role == Roles.Admin);
-        await page.SignInAsync(app.BaseAddress, admin.Email, admin.Password);
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await AssertTappableAsync(Page.Locator("input[data-testid=rerun-reason]"), "the reason");
+        await Page.Locator("input[data-testid=rerun-reason]").FillAsync("ticket 4711: from a phone");
+        await AssertTappableAsync(Page.Locator("[data-testid=submit-rerun]"), "the submit button");
     }
 
     private async Task AssertNoSidewaysScrollingAsync()
     {
-        var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        var scrollWidth = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         if (scrollWidth > Width)
         {
             // The innermost elements past the right edge, to say what pushes the page wide.
-            var culprits = await page.EvaluateAsync<string[]>(
+            var culprits = await Page.EvaluateAsync<string[]>(
                 """
                 width => [...document.querySelectorAll("body *")]
                     .filter(e => e.getBoundingClientRect().right > width + 1 && ![...e.children].some(c => c.getBoundingClientRect().right > width + 1))

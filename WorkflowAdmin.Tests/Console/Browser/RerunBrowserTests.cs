@@ -1,12 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using WorkflowAdmin.Domain.Identity;
-using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Domain.Workflows;
-using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Console.Browser;
@@ -17,51 +14,26 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// the new execution, watch it succeed, and find it linked from the original. Support sees no actions at all.
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class RerunBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class RerunBrowserTests(BrowserFixture browser) : ConsoleBrowserTest(browser, new SqliteDatabaseFixture())
 {
     private static readonly LocatorWaitForOptions Generously = new() { Timeout = 60_000 };
 
-    private readonly SqliteDatabaseFixture database = new();
-    private ConsoleAppFactory app = null!;
-    private IBrowserContext context = null!;
-    private IPage page = null!;
 
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        app = new ConsoleAppFactory(database);
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(400, RandomSeed: 3), default);
-        }
+    protected override Task SeedAsync() => SeedExecutionsAsync(400, randomSeed: 3);
 
-        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseAddress.ToString(),
-
-            // Tall enough for the whole re-run dialog, diff included, in one screenshot.
-            ViewportSize = new ViewportSize { Width = 1440, Height = 1500 },
-        });
-        page = await context.NewPageAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await app.DisposeAsync();
-        await database.DisposeAsync();
-    }
+    // Tall enough for the whole re-run dialog, diff included, in one screenshot.
+    protected override BrowserNewContextOptions ContextOptions() => new() { ViewportSize = new ViewportSize { Width = 1440, Height = 1500 } };
 
     [Fact]
     public async Task An_admin_resumes_a_seeded_failure_with_an_edited_input_and_a_reason_and_lands_on_the_linked_rerun()
     {
         var original = await UnrerunFailureAsync("create-trial-plan");
         await SignInAsync(Roles.Admin);
-        await page.GotoAsync($"/executions/{original.Id}");
-        await page.WaitUntilInteractiveAsync();
+        await Page.GotoAsync($"/executions/{original.Id}");
+        await Page.WaitUntilInteractiveAsync();
 
-        await page.Locator("[data-testid=rerun-execution]").ClickAsync();
-        var dialog = page.Locator("[data-testid=rerun-dialog]");
+        await Page.Locator("[data-testid=rerun-execution]").ClickAsync();
+        var dialog = Page.Locator("[data-testid=rerun-dialog]");
         await dialog.WaitForAsync();
         await Assertions.Expect(dialog.Locator("[data-testid=reused-steps] [data-testid=planned-step]")).ToHaveCountAsync(4);
         await Assertions.Expect(dialog.Locator("[data-testid=rerun-steps] [data-testid=planned-step]").First).ToHaveAttributeAsync("data-step", "create-trial-plan");
@@ -81,25 +53,25 @@ public sealed class RerunBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(changed.Locator("[data-testid=diff-after]")).ToContainTextAsync(corrected);
         await Assertions.Expect(dialog.Locator("[data-testid=reused-steps] [data-testid=planned-step]")).ToHaveCountAsync(4);
         await dialog.Locator("input[data-testid=rerun-reason]").FillAsync("ticket 4711: licenses as contracted");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "rerun-dialog.png") });
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "rerun-dialog.png") });
 
-        await page.Locator("[data-testid=submit-rerun]").ClickAsync();
+        await Page.Locator("[data-testid=submit-rerun]").ClickAsync();
 
         await LandOnTheRerunAsync(original.Id);
-        var rerunOf = page.Locator("[data-testid=lineage-rerun-of]");
+        var rerunOf = Page.Locator("[data-testid=lineage-rerun-of]");
         await rerunOf.WaitForAsync();
         Assert.EndsWith($"executions/{original.Id}", await rerunOf.Locator("a").GetAttributeAsync("href"), StringComparison.Ordinal);
         await Assertions.Expect(rerunOf).ToContainTextAsync("resumed from the failed step");
         await Assertions.Expect(rerunOf).ToContainTextAsync("ticket 4711: licenses as contracted");
 
         // The background worker runs it on the records the seed wrote; the page follows it live.
-        await page.Locator("[data-testid=execution-header] [data-testid=status-chip][data-status=Succeeded]").WaitForAsync(Generously);
-        await Assertions.Expect(page.Locator("[data-testid=step-reused]")).ToHaveCountAsync(4);
-        var rerunId = page.Url[(page.Url.LastIndexOf('/') + 1)..].Split('?')[0];
-        await page.ScreenshotAsync("rerun-succeeded");
+        await Page.Locator("[data-testid=execution-header] [data-testid=status-chip][data-status=Succeeded]").WaitForAsync(Generously);
+        await Assertions.Expect(Page.Locator("[data-testid=step-reused]")).ToHaveCountAsync(4);
+        var rerunId = Page.Url[(Page.Url.LastIndexOf('/') + 1)..].Split('?')[0];
+        await Page.ScreenshotAsync("rerun-succeeded");
 
-        await page.GotoAsync($"/executions/{original.Id}");
-        var listed = page.Locator("[data-testid=lineage-rerun]");
+        await Page.GotoAsync($"/executions/{original.Id}");
+        var listed = Page.Locator("[data-testid=lineage-rerun]");
         await listed.WaitForAsync();
         Assert.EndsWith($"executions/{rerunId}", await listed.Locator("a").GetAttributeAsync("href"), StringComparison.Ordinal);
         await Assertions.Expect(listed.Locator("[data-testid=status-chip]")).ToHaveAttributeAsync("data-status", "Succeeded");
@@ -110,15 +82,15 @@ public sealed class RerunBrowserTests(BrowserFixture browser) : IAsyncLifetime
     {
         var failed = await UnrerunFailureAsync("create-catalog");
         await SignInAsync(Roles.Support);
-        await page.GotoAsync($"/executions/{failed.Id}");
-        await page.WaitUntilInteractiveAsync();
+        await Page.GotoAsync($"/executions/{failed.Id}");
+        await Page.WaitUntilInteractiveAsync();
 
         // The bar appears once the user's roles are read from the database; for Support it stays empty.
-        var bar = page.Locator("[data-testid=execution-actions]");
+        var bar = Page.Locator("[data-testid=execution-actions]");
         await bar.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         await Assertions.Expect(bar.Locator("button, a")).ToHaveCountAsync(0);
-        await Assertions.Expect(page.Locator("[data-testid=rerun-execution], [data-testid=cancel-execution], [data-testid=start-like-this]")).ToHaveCountAsync(0);
-        await Assertions.Expect(page.Locator("[data-testid=download-execution]")).ToBeVisibleAsync();
+        await Assertions.Expect(Page.Locator("[data-testid=rerun-execution], [data-testid=cancel-execution], [data-testid=start-like-this]")).ToHaveCountAsync(0);
+        await Assertions.Expect(Page.Locator("[data-testid=download-execution]")).ToBeVisibleAsync();
     }
 
     /// <summary>
@@ -129,29 +101,22 @@ public sealed class RerunBrowserTests(BrowserFixture browser) : IAsyncLifetime
     {
         try
         {
-            await page.WaitForURLAsync(
+            await Page.WaitForURLAsync(
                 url => url.Contains("/executions/", StringComparison.Ordinal) && !url.Contains(originalId.ToString(), StringComparison.Ordinal),
                 new PageWaitForURLOptions { Timeout = 90_000, WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {
-            var dialog = page.Locator("[data-testid=rerun-dialog]");
+            var dialog = Page.Locator("[data-testid=rerun-dialog]");
             var text = await dialog.CountAsync() > 0 ? await dialog.InnerTextAsync() : "(the dialog is closed)";
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "rerun-submit-timeout.png") });
-            Assert.Fail($"The re-run did not open within 90 s at {page.Url}. The dialog shows: {text}");
+            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "rerun-submit-timeout.png") });
+            Assert.Fail($"The re-run did not open within 90 s at {Page.Url}. The dialog shows: {text}");
         }
-    }
-
-    private async Task SignInAsync(string role)
-    {
-        var user = DemoUsers.All.Single(u => u.Role == role);
-        await page.SignInAsync(app.BaseAddress, user.Email, user.Password);
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
     }
 
     private async Task<WorkflowExecution> UnrerunFailureAsync(string failedStepKey)
     {
-        await using var db = database.CreateDbContext();
+        await using var db = Database.CreateDbContext();
         return await db.WorkflowExecutions.AsNoTracking()
             .Where(e => e.Status == ExecutionStatus.Failed && e.FailedStepKey == failedStepKey && !db.WorkflowExecutions.Any(r => r.RerunOfId == e.Id))
             .OrderBy(e => e.CreatedAt)

@@ -1,8 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using WorkflowAdmin.Domain.Identity;
-using WorkflowAdmin.Domain.Seeding;
-using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Console.Browser;
@@ -13,47 +10,26 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// which would click whatever element it is given), so what counts is what the browser finds under the pointer.
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class RowClickBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class RowClickBrowserTests(BrowserFixture browser) : ConsoleBrowserTest(browser, new SqliteDatabaseFixture())
 {
-    private readonly SqliteDatabaseFixture database = new();
-    private ConsoleAppFactory app = null!;
-    private IBrowserContext? context;
-
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        app = new ConsoleAppFactory(database);
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(40, RandomSeed: 11), default);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (context is not null)
-        {
-            await context.DisposeAsync();
-        }
-
-        await app.DisposeAsync();
-        await database.DisposeAsync();
-    }
+    protected override Task SeedAsync() => SeedExecutionsAsync(40, randomSeed: 11);
 
     [Theory]
     [InlineData("Source")]
     [InlineData("Created")]
     public async Task A_click_in_the_middle_of_a_cell_opens_the_rows_execution(string column)
     {
-        var page = await SignedInListAsync();
-        var row = page.Locator("[data-testid=list-grid] tbody tr").Nth(1);
+        await SignedInListAsync();
+        var row = Page.Locator("[data-testid=list-grid] tbody tr").Nth(1);
         var href = await row.Locator("[data-testid=row]").GetAttributeAsync("href");
         Assert.StartsWith("/executions/", href, StringComparison.Ordinal);
 
         var cell = row.Locator($"td[data-label='{column}']");
         await cell.ScrollIntoViewIfNeededAsync();
         var (x, y) = await MiddleOfAsync(cell);
-        var under = await page.EvaluateAsync<string>(
+        var under = await Page.EvaluateAsync<string>(
             "p => { const e = document.elementFromPoint(p.x, p.y); return e ? e.outerHTML.slice(0, 160) : 'nothing'; }", new { x = (double)x, y = (double)y });
-        await page.Mouse.ClickAsync(x, y);
+        await Page.Mouse.ClickAsync(x, y);
 
         // The address is what the click decides; the page's load is waited for below. Polling the address (rather than
         // waiting for a navigation event) is what CI needed: WaitForURL timed out once at 30 s with the address right
@@ -61,41 +37,41 @@ public sealed class RowClickBrowserTests(BrowserFixture browser) : IAsyncLifetim
         var opened = false;
         for (var waited = System.Diagnostics.Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(90) && !opened; await Task.Delay(100))
         {
-            opened = new Uri(page.Url).AbsolutePath.EndsWith(href!, StringComparison.Ordinal);
+            opened = new Uri(Page.Url).AbsolutePath.EndsWith(href!, StringComparison.Ordinal);
         }
 
         if (!opened)
         {
-            throw new Xunit.Sdk.XunitException($"A click in the {column} cell at ({x}, {y}) did not open {href}; under the pointer: {under}; now at {page.Url}");
+            throw new Xunit.Sdk.XunitException($"A click in the {column} cell at ({x}, {y}) did not open {href}; under the pointer: {under}; now at {Page.Url}");
         }
 
-        await page.Locator("[data-testid=step-row]").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
-        await page.GotoAsync("about:blank");
+        await Page.Locator("[data-testid=step-row]").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        await Page.GotoAsync("about:blank");
     }
 
     [Fact]
     public async Task A_click_on_the_rows_tick_box_selects_it_and_stays_on_the_list()
     {
-        var page = await SignedInListAsync();
-        var box = page.Locator("[data-testid=list-grid] tbody tr").Nth(1).Locator("[data-testid=tick-row] input");
+        await SignedInListAsync();
+        var box = Page.Locator("[data-testid=list-grid] tbody tr").Nth(1).Locator("[data-testid=tick-row] input");
         var (x, y) = await MiddleOfAsync(box);
 
-        await page.Mouse.ClickAsync(x, y);
+        await Page.Mouse.ClickAsync(x, y);
 
-        await Assertions.Expect(page.Locator("[data-testid=bulk-ticked]")).ToContainTextAsync("1");
+        await Assertions.Expect(Page.Locator("[data-testid=bulk-ticked]")).ToContainTextAsync("1");
         Assert.True(await box.IsCheckedAsync());
-        Assert.EndsWith("/executions", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
-        await page.GotoAsync("about:blank");
+        Assert.EndsWith("/executions", new Uri(Page.Url).AbsolutePath, StringComparison.Ordinal);
+        await Page.GotoAsync("about:blank");
     }
 
     [Fact]
     public async Task At_1440_by_900_with_the_menu_open_every_column_and_the_error_of_a_failure_are_in_view()
     {
-        var page = await SignedInListAsync("/executions?status=Failed");
-        await page.Locator("[data-testid=execution-error]").First.WaitForAsync();
+        await SignedInListAsync("/executions?status=Failed");
+        await Page.Locator("[data-testid=execution-error]").First.WaitForAsync();
 
         // Nothing scrolls sideways, and every header ends inside the window; the error (what failures are triaged by) too.
-        var layout = await page.EvaluateAsync<string>("""
+        var layout = await Page.EvaluateAsync<string>("""
             () => {
               const container = document.querySelector('[data-testid=list-grid] .mud-table-container');
               const heads = [...document.querySelectorAll('[data-testid=list-grid] thead th')]
@@ -105,27 +81,18 @@ public sealed class RowClickBrowserTests(BrowserFixture browser) : IAsyncLifetim
             """);
         var widths = layout.Split(' ')[0].Split('/').Select(int.Parse).ToArray();
         Assert.True(widths[0] <= widths[1] && widths[2] <= 1440, $"The list scrolls sideways (container scroll/client/page width, header right edges): {layout}");
-        var error = await page.Locator("[data-testid=execution-error]").First.BoundingBoxAsync();
+        var error = await Page.Locator("[data-testid=execution-error]").First.BoundingBoxAsync();
         Assert.NotNull(error);
         Assert.True(error.X >= 0 && error.X + error.Width <= 1440 && error.Width >= 100, $"The error cell is not in view: x {error.X}, width {error.Width}; {layout}");
-        Assert.True(await page.Locator(".mud-drawer--open").IsVisibleAsync(), "The menu is not open.");
-        await page.GotoAsync("about:blank");
+        Assert.True(await Page.Locator(".mud-drawer--open").IsVisibleAsync(), "The menu is not open.");
+        await Page.GotoAsync("about:blank");
     }
 
-    private async Task<IPage> SignedInListAsync(string address = "/executions")
+    private async Task SignedInListAsync(string address = "/executions")
     {
-        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-        });
-        var page = await context.NewPageAsync();
-        var admin = DemoUsers.All.Single(u => u.Role == Roles.Admin);
-        await page.SignInAsync(app.BaseAddress, admin.Email, admin.Password);
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        await page.GotoAsync(address);
-        await page.WaitUntilInteractiveAsync();
-        return page;
+        await SignInAsync(Roles.Admin);
+        await Page.GotoAsync(address);
+        await Page.WaitUntilInteractiveAsync();
     }
 
     private static async Task<(float X, float Y)> MiddleOfAsync(ILocator element)

@@ -15,21 +15,30 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// Chromium, under the console's Content-Security-Policy: groups decide the role at each sign-in, a user with no
 /// mapped group is refused clearly and audited, and an SSO user is audited like any other.
 /// </summary>
-public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseFixture database) : IAsyncLifetime
+public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseFixture database) : ConsoleBrowserTest(browser, database)
 {
     private readonly TestOpenIdProvider provider = new();
     private readonly ConcurrentQueue<string> violations = new();
-    private ConsoleAppFactory app = null!;
-    private IBrowserContext context = null!;
-    private IPage page = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await database.InitializeAsync();
         await provider.StartAsync();
-        app = new ConsoleAppFactory(database, provider.ConsoleSettings());
-        await provider.RegisterConsoleAsync(app.BaseAddress);
-        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString() });
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await provider.DisposeAsync();
+    }
+
+    protected override ConsoleAppFactory CreateApp() => new(Database, provider.ConsoleSettings());
+
+    protected override BrowserNewContextOptions ContextOptions() => new();
+
+    protected override async Task PrepareContextAsync(IBrowserContext context)
+    {
+        // The provider learns the console's address before the browser can reach either.
+        await provider.RegisterConsoleAsync(App.BaseAddress);
 
         // Injected through the debugging protocol, so the policy under test does not apply to the collector.
         await context.ExposeFunctionAsync("reportCspViolation", (string text) => violations.Enqueue(text));
@@ -37,15 +46,6 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
             document.addEventListener('securitypolicyviolation', e => window.reportCspViolation(
               `${e.effectiveDirective} refused ${e.blockedURI} on ${document.location.href}`));
             """);
-        page = await context.NewPageAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await app.DisposeAsync();
-        await provider.DisposeAsync();
-        await database.DisposeAsync();
     }
 
     [Fact]
@@ -54,15 +54,15 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
         provider.SetPerson("alice", "alice@example.com", TestOpenIdProvider.AdminGroup, "unrelated-group");
         var support = await UserIdAsync(DemoUsers.All.Single(u => u.Role == Roles.Support).Email);
 
-        await page.GotoAsync($"/users/{support}");
-        Assert.Contains("/account/login", page.Url, StringComparison.Ordinal);
+        await Page.GotoAsync($"/users/{support}");
+        Assert.Contains("/account/login", Page.Url, StringComparison.Ordinal);
         await SignInThroughProviderAsync("alice");
-        await page.WaitForURLAsync(url => url.Contains($"/users/{support}", StringComparison.Ordinal));
-        await page.WaitUntilInteractiveAsync();
+        await Page.WaitForURLAsync(url => url.Contains($"/users/{support}", StringComparison.Ordinal));
+        await Page.WaitUntilInteractiveAsync();
 
-        await page.Locator("[data-testid=disable-user]").ClickAsync();
-        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Disable", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.Locator("[data-testid=user-status]")).ToHaveTextAsync("Disabled");
+        await Page.Locator("[data-testid=disable-user]").ClickAsync();
+        await Page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Disable", Exact = true }).ClickAsync();
+        await Assertions.Expect(Page.Locator("[data-testid=user-status]")).ToHaveTextAsync("Disabled");
 
         var alice = await FindAsync("alice@example.com");
         Assert.Equal([Roles.Admin], alice.Roles);
@@ -72,7 +72,7 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
         Assert.True((await FindAsync(DemoUsers.All.Single(u => u.Role == Roles.Support).Email)).User.IsDisabled);
 
         // The same actor identity as a password user: the console user's email, kind User, the role from the database.
-        var audit = await AuditLog.ReadAsync(database);
+        var audit = await AuditLog.ReadAsync(Database);
         var signIn = Assert.Single(audit, e => e.Action == AuditActions.SignIn);
         Assert.Equal(("alice@example.com", "User", Roles.Admin, alice.User.Id), (signIn.Actor, signIn.ActorKind, signIn.ActorRoles, signIn.TargetId));
         Assert.Contains("\"via\":\"oidc\"", signIn.AfterJson, StringComparison.Ordinal);
@@ -89,15 +89,15 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
         provider.SetPerson("bob", "bob@example.com", TestOpenIdProvider.SupportGroup);
 
         // A return address to another site, passed along by a crafted link, is dropped: the user lands on the dashboard.
-        await page.GotoAsync("/account/login?ReturnUrl=%2F%2Fevil.example.com%2Fphish");
+        await Page.GotoAsync("/account/login?ReturnUrl=%2F%2Fevil.example.com%2Fphish");
         await SignInThroughProviderAsync("bob");
-        await page.WaitForURLAsync(new Uri(app.BaseAddress, "/").ToString());
-        await page.WaitUntilInteractiveAsync();
+        await Page.WaitForURLAsync(new Uri(App.BaseAddress, "/").ToString());
+        await Page.WaitUntilInteractiveAsync();
 
-        Assert.Equal(0, await page.Locator("[data-testid=nav-users]").CountAsync());
-        await page.GotoAsync("/users");
-        await page.WaitUntilInteractiveAsync();
-        await page.Locator("[data-testid=access-denied]").WaitForAsync();
+        Assert.Equal(0, await Page.Locator("[data-testid=nav-users]").CountAsync());
+        await Page.GotoAsync("/users");
+        await Page.WaitUntilInteractiveAsync();
+        await Page.Locator("[data-testid=access-denied]").WaitForAsync();
         Assert.Equal([Roles.Support], (await FindAsync("bob@example.com")).Roles);
         Assert.Empty(violations);
     }
@@ -107,24 +107,24 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
     {
         provider.SetPerson("carol", "carol@example.com", "marketing", "everyone");
 
-        await page.GotoAsync("/account/login");
+        await Page.GotoAsync("/account/login");
         await SignInThroughProviderAsync("carol");
-        await page.WaitForURLAsync(url => url.Contains("/account/sso-refused", StringComparison.Ordinal));
+        await Page.WaitForURLAsync(url => url.Contains("/account/sso-refused", StringComparison.Ordinal));
 
-        var refusal = page.Locator("[data-testid=sso-refused]");
+        var refusal = Page.Locator("[data-testid=sso-refused]");
         await Assertions.Expect(refusal).ToHaveAttributeAsync("data-reason", "no-role");
         await Assertions.Expect(refusal).ToContainTextAsync(
             $"You signed in with {TestOpenIdProvider.DisplayName}, but your account there is in no group that gives access to WorkflowAdmin.");
-        await page.ScreenshotAsync("sso-refused");
-        await page.GotoAsync("/");
-        Assert.Contains("/account/login", page.Url, StringComparison.Ordinal);
+        await Page.ScreenshotAsync("sso-refused");
+        await Page.GotoAsync("/");
+        Assert.Contains("/account/login", Page.Url, StringComparison.Ordinal);
 
-        await using (var scope = app.Services.CreateAsyncScope())
+        await using (var scope = App.Services.CreateAsyncScope())
         {
             Assert.Null(await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync("carol@example.com"));
         }
 
-        var failed = Assert.Single(await AuditLog.ReadAsync(database), e => e.Action == AuditActions.SignInFailed);
+        var failed = Assert.Single(await AuditLog.ReadAsync(Database), e => e.Action == AuditActions.SignInFailed);
         Assert.Equal(("carol@example.com", "Anonymous"), (failed.Actor, failed.ActorKind));
         Assert.Contains("single sign-on: no group maps to a role", failed.AfterJson, StringComparison.Ordinal);
         Assert.Empty(violations);
@@ -134,17 +134,17 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
     public async Task A_group_changed_at_the_provider_changes_the_role_at_the_next_sign_in_and_no_group_takes_it_away()
     {
         provider.SetPerson("dave", "dave@example.com", TestOpenIdProvider.AdminGroup);
-        await page.GotoAsync("/account/login");
+        await Page.GotoAsync("/account/login");
         await SignInThroughProviderAsync("dave");
-        await page.Locator("[data-testid=nav-users]").WaitForAsync();
+        await Page.Locator("[data-testid=nav-users]").WaitForAsync();
         var stampAsAdmin = (await FindAsync("dave@example.com")).User.SecurityStamp;
 
         provider.SetPerson("dave", "dave@example.com", TestOpenIdProvider.AuditorGroup);
         await SignOutAsync();
-        await page.ClickAsync("[data-testid=sso-sign-in]");
-        await page.WaitForURLAsync(url => !url.Contains("/account/", StringComparison.Ordinal) && url.StartsWith(app.BaseAddress.ToString(), StringComparison.Ordinal));
-        await page.WaitUntilInteractiveAsync();
-        Assert.Equal(0, await page.Locator("[data-testid=nav-users]").CountAsync());
+        await Page.ClickAsync("[data-testid=sso-sign-in]");
+        await Page.WaitForURLAsync(url => !url.Contains("/account/", StringComparison.Ordinal) && url.StartsWith(App.BaseAddress.ToString(), StringComparison.Ordinal));
+        await Page.WaitUntilInteractiveAsync();
+        Assert.Equal(0, await Page.Locator("[data-testid=nav-users]").CountAsync());
         var asAuditor = await FindAsync("dave@example.com");
         Assert.Equal([Roles.Auditor], asAuditor.Roles);
 
@@ -153,11 +153,11 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
 
         provider.SetPerson("dave", "dave@example.com");
         await SignOutAsync();
-        await page.ClickAsync("[data-testid=sso-sign-in]");
-        await page.WaitForURLAsync(url => url.Contains("/account/sso-refused", StringComparison.Ordinal));
+        await Page.ClickAsync("[data-testid=sso-sign-in]");
+        await Page.WaitForURLAsync(url => url.Contains("/account/sso-refused", StringComparison.Ordinal));
         Assert.Empty((await FindAsync("dave@example.com")).Roles);
 
-        var changes = (await AuditLog.ReadAsync(database)).Where(e => e.Action == AuditActions.UserRoleChanged).ToList();
+        var changes = (await AuditLog.ReadAsync(Database)).Where(e => e.Action == AuditActions.UserRoleChanged).ToList();
         Assert.Equal(2, changes.Count);
         Assert.All(changes, c => Assert.Equal(("system", "groups at single sign-on"), (c.Actor, c.Reason)));
         Assert.Contains("\"Auditor\"", changes[0].AfterJson, StringComparison.Ordinal);
@@ -169,24 +169,24 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
     {
         var settings = provider.ConsoleSettings();
         settings["Authentication:LocalAccounts:Enabled"] = "false";
-        await using var ssoOnly = new ConsoleAppFactory(database, settings);
+        await using var ssoOnly = new ConsoleAppFactory(Database, settings);
         await provider.RegisterConsoleAsync(ssoOnly.BaseAddress);
         var admin = DemoUsers.All.Single(u => u.Role == Roles.Admin);
 
-        await page.GotoAsync(new Uri(ssoOnly.BaseAddress, "/account/login").ToString());
-        await Assertions.Expect(page.Locator("[data-testid=sso-sign-in]")).ToHaveTextAsync($"Sign in with {TestOpenIdProvider.DisplayName}");
-        Assert.Equal(0, await page.Locator("#password").CountAsync());
-        Assert.Equal(0, await page.Locator("[data-testid=sign-in]").CountAsync());
+        await Page.GotoAsync(new Uri(ssoOnly.BaseAddress, "/account/login").ToString());
+        await Assertions.Expect(Page.Locator("[data-testid=sso-sign-in]")).ToHaveTextAsync($"Sign in with {TestOpenIdProvider.DisplayName}");
+        Assert.Equal(0, await Page.Locator("#password").CountAsync());
+        Assert.Equal(0, await Page.Locator("[data-testid=sign-in]").CountAsync());
 
         // The form's post, sent anyway: refused, and nobody is signed in.
-        var posted = await page.APIRequest.PostAsync(new Uri(ssoOnly.BaseAddress, "/account/login").ToString(), new()
+        var posted = await Page.APIRequest.PostAsync(new Uri(ssoOnly.BaseAddress, "/account/login").ToString(), new()
         {
-            Form = page.APIRequest.CreateFormData()
+            Form = Page.APIRequest.CreateFormData()
                 .Set("_handler", "login").Set("Input.Email", admin.Email).Set("Input.Password", admin.Password),
             MaxRedirects = 0,
         });
         Assert.Equal(400, posted.Status);
-        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "WorkflowAdmin.Auth");
+        Assert.DoesNotContain(await Context.CookiesAsync(), c => c.Name == "WorkflowAdmin.Auth");
 
         // Past the page, the sign-in itself refuses the right password before looking at it.
         await using (var scope = ssoOnly.Services.CreateAsyncScope())
@@ -202,38 +202,38 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
 
         provider.SetPerson("erin", "erin@example.com", TestOpenIdProvider.AdminGroup);
         await SignInThroughProviderAsync("erin");
-        await page.WaitForURLAsync(url => url.StartsWith(ssoOnly.BaseAddress.ToString(), StringComparison.Ordinal) && !url.Contains("/account/", StringComparison.Ordinal));
-        await page.Locator("[data-testid=nav-users]").WaitForAsync();
+        await Page.WaitForURLAsync(url => url.StartsWith(ssoOnly.BaseAddress.ToString(), StringComparison.Ordinal) && !url.Contains("/account/", StringComparison.Ordinal));
+        await Page.Locator("[data-testid=nav-users]").WaitForAsync();
         Assert.Empty(violations);
 
         // Leave the second app before it is disposed: its server would otherwise wait for this page's circuit to
         // close until the host's shutdown timeout, and the hosted services stopped after it get a cancelled token.
-        await page.GotoAsync("about:blank");
+        await Page.GotoAsync("about:blank");
     }
 
     private async Task SignInThroughProviderAsync(string userName)
     {
-        await page.ClickAsync("[data-testid=sso-sign-in]");
+        await Page.ClickAsync("[data-testid=sso-sign-in]");
         try
         {
-            await page.WaitForURLAsync(url => url.StartsWith(provider.Authority + "login", StringComparison.Ordinal));
+            await Page.WaitForURLAsync(url => url.StartsWith(provider.Authority + "login", StringComparison.Ordinal));
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException($"Not at the provider's sign-in page but at {page.Url}: {await page.InnerTextAsync("body")}", e);
+            throw new TimeoutException($"Not at the provider's sign-in page but at {Page.Url}: {await Page.InnerTextAsync("body")}", e);
         }
 
-        await page.FillAsync("#username", userName);
-        await page.ClickAsync("#provider-sign-in");
+        await Page.FillAsync("#username", userName);
+        await Page.ClickAsync("#provider-sign-in");
     }
 
     private async Task SignOutAsync()
     {
         // A click while the circuit takes over the prerendered layout can land on a button that is being replaced
         // (it was lost once in CI): click once the page is interactive, and wait for the address, not a load event.
-        await page.WaitUntilInteractiveAsync();
-        await page.ClickAsync("[data-testid=sign-out]");
-        await page.WaitForURLAsync(
+        await Page.WaitUntilInteractiveAsync();
+        await Page.ClickAsync("[data-testid=sign-out]");
+        await Page.WaitForURLAsync(
             url => url.Contains("/account/login", StringComparison.Ordinal),
             new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
     }
@@ -242,7 +242,7 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
 
     private async Task<(ApplicationUser User, IList<string> Roles, IList<UserLoginInfo> Logins)> FindAsync(string email)
     {
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"No user {email}.");
         return (user, await users.GetRolesAsync(user), await users.GetLoginsAsync(user));

@@ -14,67 +14,43 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// fixes it, starts the provisioning and watches the execution succeed on its page.
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class TriggerProvisioningBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class TriggerProvisioningBrowserTests(BrowserFixture browser) : ConsoleBrowserTest(browser, new SqliteDatabaseFixture())
 {
     private static readonly Regex ExecutionAddress = new("/executions/[0-9a-f-]{36}$");
 
-    private readonly SqliteDatabaseFixture database = new();
-    private ConsoleAppFactory app = null!;
-    private IBrowserContext context = null!;
-    private IPage page = null!;
-
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        app = new ConsoleAppFactory(database);
-        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-        });
-        page = await context.NewPageAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await app.DisposeAsync();
-        await database.DisposeAsync();
-    }
 
     [Fact]
     public async Task An_admin_fixes_a_field_error_starts_a_provisioning_and_watches_it_succeed()
     {
         var admin = DemoUsers.All.Single(u => u.Role == Roles.Admin);
-        await page.SignInAsync(app.BaseAddress, admin.Email, admin.Password);
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        await page.WaitUntilInteractiveAsync();
-        await page.ClickAsync("[data-testid=nav-new-execution]");
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/executions/new$"));
-        await page.ClickAsync("[data-testid=start-provision-customer]");
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/executions/new/provision-customer$"));
-        await page.Locator("[data-testid=trigger-form]").WaitForAsync();
+        await SignInAsync(Roles.Admin);
+        await Page.WaitUntilInteractiveAsync();
+        await Page.ClickAsync("[data-testid=nav-new-execution]");
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex("/executions/new$"));
+        await Page.ClickAsync("[data-testid=start-provision-customer]");
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex("/executions/new/provision-customer$"));
+        await Page.Locator("[data-testid=trigger-form]").WaitForAsync();
 
         await FillAsync("customer-name", "Northwind Traders");
         await Assertions.Expect(Input("customer-slug")).ToHaveValueAsync("northwind-traders");
         await Input("customer-country").FillAsync("United States");
-        await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasTextString = "United States (US)" }).ClickAsync();
+        await Page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasTextString = "United States (US)" }).ClickAsync();
         await Assertions.Expect(Input("customer-country")).ToHaveValueAsync("United States (US)");
         await FillAsync("admin-email", "ada@northwind.example");
-        await page.ClickAsync("[data-testid=add-admin-email]");
-        var emails = page.Locator("input[data-testid=admin-email]");
+        await Page.ClickAsync("[data-testid=add-admin-email]");
+        var emails = Page.Locator("input[data-testid=admin-email]");
         await Assertions.Expect(emails).ToHaveCountAsync(2);
         await emails.Nth(1).FillAsync("grace@northwind");
         await emails.Nth(1).PressAsync("Tab");
         await FillAsync("trial-line-item", "00k000000000001");
         await FillAsync("trial-licenses", "25");
-        await page.GetByText("Add a learner-credit subsidy").ClickAsync();
+        await Page.GetByText("Add a learner-credit subsidy").ClickAsync();
         await FillAsync("subsidy-balance", "5000");
 
-        await page.ClickAsync("[data-testid=start-provisioning]");
+        await Page.ClickAsync("[data-testid=start-provisioning]");
 
-        await Assertions.Expect(page.GetByText("Admin email 2 must be a valid email address")).ToBeVisibleAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/executions/new/provision-customer$"));
+        await Assertions.Expect(Page.GetByText("Admin email 2 must be a valid email address")).ToBeVisibleAsync();
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex("/executions/new/provision-customer$"));
         await Assertions.Expect(Input("customer-name")).ToHaveValueAsync("Northwind Traders");
         await Assertions.Expect(Input("customer-slug")).ToHaveValueAsync("northwind-traders");
         await Assertions.Expect(Input("customer-country")).ToHaveValueAsync("United States (US)");
@@ -86,23 +62,23 @@ public sealed class TriggerProvisioningBrowserTests(BrowserFixture browser) : IA
 
         await emails.Nth(1).FillAsync("grace@northwind.example");
         await emails.Nth(1).PressAsync("Tab");
-        await Assertions.Expect(page.GetByText("Admin email 2 must be a valid email address")).ToHaveCountAsync(0);
-        await Assertions.Expect(page.Locator("[data-testid=preview-ready]")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("[data-testid=preview-admins]")).ToContainTextAsync("2 admins invited");
+        await Assertions.Expect(Page.GetByText("Admin email 2 must be a valid email address")).ToHaveCountAsync(0);
+        await Assertions.Expect(Page.Locator("[data-testid=preview-ready]")).ToBeVisibleAsync();
+        await Assertions.Expect(Page.Locator("[data-testid=preview-admins]")).ToContainTextAsync("2 admins invited");
         await ScreenshotWholeFormAsync();
 
-        await page.ClickAsync("[data-testid=start-provisioning]");
+        await Page.ClickAsync("[data-testid=start-provisioning]");
 
-        await Assertions.Expect(page).ToHaveURLAsync(ExecutionAddress);
-        var header = page.Locator("[data-testid=execution-header]");
+        await Assertions.Expect(Page).ToHaveURLAsync(ExecutionAddress);
+        var header = Page.Locator("[data-testid=execution-header]");
         await Assertions.Expect(header.Locator("[data-testid=status-chip]")).ToHaveAttributeAsync("data-status", nameof(ExecutionStatus.Succeeded));
-        await Assertions.Expect(page.Locator("[data-testid=step-row][data-status=Succeeded]")).ToHaveCountAsync(9);
-        await Assertions.Expect(page.Locator("[data-testid=triggered-by]")).ToContainTextAsync(admin.Email);
-        await Assertions.Expect(page.Locator("[data-testid=business-key]")).ToHaveTextAsync("northwind-traders");
+        await Assertions.Expect(Page.Locator("[data-testid=step-row][data-status=Succeeded]")).ToHaveCountAsync(9);
+        await Assertions.Expect(Page.Locator("[data-testid=triggered-by]")).ToContainTextAsync(admin.Email);
+        await Assertions.Expect(Page.Locator("[data-testid=business-key]")).ToHaveTextAsync("northwind-traders");
 
-        await using var db = database.CreateDbContext();
+        await using var db = Database.CreateDbContext();
         var execution = await db.WorkflowExecutions.AsNoTracking().SingleAsync();
-        Assert.EndsWith($"/executions/{execution.Id}", page.Url, StringComparison.Ordinal);
+        Assert.EndsWith($"/executions/{execution.Id}", Page.Url, StringComparison.Ordinal);
         Assert.Equal((admin.Email, TriggerSource.Console), (execution.TriggeredBy, execution.TriggerSource));
         Assert.Equal("Northwind Traders", (await db.Customers.SingleAsync()).Name);
         Assert.Equal(500_000L, (await db.Subsidies.SingleAsync()).StartingBalanceCents);
@@ -111,13 +87,13 @@ public sealed class TriggerProvisioningBrowserTests(BrowserFixture browser) : IA
     // The app bar and drawer are fixed; a viewport as tall as the page shows the whole form without them drifting.
     private async Task ScreenshotWholeFormAsync()
     {
-        var height = await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
-        await page.SetViewportSizeAsync(1440, height);
-        await page.ScreenshotAsync("trigger-form");
-        await page.SetViewportSizeAsync(1440, 900);
+        var height = await Page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
+        await Page.SetViewportSizeAsync(1440, height);
+        await Page.ScreenshotAsync("trigger-form");
+        await Page.SetViewportSizeAsync(1440, 900);
     }
 
-    private ILocator Input(string testId) => page.Locator($"input[data-testid={testId}]");
+    private ILocator Input(string testId) => Page.Locator($"input[data-testid={testId}]");
 
     // A MudBlazor field takes its value on change, which the browser fires when the field loses focus.
     private async Task FillAsync(string testId, string value)

@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Workflows;
@@ -89,46 +87,6 @@ public abstract class ResolvedByRerunTests<TDatabase>(TDatabase database) : IAsy
         Assert.Equal(RunOutcome.Succeeded, await RunAsync(otherId));
 
         Assert.True((await LoadAsync(failedId)).IsUnresolvedFailure);
-    }
-
-    [Fact]
-    public async Task The_migration_backfills_failures_resolved_before_it_and_leaves_the_others()
-    {
-        Probe.FailNext("square", times: 2);
-        var resolvedId = await CreateAsync(ValidInput);
-        await RunAsync(resolvedId);
-        var failedRerunId = await RerunAsync(resolvedId);
-        await RunAsync(failedRerunId);
-        var succeededRerunId = await RerunAsync(failedRerunId);
-        Assert.Equal(RunOutcome.Succeeded, await RunAsync(succeededRerunId));
-        var unresolvedId = await CreateAsync(ValidInput);
-        Probe.FailNext("square", times: 1);
-        Assert.Equal(RunOutcome.Failed, await RunAsync(unresolvedId));
-
-        await using var db = database.CreateDbContext();
-        await db.WorkflowExecutions.ExecuteUpdateAsync(u => u
-            .SetProperty(e => e.ResolvedAt, (DateTime?)null)
-            .SetProperty(e => e.ResolvedByExecutionId, (Guid?)null));
-        Migration migration = db.Database.IsNpgsql()
-            ? new WorkflowAdmin.Domain.Data.Migrations.PostgreSql.ResolvedByRerun()
-            : new WorkflowAdmin.Domain.Data.Migrations.Sqlite.ResolvedByRerun();
-        var backfill = migration.UpOperations.OfType<SqlOperation>().ToList();
-        Assert.Equal(2, backfill.Count);
-        foreach (var statement in backfill)
-        {
-            await db.Database.ExecuteSqlRawAsync(statement.Sql);
-        }
-
-        var succeeded = await LoadAsync(succeededRerunId);
-        foreach (var id in new[] { resolvedId, failedRerunId })
-        {
-            var failure = await LoadAsync(id);
-            Assert.Equal(succeededRerunId, failure.ResolvedByExecutionId);
-            Assert.Equal(succeeded.FinishedAt, failure.ResolvedAt);
-        }
-
-        Assert.True((await LoadAsync(unresolvedId)).IsUnresolvedFailure);
-        Assert.Null(succeeded.ResolvedAt);
     }
 
     private Task<Guid> CreateAsync(string input) =>

@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
@@ -198,33 +196,6 @@ public abstract class ExecutionRollupsTests<TDatabase>(TDatabase database) : IAs
         await AssertMatchesRecountAsync();
         Assert.True(await CountAsync(ExecutionStatus.Failed, resolved: true) > 0);
         Assert.True(await CountAsync(ExecutionStatus.Failed, resolved: false) > 0);
-    }
-
-    [Fact]
-    public async Task The_migration_backfills_the_counts_of_existing_executions()
-    {
-        var succeededId = await CreateAsync();
-        await RunAsync(succeededId);
-        var failedId = await CreateAsync();
-        Probe.FailNext("square", times: 1);
-        await RunAsync(failedId);
-        var rerunId = await RerunAsync(failedId);
-        await RunAsync(rerunId);
-        await CreateAsync();
-
-        await using var db = database.CreateDbContext();
-        await db.ExecutionCountDeltas.ExecuteDeleteAsync();
-        await db.ExecutionCounts.ExecuteDeleteAsync();
-        Assert.NotEmpty(await ExecutionRollups.VerifyAsync(db, default));
-
-        Migration migration = db.Database.IsNpgsql()
-            ? new WorkflowAdmin.Domain.Data.Migrations.PostgreSql.ExecutionRollupsDashboardCounts()
-            : new WorkflowAdmin.Domain.Data.Migrations.Sqlite.ExecutionRollupsDashboardCounts();
-        var backfill = Assert.Single(migration.UpOperations.OfType<SqlOperation>());
-        await db.Database.ExecuteSqlRawAsync(backfill.Sql);
-
-        Assert.Empty(await ExecutionRollups.VerifyAsync(db, default));
-        Assert.Equal(1, await CountAsync(ExecutionStatus.Failed, resolved: true));
     }
 
     private async Task AssertMatchesRecountAsync()

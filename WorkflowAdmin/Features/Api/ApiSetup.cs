@@ -82,6 +82,7 @@ internal static class ApiSetup
                 ApiDocument.Describe(document);
                 return Task.CompletedTask;
             });
+            options.AddDocumentTransformer(WorkflowStartEndpoints.DescribeWorkflowInputsAsync);
         });
 
         services.AddHostedService<IdempotencyCleanup>();

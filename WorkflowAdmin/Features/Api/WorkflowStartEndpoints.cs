@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
 using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Security;
@@ -58,8 +59,8 @@ internal static class WorkflowStartEndpoints
         Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotencyRecord.MaxKeyLength },
     };
 
-    // The body is read by hand (JsonBody), so it is described here. Each workflow's input differs, and its steps'
-    // schemas are served by GET /api/v1/workflows; the key parameter lists the workflows registered in this process.
+    // The body is read by hand (JsonBody), so it is described here: as any registered workflow's input until the
+    // document transformer below names each workflow's own (DescribeWorkflowInputsAsync, decision 0041).
     private static Task DescribeRequest(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var registry = context.ApplicationServices.GetRequiredService<WorkflowRegistry>();
@@ -93,6 +94,105 @@ internal static class WorkflowStartEndpoints
         operation.Parameters ??= [];
         operation.Parameters.Add(IdempotencyParameter());
         return Task.CompletedTask;
+    }
+
+    /// <summary>The path of the generic start operation in the OpenAPI document.</summary>
+    public const string StartPath = ApiSetup.BasePath + "/workflows/{key}/executions";
+
+    /// <summary>The name of a workflow's input schema in the document's components: <c>provision-customer</c> → <c>ProvisionCustomerInput</c>.</summary>
+    public static string InputSchemaName(string workflowKey) =>
+        string.Concat(workflowKey.Split(['-', '_', '.'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => char.ToUpperInvariant(part[0]) + part[1..])) + "Input";
+
+    /// <summary>
+    /// Gives every registered workflow its input schema in the OpenAPI document (decision 0041): a named component
+    /// composed from its steps' input schemas, the very schemas GET /api/v1/workflows serves and the generated form
+    /// reads (PayloadSerializer.InputSchema), so the three cannot disagree. Each workflow also gets its own operation
+    /// at its concrete address (<c>POST /api/v1/workflows/provision-customer/executions</c>, operationId
+    /// <c>StartProvisionCustomer</c>) whose body is exactly that schema, so a generated client has a typed method per
+    /// workflow; the generic operation keeps the key parameter and takes any of them.
+    /// </summary>
+    public static Task DescribeWorkflowInputsAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(context);
+        if (document.Paths?.GetValueOrDefault(StartPath)?.Operations?.GetValueOrDefault(HttpMethod.Post) is not { } generic)
+        {
+            return Task.CompletedTask;
+        }
+
+        var registry = context.ApplicationServices.GetRequiredService<WorkflowRegistry>();
+        var inputs = new List<IOpenApiSchema>();
+        foreach (var workflow in registry.All.OrderBy(w => w.Key, StringComparer.Ordinal))
+        {
+            var name = InputSchemaName(workflow.Key);
+            document.AddComponent(name, InputSchema(workflow, document));
+            var input = new OpenApiSchemaReference(name, document);
+            inputs.Add(input);
+
+            var operation = new OpenApiOperation
+            {
+                OperationId = "Start" + name[..^"Input".Length],
+                Summary = $"Start an execution of {workflow.DisplayName}",
+                Description = $"The start operation for the workflow '{workflow.Key}' with its input typed: the same as POST {StartPath} with key={workflow.Key}. " +
+                              generic.Description,
+                Tags = generic.Tags,
+                Security = generic.Security,
+                Responses = generic.Responses,
+                Parameters = [.. (generic.Parameters ?? []).Where(p => !(p.Name == "key" && p.In == ParameterLocation.Path))],
+                RequestBody = Body(input, $"JSON, at most {JsonBody.MaxBytes / 1024} KB: the input of {workflow.DisplayName}, one entry per step key."),
+            };
+            var path = new OpenApiPathItem();
+            path.AddOperation(HttpMethod.Post, operation);
+            document.Paths[StartPath.Replace("{key}", workflow.Key, StringComparison.Ordinal)] = path;
+        }
+
+        generic.RequestBody = Body(
+            new OpenApiSchema { AnyOf = inputs, Description = "The input of the workflow named by key: one of the workflows' input schemas, by key." },
+            $"JSON, at most {JsonBody.MaxBytes / 1024} KB: the workflow's input, one object per step key (see the workflow's own operation for its schema).");
+        return Task.CompletedTask;
+    }
+
+    private static OpenApiRequestBody Body(IOpenApiSchema schema, string description) => new()
+    {
+        Required = true,
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { ["application/json"] = new() { Schema = schema } },
+    };
+
+    // One property per step, each the step's own input schema; a step whose missing entry is an error is required,
+    // and any other property is refused, as the parser refuses it.
+    private static OpenApiSchema InputSchema(WorkflowDefinition workflow, OpenApiDocument document)
+    {
+        var properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
+        foreach (var step in workflow.Steps)
+        {
+            var json = PayloadSerializer.InputSchema(step).ToJsonString();
+            var schema = OpenApiModelFactory.Parse<OpenApiSchema>(json, OpenApiSpecVersion.OpenApi3_1, document, out var diagnostic, "json");
+            if (schema is null || diagnostic?.Errors.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The input schema of step '{step.Key}' of workflow '{workflow.Key}' is not one the OpenAPI document can hold: " +
+                    string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? []));
+            }
+
+            schema.Description = step.InputPresence switch
+            {
+                StepInputPresence.Optional => $"{step.DisplayName}. Optional: leaving it out skips the step.",
+                StepInputPresence.DefaultsToEmpty => $"{step.DisplayName}. May be left out, which means {{}}.",
+                _ => $"{step.DisplayName}.",
+            };
+            properties[step.Key] = schema;
+        }
+
+        return new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = $"The input of {workflow.DisplayName} ({workflow.Key}, version {workflow.Version}): one entry per step key.",
+            Properties = properties,
+            Required = new HashSet<string>(workflow.Steps.Where(s => s.InputPresence == StepInputPresence.Required).Select(s => s.Key), StringComparer.Ordinal),
+            AdditionalPropertiesAllowed = false,
+        };
     }
 
     private static async Task<IResult> StartAnyAsync(string key, HttpContext http, WorkflowRegistry workflows, CancellationToken cancellationToken)
