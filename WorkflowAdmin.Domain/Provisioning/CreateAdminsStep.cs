@@ -33,31 +33,24 @@ public sealed class CreateAdminsStep : WorkflowStep<CreateAdminsInput, CreateAdm
         var directory = context.Services.GetRequiredService<ICustomerDirectory>();
 
         // Someone already invited counts as handled: inviting twice would send a second invitation email.
-        var handled = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        handled.UnionWith(await directory.ListAdminEmailsAsync(customerId, cancellationToken));
-        handled.UnionWith(await directory.ListPendingInviteEmailsAsync(customerId, InviteRoles.Admin, cancellationToken));
+        var handled = new HashSet<string>(await directory.ListAdminsAndAdminInvitesAsync(customerId, cancellationToken), StringComparer.OrdinalIgnoreCase);
 
         // Every address ends up in one list or the other; a failing call fails the step (the reference system
-        // dropped an address whose invitation failed and only logged it). A retry then reports as existing the
-        // addresses the failed attempt already handled.
-        var created = new List<CreatedAdmin>();
-        var existing = new List<string>();
-        foreach (var email in input.UserEmails.Select(EmailAddresses.Normalize).Order(StringComparer.Ordinal))
+        // dropped an address whose invitation failed and only logged it). The grants and invitations are one write,
+        // all or none, so a retry finds either all of them or none (decision 0036: three round trips for any number
+        // of addresses, where there were two plus one or two per address).
+        var emails = input.UserEmails.Select(EmailAddresses.Normalize).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var existing = emails.Where(handled.Contains).ToList();
+        var fresh = emails.Where(e => !handled.Contains(e)).ToList();
+        var users = fresh.Count == 0 ? new HashSet<string>() : await directory.ExistingUsersAsync(fresh, cancellationToken);
+        var created = fresh.Select(email => new CreatedAdmin(email, users.Contains(email) ? AdminKind.Admin : AdminKind.Invite)).ToList();
+        if (created.Count > 0)
         {
-            if (handled.Contains(email))
-            {
-                existing.Add(email);
-            }
-            else if (await directory.UserExistsAsync(email, cancellationToken))
-            {
-                await directory.GrantAdminAsync(customerId, email, cancellationToken);
-                created.Add(new CreatedAdmin(email, AdminKind.Admin));
-            }
-            else
-            {
-                await directory.CreatePendingInviteAsync(customerId, email, InviteRoles.Admin, cancellationToken);
-                created.Add(new CreatedAdmin(email, AdminKind.Invite));
-            }
+            await directory.AddAdminsAsync(
+                customerId,
+                [.. created.Where(c => c.Kind == AdminKind.Admin).Select(c => c.Email)],
+                [.. created.Where(c => c.Kind == AdminKind.Invite).Select(c => c.Email)],
+                cancellationToken);
         }
 
         return new CreateAdminsOutput { CustomerId = customerId, Created = created, Existing = existing };

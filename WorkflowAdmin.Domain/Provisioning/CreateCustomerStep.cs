@@ -45,29 +45,22 @@ public sealed partial class CreateCustomerStep : WorkflowStep<CreateCustomerInpu
         // The slug is the customer's identity. An existing customer is taken as the directory has it, name and
         // country included, so the output always shows what later steps and people will actually see. Whether
         // the requester may use it is decided here, at run time, whatever the API checked when it accepted the
-        // request: a customer can appear in between (another key or the console taking the same new slug), and
-        // then the unique slug makes our insert lose and we decide on the winner's customer.
-        var existing = await directory.FindCustomerBySlugAsync(input.Slug, cancellationToken);
-        var customer = existing
-                       ?? await directory.CreateCustomerAsync(input.Name, input.Slug, input.Country, requester, cancellationToken);
-        if (customer is null)
+        // request: a customer can appear in between (another key or the console taking the same new slug). One
+        // statement inserts the customer unless the slug exists, and writes nothing if it does; only then is the
+        // existing customer read and decided on (decision 0036).
+        var obtained = await directory.GetOrCreateCustomerAsync(input.Name, input.Slug, input.Country, requester, cancellationToken);
+        var customer = obtained.Value;
+        if (!obtained.Created)
         {
-            existing = await directory.FindCustomerBySlugAsync(input.Slug, cancellationToken)
-                       ?? throw new InvalidOperationException($"Customer '{input.Slug}' was taken by another caller and is gone again.");
-            customer = existing;
-        }
-
-        if (existing is not null)
-        {
-            if (!CustomerAccess.MayUse(requester, existing.Owner))
+            if (!CustomerAccess.MayUse(requester, customer.Owner))
             {
                 // Fails before anything is written, and the error names nothing but the slug the caller sent.
                 throw new CustomerNotAvailableException(input.Slug);
             }
 
-            if (!CustomerAccess.IsOwner(requester, existing.Owner))
+            if (!CustomerAccess.IsOwner(requester, customer.Owner))
             {
-                await CustomerAccess.RecordUseOfOthersAsync(context, existing, cancellationToken);
+                await CustomerAccess.RecordUseOfOthersAsync(context, customer, cancellationToken);
             }
         }
 
@@ -77,7 +70,7 @@ public sealed partial class CreateCustomerStep : WorkflowStep<CreateCustomerInpu
             Name = customer.Name,
             Slug = customer.Slug,
             Country = customer.Country,
-            Created = existing is null,
+            Created = obtained.Created,
         };
     }
 

@@ -59,10 +59,8 @@ public sealed class CreateFirstPaidPlanStep : WorkflowStep<CreateFirstPaidPlanIn
         // The natural key is the Salesforce line item when there is one. Without it, a plan is the same plan when
         // agreement, product, start date and title all agree: a missing line item must never match another missing
         // one, or every paid plan entered without a line item would be taken for this one.
-        var existing = lineItem is null
-            ? await licenses.FindPlanAsync(agreementId, productId, start, input.Title, cancellationToken)
-            : await licenses.FindPlanByLineItemAsync(agreementId, lineItem, cancellationToken);
-        var plan = existing ?? await licenses.CreatePlanAsync(
+        // One statement inserts the plan unless its key exists; only then is it read (decision 0036).
+        var obtained = await licenses.GetOrCreatePlanAsync(
             new NewPlan(
                 agreementId,
                 input.Title,
@@ -74,7 +72,7 @@ public sealed class CreateFirstPaidPlanStep : WorkflowStep<CreateFirstPaidPlanIn
                 input.CatalogId ?? context.GetOutput<CreateCatalogOutput>().CatalogId,
                 IsTrial: false),
             cancellationToken);
-        return PlanStepOutput.From<CreateFirstPaidPlanOutput>(plan, created: existing is null) with { SalesforceLineItem = plan.SalesforceLineItem };
+        return PlanStepOutput.From<CreateFirstPaidPlanOutput>(obtained.Value, obtained.Created) with { SalesforceLineItem = obtained.Value.SalesforceLineItem };
     }
 }
 

@@ -73,10 +73,10 @@ public sealed class CreateTrialPlanStep : WorkflowStep<CreateTrialPlanInput, Cre
         var agreementId = context.GetOutput<CreateCustomerAgreementOutput>().AgreementId;
         var licenses = context.Services.GetRequiredService<ILicenseManager>();
 
-        // The line item is required here, so the lookup never has to decide whether two missing ones match
-        // (the reference system let None match None and reused an unrelated plan).
-        var existing = await licenses.FindPlanByLineItemAsync(agreementId, input.SalesforceLineItem, cancellationToken);
-        var plan = existing ?? await licenses.CreatePlanAsync(
+        // The line item is required here, so the plan's key never has to decide whether two missing ones match
+        // (the reference system let None match None and reused an unrelated plan). One statement inserts the plan
+        // unless its key exists; only then is it read (decision 0036).
+        var obtained = await licenses.GetOrCreatePlanAsync(
             new NewPlan(
                 agreementId,
                 input.Title,
@@ -88,7 +88,7 @@ public sealed class CreateTrialPlanStep : WorkflowStep<CreateTrialPlanInput, Cre
                 input.CatalogId ?? context.GetOutput<CreateCatalogOutput>().CatalogId,
                 IsTrial: true),
             cancellationToken);
-        return PlanStepOutput.From<CreateTrialPlanOutput>(plan, created: existing is null) with { SalesforceLineItem = input.SalesforceLineItem };
+        return PlanStepOutput.From<CreateTrialPlanOutput>(obtained.Value, obtained.Created) with { SalesforceLineItem = input.SalesforceLineItem };
     }
 }
 

@@ -47,6 +47,20 @@ internal sealed class DatabaseCustomerDirectory(AppDbContext db, TimeProvider ti
         return ToInfo(customer);
     }
 
+    public async Task<Obtained<CustomerInfo>> GetOrCreateCustomerAsync(
+        string name, string slug, string country, Requester owner, CancellationToken cancellationToken)
+    {
+        var customer = Customer.Create(name, slug, country, Now(), owner);
+        if (await db.InsertIfAbsentAsync(customer, [nameof(Customer.Slug)], cancellationToken))
+        {
+            return new Obtained<CustomerInfo>(ToInfo(customer), Created: true);
+        }
+
+        var existing = await FindCustomerBySlugAsync(slug, cancellationToken)
+                       ?? throw new InvalidOperationException($"Customer '{slug}' existed and is gone again.");
+        return new Obtained<CustomerInfo>(existing, Created: false);
+    }
+
     public Task<bool> UserExistsAsync(string email, CancellationToken cancellationToken)
     {
         var normalized = EmailAddresses.Normalize(email);
@@ -59,6 +73,29 @@ internal sealed class DatabaseCustomerDirectory(AppDbContext db, TimeProvider ti
             .OrderBy(a => a.Email)
             .Select(a => a.Email)
             .ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<string>> ListAdminsAndAdminInvitesAsync(Guid customerId, CancellationToken cancellationToken) =>
+        await db.CustomerAdmins.Where(a => a.CustomerId == customerId).Select(a => a.Email)
+            .Concat(db.PendingInvites.Where(i => i.CustomerId == customerId && i.Role == InviteRoles.Admin).Select(i => i.Email))
+            .ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlySet<string>> ExistingUsersAsync(IReadOnlyCollection<string> emails, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(emails);
+        var normalized = emails.Select(EmailAddresses.Normalize).Distinct().ToList();
+        var found = await db.DirectoryUsers.Where(u => normalized.Contains(u.Email)).Select(u => u.Email).ToListAsync(cancellationToken);
+        return found.ToHashSet(StringComparer.Ordinal);
+    }
+
+    public async Task AddAdminsAsync(Guid customerId, IReadOnlyList<string> grants, IReadOnlyList<string> invites, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(grants);
+        ArgumentNullException.ThrowIfNull(invites);
+        var now = Now();
+        db.CustomerAdmins.AddRange(grants.Select(email => CustomerAdmin.Create(customerId, email, now)));
+        db.PendingInvites.AddRange(invites.Select(email => PendingInvite.Create(customerId, email, InviteRoles.Admin, now)));
+        await db.SaveChangesAsync(cancellationToken);
+    }
 
     public async Task GrantAdminAsync(Guid customerId, string email, CancellationToken cancellationToken)
     {

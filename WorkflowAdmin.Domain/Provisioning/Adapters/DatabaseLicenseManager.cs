@@ -51,13 +51,57 @@ internal sealed class DatabaseLicenseManager(AppDbContext db, TimeProvider time)
 
     public async Task<PlanInfo> CreatePlanAsync(NewPlan plan, CancellationToken cancellationToken)
     {
+        var created = NewRecord(plan);
+        db.SubscriptionPlans.Add(created);
+        await db.SaveChangesAsync(cancellationToken);
+        return ToInfo(created);
+    }
+
+    public async Task<Obtained<PlanInfo>> GetOrCreatePlanAsync(NewPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var lineItem = string.IsNullOrWhiteSpace(plan.SalesforceLineItem) ? null : plan.SalesforceLineItem;
+
+        // A plan the license manager would refuse may still exist (a re-run whose dates now disagree): as with the
+        // look-up that used to come first, an existing plan is returned and only a new one is refused.
+        if (plan.StartDate >= plan.ExpirationDate)
+        {
+            return await FindPlanAsync(plan, lineItem, cancellationToken) is { } found
+                ? new Obtained<PlanInfo>(found, Created: false)
+                : throw Refused();
+        }
+
+        var created = NewRecord(plan with { SalesforceLineItem = lineItem });
+        string[] naturalKey = lineItem is null
+            ? [nameof(SubscriptionPlan.AgreementId), nameof(SubscriptionPlan.ProductId), nameof(SubscriptionPlan.StartDate), nameof(SubscriptionPlan.Title)]
+            : [nameof(SubscriptionPlan.AgreementId), nameof(SubscriptionPlan.SalesforceLineItem)];
+        if (await db.InsertIfAbsentAsync(created, naturalKey, cancellationToken))
+        {
+            return new Obtained<PlanInfo>(ToInfo(created), Created: true);
+        }
+
+        var existing = await FindPlanAsync(plan, lineItem, cancellationToken)
+                       ?? throw new InvalidOperationException($"A plan of agreement {plan.AgreementId} with the same key existed and is gone again.");
+        return new Obtained<PlanInfo>(existing, Created: false);
+    }
+
+    private Task<PlanInfo?> FindPlanAsync(NewPlan plan, string? lineItem, CancellationToken cancellationToken) =>
+        lineItem is null
+            ? FindPlanAsync(plan.AgreementId, plan.ProductId, plan.StartDate, plan.Title, cancellationToken)
+            : FindPlanByLineItemAsync(plan.AgreementId, lineItem, cancellationToken);
+
+    private static ExternalSystemException Refused() =>
+        new(SystemName, "License manager rejected the plan: start date after expiration");
+
+    private SubscriptionPlan NewRecord(NewPlan plan)
+    {
         ArgumentNullException.ThrowIfNull(plan);
         if (plan.StartDate >= plan.ExpirationDate)
         {
-            throw new ExternalSystemException(SystemName, "License manager rejected the plan: start date after expiration");
+            throw Refused();
         }
 
-        var created = SubscriptionPlan.Create(
+        return SubscriptionPlan.Create(
             plan.AgreementId,
             plan.Title,
             plan.SalesforceLineItem,
@@ -68,9 +112,6 @@ internal sealed class DatabaseLicenseManager(AppDbContext db, TimeProvider time)
             plan.CatalogId,
             plan.IsTrial,
             Now());
-        db.SubscriptionPlans.Add(created);
-        await db.SaveChangesAsync(cancellationToken);
-        return ToInfo(created);
     }
 
     public async Task<RenewalInfo?> FindRenewalAsync(Guid priorPlanId, Guid renewedPlanId, CancellationToken cancellationToken)

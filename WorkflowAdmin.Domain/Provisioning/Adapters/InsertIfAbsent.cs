@@ -76,10 +76,13 @@ internal static class InsertIfAbsent
         var sql = db.GetService<ISqlGenerationHelper>();
 
         // The index must exist and be unique, or ON CONFLICT names no arbiter and the SQL Server catch never matches.
+        // A filtered (partial) index is an arbiter only for rows its filter admits, and PostgreSQL and SQLite infer
+        // it only when the conflict target repeats the filter; the caller passes only rows the filter admits (a plan
+        // without a line item for the plans' second key). On SQL Server a filter is part of the index as usual.
         var index = entityType.GetIndexes().SingleOrDefault(i =>
-                        i.IsUnique && i.GetFilter() is null && i.Properties.Select(p => p.Name).SequenceEqual(naturalKey))
+                        i.IsUnique && i.Properties.Select(p => p.Name).SequenceEqual(naturalKey))
                     ?? throw new InvalidOperationException(
-                        $"{entityClrType.Name} has no unfiltered unique index on ({string.Join(", ", naturalKey)}).");
+                        $"{entityClrType.Name} has no unique index on ({string.Join(", ", naturalKey)}).");
 
         var columns = new List<Column>();
         foreach (var property in entityType.GetProperties())
@@ -101,7 +104,8 @@ internal static class InsertIfAbsent
         if (!db.Database.IsSqlServer())
         {
             var keyColumns = index.Properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(store) ?? p.Name));
-            insert += $" ON CONFLICT ({string.Join(", ", keyColumns)}) DO NOTHING";
+            var filter = index.GetFilter() is { } predicate ? $" WHERE {predicate}" : "";
+            insert += $" ON CONFLICT ({string.Join(", ", keyColumns)}){filter} DO NOTHING";
         }
 
         return new Statement(insert, columns, index.GetDatabaseName(store) ?? index.Name ?? "");

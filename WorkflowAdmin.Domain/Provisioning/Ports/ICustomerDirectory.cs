@@ -12,9 +12,27 @@ public interface ICustomerDirectory
     /// <summary>Creates the customer, owned by <paramref name="owner"/>; null if another caller created the slug first.</summary>
     Task<CustomerInfo?> CreateCustomerAsync(string name, string slug, string country, Requester owner, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The customer with the slug, created owned by <paramref name="owner"/> if there is none yet; an existing one is
+    /// returned as the directory has it (its name, country and owner, whatever was asked for).
+    /// </summary>
+    Task<Obtained<CustomerInfo>> GetOrCreateCustomerAsync(string name, string slug, string country, Requester owner, CancellationToken cancellationToken);
+
     Task<bool> UserExistsAsync(string email, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<string>> ListAdminEmailsAsync(Guid customerId, CancellationToken cancellationToken);
+
+    /// <summary>The customer's admins and the addresses invited to be one, in one look-up.</summary>
+    Task<IReadOnlyList<string>> ListAdminsAndAdminInvitesAsync(Guid customerId, CancellationToken cancellationToken);
+
+    /// <summary>Which of <paramref name="emails"/> (normalised) are users of the directory, in one look-up.</summary>
+    Task<IReadOnlySet<string>> ExistingUsersAsync(IReadOnlyCollection<string> emails, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes the users <paramref name="grants"/> admins of the customer and invites <paramref name="invites"/> as
+    /// admins, all or none (one write).
+    /// </summary>
+    Task AddAdminsAsync(Guid customerId, IReadOnlyList<string> grants, IReadOnlyList<string> invites, CancellationToken cancellationToken);
 
     Task GrantAdminAsync(Guid customerId, string email, CancellationToken cancellationToken);
 

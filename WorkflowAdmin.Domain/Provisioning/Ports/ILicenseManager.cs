@@ -17,6 +17,12 @@ public interface ILicenseManager
 
     Task<PlanInfo> CreatePlanAsync(NewPlan plan, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The plan with the new plan's natural key (the agreement and Salesforce line item, or without a line item the
+    /// agreement, product, start date and title), created if there is none yet; an existing one is returned as it is.
+    /// </summary>
+    Task<Obtained<PlanInfo>> GetOrCreatePlanAsync(NewPlan plan, CancellationToken cancellationToken);
+
     Task<RenewalInfo?> FindRenewalAsync(Guid priorPlanId, Guid renewedPlanId, CancellationToken cancellationToken);
 
     Task<RenewalInfo> CreateRenewalAsync(

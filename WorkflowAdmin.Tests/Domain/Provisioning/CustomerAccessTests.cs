@@ -104,23 +104,24 @@ public abstract class CustomerAccessStepTests<TDatabase>(TDatabase database) : I
     }
 
     [Fact]
-    public async Task A_key_that_loses_the_insert_race_decides_on_the_winners_customer_and_is_refused()
+    public async Task A_key_whose_insert_meets_the_slug_decides_on_the_existing_customer_and_is_refused()
     {
-        // The look-up misses a customer another key has just created, as it would between the two; the insert
-        // then meets the unique slug, and the step must decide on the winner's customer, not fail or take it.
-        await using var stale = TestServices.Create(database, s => s.AddScoped<ICustomerDirectory>(
-            sp => new FirstLookupMisses(ActivatorUtilities.CreateInstance<DatabaseCustomerDirectory>(sp))));
+        // No look-up comes first (decision 0036): the insert itself meets the unique slug of a customer another key
+        // created, writes nothing, and the step decides on that customer, as it did when it lost a race.
+        await using var counting = TestServices.Create(database, s => s.AddScoped<ICustomerDirectory>(
+            sp => new CountingDirectory(ActivatorUtilities.CreateInstance<DatabaseCustomerDirectory>(sp))));
         var customer = await AddCustomerAsync("northwind-traders", KeyB);
         var previous = new StepValues();
-        var step = stale.GetRequiredService<WorkflowRegistry>().Get("provision-customer").GetStep("create-customer");
-        await using var scope = stale.Provider.CreateAsyncScope();
+        var step = counting.GetRequiredService<WorkflowRegistry>().Get("provision-customer").GetStep("create-customer");
+        await using var scope = counting.Provider.CreateAsyncScope();
         var context = new StepContext(Guid.NewGuid(), step.Key, 1, previous, scope.ServiceProvider, Requester.Of(KeyA));
 
         var refused = await Assert.ThrowsAsync<CustomerNotAvailableException>(
             () => step.ExecuteAsync(new CreateCustomerInput { Name = "Mallory Imports", Slug = "northwind-traders", Country = "US" }, context, default));
 
         Assert.Equal(CustomerAccess.NotAvailable("northwind-traders"), refused.Message);
-        Assert.Equal(2, ((FirstLookupMisses)scope.ServiceProvider.GetRequiredService<ICustomerDirectory>()).Lookups);
+        var directory = (CountingDirectory)scope.ServiceProvider.GetRequiredService<ICustomerDirectory>();
+        Assert.Equal((0, 1), (directory.Lookups, directory.GetOrCreates));
         await using var db = database.CreateDbContext();
         var only = await db.Customers.SingleAsync();
         Assert.Equal((customer.Id, "Northwind Traders", KeyB.Id), (only.Id, only.Name, only.OwnerId));
@@ -201,19 +202,23 @@ public abstract class CustomerAccessStepTests<TDatabase>(TDatabase database) : I
     };
 }
 
-/// <summary>The customer directory, except that its first slug look-up misses (a stale read, as in a race).</summary>
-internal sealed class FirstLookupMisses(ICustomerDirectory inner) : ICustomerDirectory
+/// <summary>The customer directory, counting the create-customer step's calls.</summary>
+internal sealed class CountingDirectory(ICustomerDirectory inner) : ICustomerDirectory
 {
     public int Lookups { get; private set; }
 
+    public int GetOrCreates { get; private set; }
+
     public Task<CustomerInfo?> FindCustomerBySlugAsync(string slug, CancellationToken cancellationToken)
     {
-        if (Lookups++ == 0)
-        {
-            return Task.FromResult<CustomerInfo?>(null);
-        }
-
+        Lookups++;
         return inner.FindCustomerBySlugAsync(slug, cancellationToken);
+    }
+
+    public Task<Obtained<CustomerInfo>> GetOrCreateCustomerAsync(string name, string slug, string country, Requester owner, CancellationToken cancellationToken)
+    {
+        GetOrCreates++;
+        return inner.GetOrCreateCustomerAsync(name, slug, country, owner, cancellationToken);
     }
 
     public Task<CustomerInfo?> FindCustomerAsync(Guid customerId, CancellationToken cancellationToken) => inner.FindCustomerAsync(customerId, cancellationToken);
@@ -224,6 +229,15 @@ internal sealed class FirstLookupMisses(ICustomerDirectory inner) : ICustomerDir
     public Task<bool> UserExistsAsync(string email, CancellationToken cancellationToken) => inner.UserExistsAsync(email, cancellationToken);
 
     public Task<IReadOnlyList<string>> ListAdminEmailsAsync(Guid customerId, CancellationToken cancellationToken) => inner.ListAdminEmailsAsync(customerId, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListAdminsAndAdminInvitesAsync(Guid customerId, CancellationToken cancellationToken) =>
+        inner.ListAdminsAndAdminInvitesAsync(customerId, cancellationToken);
+
+    public Task<IReadOnlySet<string>> ExistingUsersAsync(IReadOnlyCollection<string> emails, CancellationToken cancellationToken) =>
+        inner.ExistingUsersAsync(emails, cancellationToken);
+
+    public Task AddAdminsAsync(Guid customerId, IReadOnlyList<string> grants, IReadOnlyList<string> invites, CancellationToken cancellationToken) =>
+        inner.AddAdminsAsync(customerId, grants, invites, cancellationToken);
 
     public Task GrantAdminAsync(Guid customerId, string email, CancellationToken cancellationToken) => inner.GrantAdminAsync(customerId, email, cancellationToken);
 

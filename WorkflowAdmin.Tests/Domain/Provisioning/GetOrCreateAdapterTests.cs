@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Domain.Provisioning.Ports;
+using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Provisioning.Records;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Tests.Infrastructure;
@@ -93,6 +94,83 @@ public abstract class GetOrCreateAdapterTests<TDatabase>(TDatabase database) : I
         var renewal = AssertOneCreated(results, r => r.Id);
         await using var db = database.CreateDbContext();
         Assert.Equal(renewal.Id, (await db.PlanRenewals.AsNoTracking().SingleAsync(r => r.PriorPlanId == trialPlanId && r.RenewedPlanId == paidPlanId)).Id);
+    }
+
+    [Fact]
+    public async Task Concurrent_callers_of_one_plan_line_item_create_it_once_and_all_get_it()
+    {
+        var results = await RaceAsync<ILicenseManager, PlanInfo>(
+            (licenses, i) => licenses.GetOrCreatePlanAsync(
+                new NewPlan(agreementId, $"Paid {i}", "00k3", Utc(2027, 4, 1), Utc(2028, 4, 1), 10 + i, 2, null, IsTrial: false), default));
+
+        var plan = AssertOneCreated(results, p => p.Id);
+        await using var db = database.CreateDbContext();
+        var stored = await db.SubscriptionPlans.AsNoTracking().SingleAsync(p => p.SalesforceLineItem == "00k3");
+        Assert.Equal((stored.Id, stored.Title, stored.Licenses, stored.StartDate), (plan.Id, plan.Title, plan.Licenses, plan.StartDate));
+        Assert.Equal(3, await db.SubscriptionPlans.CountAsync());
+    }
+
+    [Fact]
+    public async Task Concurrent_callers_of_one_plan_without_a_line_item_create_it_once_by_the_filtered_key()
+    {
+        // The second natural key is a filtered unique index (only plans without a line item): the conflict target
+        // must repeat its filter, or PostgreSQL and SQLite find no arbiter and refuse the statement.
+        var results = await RaceAsync<ILicenseManager, PlanInfo>(
+            (licenses, i) => licenses.GetOrCreatePlanAsync(
+                new NewPlan(agreementId, "Paid", i % 2 == 0 ? null : " ", Utc(2027, 4, 1), Utc(2028, 4, 1), 10 + i, 2, null, IsTrial: false), default));
+
+        var plan = AssertOneCreated(results, p => p.Id);
+        Assert.Null(plan.SalesforceLineItem);
+        await using var db = database.CreateDbContext();
+        Assert.Equal(plan.Id, (await db.SubscriptionPlans.AsNoTracking().SingleAsync(p => p.SalesforceLineItem == null)).Id);
+
+        // Another title is another plan, and so is the same title with a line item.
+        var other = await services.InScopeAsync(sp => sp.GetRequiredService<ILicenseManager>().GetOrCreatePlanAsync(
+            new NewPlan(agreementId, "Paid, second", null, Utc(2027, 4, 1), Utc(2028, 4, 1), 10, 2, null, IsTrial: false), default));
+        Assert.True(other.Created);
+        Assert.Equal(4, await db.SubscriptionPlans.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_plan_whose_dates_are_refused_is_still_returned_if_it_exists_and_refused_if_not()
+    {
+        var existing = await services.InScopeAsync(sp => sp.GetRequiredService<ILicenseManager>().GetOrCreatePlanAsync(
+            new NewPlan(agreementId, "Trial", "00k1", Utc(2026, 5, 1), Utc(2026, 4, 1), 25, 1, null, IsTrial: true), default));
+        Assert.Equal((trialPlanId, false), (existing.Value.Id, existing.Created));
+
+        var refused = await Assert.ThrowsAsync<ExternalSystemException>(() => services.InScopeAsync(sp =>
+            sp.GetRequiredService<ILicenseManager>().GetOrCreatePlanAsync(
+                new NewPlan(agreementId, "Trial", "00k9", Utc(2026, 5, 1), Utc(2026, 4, 1), 25, 1, null, IsTrial: true), default)));
+        Assert.Contains("start date after expiration", refused.Message, StringComparison.Ordinal);
+        await using var db = database.CreateDbContext();
+        Assert.Equal(2, await db.SubscriptionPlans.CountAsync());
+    }
+
+    [Fact]
+    public async Task Concurrent_callers_of_one_slug_create_the_customer_once_owned_by_the_winner()
+    {
+        var results = await RaceAsync<ICustomerDirectory, CustomerInfo>(
+            (directory, i) => directory.GetOrCreateCustomerAsync(
+                $"Contoso {i}", "contoso", "GB", new Requester(ActorKind.ApiKey, $"key-{i}", $"crm-{i}"), default));
+
+        var customer = AssertOneCreated(results, c => c.Id);
+        Assert.All(results, r => Assert.Equal((customer.Name, customer.Owner), (r.Value.Name, r.Value.Owner)));
+        await using var db = database.CreateDbContext();
+        var stored = await db.Customers.AsNoTracking().SingleAsync(c => c.Slug == "contoso");
+        Assert.Equal((stored.Id, stored.Name, stored.Owner), (customer.Id, customer.Name, customer.Owner));
+        Assert.Equal(ActorKind.ApiKey, stored.OwnerKind);
+    }
+
+    [Fact]
+    public async Task An_existing_customer_is_returned_as_stored_and_left_unchanged()
+    {
+        var obtained = await services.InScopeAsync(sp => sp.GetRequiredService<ICustomerDirectory>().GetOrCreateCustomerAsync(
+            "Mallory Imports", "northwind-traders", "FR", new Requester(ActorKind.ApiKey, "key-m", "crm-m"), default));
+
+        Assert.False(obtained.Created);
+        Assert.Equal((customerId, "Northwind Traders", "US", ActorKind.System), (obtained.Value.Id, obtained.Value.Name, obtained.Value.Country, obtained.Value.Owner!.Kind));
+        await using var db = database.CreateDbContext();
+        Assert.Equal(1, await db.Customers.CountAsync());
     }
 
     [Fact]

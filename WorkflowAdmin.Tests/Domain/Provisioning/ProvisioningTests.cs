@@ -274,10 +274,10 @@ public abstract class ProvisioningTests<TDatabase>(TDatabase database) : IAsyncL
         Func<Exception> error = () => new ExternalSystemException(stepKey, $"{stepKey} is down for maintenance");
         switch (stepKey)
         {
-            case "create-customer": Faults.Fail<ICustomerDirectory>(nameof(ICustomerDirectory.CreateCustomerAsync), times, error); break;
-            case "create-admins": Faults.Fail<ICustomerDirectory>(nameof(ICustomerDirectory.CreatePendingInviteAsync), times, error); break;
+            case "create-customer": Faults.Fail<ICustomerDirectory>(nameof(ICustomerDirectory.GetOrCreateCustomerAsync), times, error); break;
+            case "create-admins": Faults.Fail<ICustomerDirectory>(nameof(ICustomerDirectory.AddAdminsAsync), times, error); break;
             case "create-catalog": Faults.Fail<ICatalogService>(nameof(ICatalogService.GetOrCreateCatalogAsync), times, error); break;
-            case "create-trial-plan": Faults.Fail<ILicenseManager>(nameof(ILicenseManager.CreatePlanAsync), times, error); break;
+            case "create-trial-plan": Faults.Fail<ILicenseManager>(nameof(ILicenseManager.GetOrCreatePlanAsync), times, error); break;
             case "create-subsidy": Faults.Fail<ISubsidyService>(nameof(ISubsidyService.GetOrCreateSubsidyAsync), times, error); break;
             case "send-notification": Faults.Fail<INotifier>(nameof(INotifier.GetOrEnqueueAsync), times, error); break;
             default: throw new ArgumentOutOfRangeException(nameof(stepKey), stepKey, null);
