@@ -15,6 +15,12 @@ public sealed class PostgresDatabaseFixture : DatabaseFixture
 
     public override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 
+    /// <summary>
+    /// A database that already exists on the server (a benchmark's seeded one), used as it is: not created, not
+    /// wiped unless a test asks, never dropped.
+    /// </summary>
+    public string? ExistingDatabase { get; init; }
+
     public override async Task DisposeAsync()
     {
         if (databaseName is null)
@@ -31,6 +37,11 @@ public sealed class PostgresDatabaseFixture : DatabaseFixture
 
     protected override async Task<string> CreateDatabaseAsync()
     {
+        if (ExistingDatabase is { Length: > 0 } existing)
+        {
+            return new NpgsqlConnectionStringBuilder(ServerConnectionString()) { Database = existing }.ConnectionString;
+        }
+
         databaseName = $"workflowadmin_test_{Guid.NewGuid():N}";
         await using var connection = new NpgsqlConnection(ServerConnectionString());
         await connection.OpenAsync();

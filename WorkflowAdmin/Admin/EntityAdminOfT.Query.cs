@@ -47,8 +47,7 @@ public abstract partial class EntityAdmin<TRow>
         }
 
         var fields = searchFields.Where(f => f.AppliesTo(state)).ToList();
-        var terms = state.Search.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).Take(MaxSearchTerms);
-        foreach (var term in terms)
+        foreach (var term in SearchTerms(state.Search))
         {
             var matches = fields.Select(f => f.Match(db, term)).OfType<Expression<Func<TRow, bool>>>().ToList();
             rows = rows.Where(QueryExpressions.OrElse(matches));
@@ -56,6 +55,12 @@ public abstract partial class EntityAdmin<TRow>
 
         return rows;
     }
+
+    /// <summary>The words of a search box (at most ten, each once), each of which a row must match.</summary>
+    protected static IReadOnlyList<string> SearchTerms(string? search) =>
+        string.IsNullOrWhiteSpace(search)
+            ? []
+            : search.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).Take(MaxSearchTerms).ToList();
 
     /// <summary>The column the state sorts by, if it names a sortable one.</summary>
     public AdminColumn<TRow>? SortColumn(ListState state, out bool descending)

@@ -12,14 +12,17 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// <summary>
 /// "bench pages": time from navigation start to the first data row visible in Chromium for the executions list
 /// (plain, Failed, a business-key search, a deep page) and an execution's page, and the server's managed heap per
-/// open executions-list tab, on PostgreSQL with WORKFLOWADMIN_BENCH_EXECUTIONS seeded executions (default 100,000).
+/// open executions-list tab, on PostgreSQL with WORKFLOWADMIN_BENCH_EXECUTIONS seeded executions (default 100,000), or
+/// on the existing database WORKFLOWADMIN_BENCH_DATABASE names (same server; used as it is, never dropped).
 /// The app runs in this process (Kestrel on loopback), so GC.GetTotalMemory is the server's heap (plus the test's
 /// own, which does not grow with the tabs). Printed for docs/benchmarks.md, never asserted:
 /// <c>WORKFLOWADMIN_BENCH=1 dotnet test WorkflowAdmin.Tests -c Release --filter PagesBenchmarkTests --logger "console;verbosity=detailed"</c>.
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelper output) : ConsoleBrowserTest(browser, new PostgresDatabaseFixture())
+public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelper output) : ConsoleBrowserTest(browser, new PostgresDatabaseFixture { ExistingDatabase = ExistingDatabase })
 {
+    private static readonly string? ExistingDatabase = Environment.GetEnvironmentVariable("WORKFLOWADMIN_BENCH_DATABASE");
+
     private static bool Enabled => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(BenchmarkFactAttribute.Variable));
 
     private static int Setting(string name, int fallback) =>
@@ -34,6 +37,12 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
 
     protected override async Task SeedAsync()
     {
+        if (ExistingDatabase is { Length: > 0 })
+        {
+            output.WriteLine($"Database {ExistingDatabase} as it is (not seeded).");
+            return;
+        }
+
         var executions = Setting("WORKFLOWADMIN_BENCH_EXECUTIONS", 100_000);
         var seeding = Stopwatch.StartNew();
         await SeedExecutionsAsync(executions, randomSeed: 7);
@@ -49,13 +58,17 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
         // The page whose tabs are counted: the list by default; a list with no rows tells the circuit's own share.
         var tabUrl = Environment.GetEnvironmentVariable("WORKFLOWADMIN_BENCH_TAB_URL") is { Length: > 0 } configured ? configured : "/executions";
         string businessKey;
+        string customerName;
         Guid detail;
         await using (var db = Database.CreateDbContext())
         {
             var failed = await db.WorkflowExecutions.Where(e => e.Status == ExecutionStatus.Failed && e.BusinessKey != null)
-                .OrderByDescending(e => e.CreatedAt).Select(e => new { e.Id, e.BusinessKey }).FirstAsync();
+                .OrderByDescending(e => e.CreatedAt).Select(e => new { e.Id, e.BusinessKey, e.SearchText }).FirstAsync();
             businessKey = failed.BusinessKey!;
             detail = failed.Id;
+
+            // The searchable text is the key, the customer's name and the error, one a line.
+            customerName = failed.SearchText.Split('\n') is { Length: > 1 } lines && lines[1].Length > 0 ? lines[1] : businessKey;
         }
 
         // The sign-in's page is closed; every page timed below is a new one in the signed-in context.
@@ -69,8 +82,11 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
             ("list", "/executions", ListRow),
             ("status Failed", "/executions?status=Failed", ListRow),
             ("business-key search", $"/executions?q={Uri.EscapeDataString(businessKey)}", ListRow),
+            ("customer-name search", $"/executions?q={Uri.EscapeDataString(customerName)}", ListRow),
+            ("error-words search", "/executions?q=mailbox+domain+blocked", ListRow),
             ("deep page (400)", "/executions?page=400", ListRow),
             ("execution detail", $"/executions/{detail}", "[data-testid=step-row]"),
+            ("dashboard", "/", "[data-testid=failure-link]"),
         };
         foreach (var (name, url, row) in loads > 0 ? views : [])
         {

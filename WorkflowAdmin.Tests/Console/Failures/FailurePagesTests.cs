@@ -190,6 +190,58 @@ public abstract class FailurePagesTests<TDatabase> : IAsyncLifetime
             $"2 executions match /executions?fingerprint={fingerprint}&status=Unresolved now", dialogs.Find(".mud-dialog").TextContent, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Error_words_in_the_executions_search_offer_the_groups_whose_error_carries_them()
+    {
+        var admins = new[]
+        {
+            await FailAsync("create-admins", "Customer directory has no user 'a@x.example' to make an admin"),
+            await FailAsync("create-admins", "Customer directory has no user 'b@x.example' to make an admin"),
+        };
+        await FailAsync("create-admins", "Customer directory refused the invitation: the mailbox domain is blocked.");
+        await FailAsync("create-catalog", "The catalog service did not answer within 30 seconds.");
+        var adminsGroup = Fingerprint("create-admins", "Customer directory has no user 'x' to make an admin");
+        var blockedGroup = Fingerprint("create-admins", "Customer directory refused the invitation: the mailbox domain is blocked.");
+        context.SignInAs(Roles.Support);
+        var navigation = context.Services.GetRequiredService<NavigationManager>();
+
+        navigation.NavigateTo("/executions?q=" + Uri.EscapeDataString("DIRECTORY  make"));
+        var page = context.Render<ExecutionsListPage>();
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=matching-group]")));
+        var group = page.Find("[data-testid=matching-group]");
+        Assert.Equal(adminsGroup, group.GetAttribute("data-fingerprint"));
+        Assert.Equal("2 failures", group.QuerySelector("[data-testid=matching-group-all]")!.TextContent.Trim());
+        Assert.Equal($"/executions?fingerprint={adminsGroup}", group.QuerySelector("[data-testid=matching-group-all]")!.GetAttribute("href"));
+        Assert.Equal("2 unresolved", group.QuerySelector("[data-testid=matching-group-unresolved]")!.TextContent.Trim());
+        Assert.Equal($"/executions?fingerprint={adminsGroup}&status=Unresolved", group.QuerySelector("[data-testid=matching-group-unresolved]")!.GetAttribute("href"));
+        Assert.Equal($"/failures/{adminsGroup}", group.QuerySelector("[data-testid=matching-group-link]")!.GetAttribute("href"));
+        Assert.Equal("Customer directory has no user 'b@x.example' to make an admin", group.QuerySelector("[data-testid=matching-group-sample]")!.TextContent);
+        page.WaitForAssertion(() => Assert.Equal(
+            admins.Select(id => $"/executions/{id}").Order(StringComparer.Ordinal),
+            page.FindAll("[data-testid=row]").Select(r => r.GetAttribute("href")!).Order(StringComparer.Ordinal)));
+
+        // A word every group of the step shares finds both, the most recently seen first; the step's key matches too.
+        navigation.NavigateTo("/executions?q=create-admins");
+        page.WaitForAssertion(() => Assert.Equal(
+            [blockedGroup, adminsGroup], page.FindAll("[data-testid=matching-group]").Select(g => g.GetAttribute("data-fingerprint"))));
+
+        // A business key is not an error: no group, just the executions; a wildcard is a literal character.
+        navigation.NavigateTo("/executions?q=northwind");
+        page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("[data-testid=row]").Count));
+        Assert.Empty(page.FindAll("[data-testid=matching-groups]"));
+        navigation.NavigateTo("/executions?q=directory%25make");
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=list-empty]")));
+        Assert.Empty(page.FindAll("[data-testid=matching-groups]"));
+
+        await using var db = database.CreateDbContext();
+        Assert.Equal(
+            [blockedGroup, adminsGroup],
+            (await FailureGroupQueries.MatchingAsync(db, ["Customer", "directory"], max: 5, default)).Select(g => g.Fingerprint));
+        Assert.Equal([blockedGroup], (await FailureGroupQueries.MatchingAsync(db, ["customer", "directory"], max: 1, default)).Select(g => g.Fingerprint));
+        Assert.Empty(await FailureGroupQueries.MatchingAsync(db, ["directory", "catalog"], max: 5, default));
+    }
+
     private static string Fingerprint(string step, string message) => FailureFingerprint.Compute(Workflow, step, ExternalSystemFor(step), message);
 
     private static string ExternalSystemFor(string step) => step == "create-catalog" ? "System.TimeoutException" : ExternalSystem;

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Tests.Infrastructure;
@@ -46,6 +47,36 @@ public abstract class ExecutionSearchTests<TDatabase>(TDatabase database) : IAsy
 
             Assert.Empty(await ExecutionSearch.MatchingIds(db, "toys-labs-43").ToListAsync());
         }
+    }
+
+    [Fact]
+    public async Task Several_words_are_one_query_each_word_anywhere_in_the_text_or_the_start_of_the_id()
+    {
+        var failed = WorkflowExecution.Create("provision-customer", 1, "{}", "contoso-europe-269", new Trigger("ada", TriggerSource.Api), Now, "Contoso Pharmaceuticals");
+        failed.Start(Now);
+        failed.Fail("create-admins", new ErrorInfo("Refused", "The mailbox domain is blocked.", null), Now);
+        var other = WorkflowExecution.Create("provision-customer", 1, "{}", "contoso-europe-270", new Trigger("ada", TriggerSource.Api), Now, "Contoso Logistics");
+        await using var db = database.CreateDbContext();
+        db.WorkflowExecutions.AddRange(failed, other);
+        await db.SaveChangesAsync();
+
+        // Another way for a word to match (the list's id prefix), checked on the same row as the text.
+        var prefix = failed.Id.ToString()[..8];
+        Expression<Func<WorkflowExecution, bool>>? IdPrefix(string word) => word == prefix ? e => e.Id == failed.Id : null;
+
+        async Task<List<Guid>> Find(params string[] words) =>
+            (await ExecutionSearch.MatchingIds(db, words, IdPrefix).ToListAsync()).Order().ToList();
+
+        Assert.Equal([failed.Id], await Find("europe-269"));
+        Assert.Equal([failed.Id], await Find("CONTOSO", "mailbox", "blocked"));
+        Assert.Equal([failed.Id], await Find("pharma", "269", "pharma"));
+        Assert.Equal(new[] { failed.Id, other.Id }.Order().ToList(), await Find("contoso", "europe"));
+        Assert.Empty(await Find("contoso", "logistics", "blocked"));
+        Assert.Equal([other.Id], await Find("contoso", "to", "logistics"));
+        Assert.Equal([failed.Id], await Find(prefix, "contoso"));
+        Assert.Empty(await Find(prefix, "logistics"));
+        Assert.Equal([failed.Id], await Find("blocked."));
+        Assert.Empty(await Find("blocked", "100%"));
     }
 
     [Fact]

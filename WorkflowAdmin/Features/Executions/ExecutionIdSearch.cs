@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using WorkflowAdmin.Admin;
+using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Features.Executions;
 
@@ -15,11 +16,11 @@ internal static class ExecutionIdSearch
     // "D" format groups: 8-4-4-4-12 digits, so a dash follows digits 8, 12, 16 and 20.
     private static readonly int[] DashesAfter = [8, 12, 16, 20];
 
-    public static Expression<Func<ExecutionRow, bool>>? Match(string term)
+    public static Expression<Func<WorkflowExecution, bool>>? Match(string term)
     {
         if (Guid.TryParse(term, out var id))
         {
-            return r => r.Id == id;
+            return e => e.Id == id;
         }
 
         var digits = term.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
@@ -35,8 +36,8 @@ internal static class ExecutionIdSearch
         var high = Guid.ParseExact(digits.PadRight(32, 'f'), "N");
         var prefix = low.ToString("D")[..DashedLength(digits.Length)];
         return QueryExpressions.AndAlso(
-            r => r.Id.CompareTo(low) >= 0 && r.Id.CompareTo(high) <= 0,
-            QueryExpressions.StartsWithIgnoringCase<ExecutionRow>(r => r.Id.ToString(), prefix));
+            e => e.Id.CompareTo(low) >= 0 && e.Id.CompareTo(high) <= 0,
+            QueryExpressions.StartsWithIgnoringCase<WorkflowExecution>(e => e.Id.ToString(), prefix));
     }
 
     private static int DashedLength(int digits) => digits + DashesAfter.Count(d => digits > d);

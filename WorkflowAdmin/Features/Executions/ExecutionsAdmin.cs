@@ -153,18 +153,27 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
     }
 
     /// <summary>
-    /// The executions one word finds, as one subquery. A word that can be an id prefix adds those ids by UNION, not
-    /// by an OR beside the subquery: PostgreSQL reads an OR with a subquery row by row over the whole table (2.9 s
-    /// at a million rows), while each side of the UNION keeps its own index.
+    /// The executions every word finds, as ONE subquery over the executions (decision 0037): each word must be in the
+    /// searchable text or, when it can be, the start of the id, both conditions on the same row. One subquery per
+    /// word made PostgreSQL build and join one large id set per word (1.1 s for three common words at a million rows).
     /// </summary>
-    private Expression<Func<ExecutionRow, bool>> Search(AppDbContext db, string term)
+    public override IQueryable<ExecutionRow> ApplySearch(IQueryable<ExecutionRow> rows, ListState state, AppDbContext? db = null)
     {
-        var ids = ExecutionSearch.MatchingIds(db, term);
-        if (ExecutionIdSearch.Match(term) is { } byId)
+        ArgumentNullException.ThrowIfNull(state);
+        if (db is null || SearchTerms(state.Search) is not { Count: > 0 } terms)
         {
-            ids = Query(db).Where(byId).Select(r => r.Id).Union(ids);
+            return base.ApplySearch(rows, state, db);
         }
 
+        var ids = ExecutionSearch.MatchingIds(db, terms, ExecutionIdSearch.Match);
+        return rows.Where(r => ids.Contains(r.Id));
+    }
+
+    // One word at a time: what the search field declares (the placeholder, the checks of rows already loaded); the
+    // list itself searches all words at once through ApplySearch.
+    private static Expression<Func<ExecutionRow, bool>> Search(AppDbContext db, string term)
+    {
+        var ids = ExecutionSearch.MatchingIds(db, [term], ExecutionIdSearch.Match);
         return r => ids.Contains(r.Id);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Failures;
@@ -28,6 +29,33 @@ public static class FailureGroupQueries
         }
 
         return groups.OrderByDescending(g => g.LastSeenAt).ThenBy(g => g.Fingerprint).Take(MaxGroups + 1).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The groups whose failures carry these words (issue 12: error search goes through the groups), most recently
+    /// seen first: every word must be in the group's sample message, its error type or its failed step, ignoring
+    /// case. The read follows the number of groups, not of failures; each group's executions are then one equality
+    /// on the fingerprint, which its index answers at any size (decision 0037).
+    /// </summary>
+    [SuppressMessage("Globalization", "CA1304", Justification = "Translated to the database's lower(), not run in .NET.")]
+    [SuppressMessage("Globalization", "CA1311", Justification = "Translated to the database's lower(), not run in .NET.")]
+    public static Task<List<MatchingGroup>> MatchingAsync(AppDbContext db, IReadOnlyCollection<string> words, int max, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(words);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        var groups = db.FailureGroups.AsNoTracking();
+        foreach (var word in words.Select(w => w.Trim().ToLowerInvariant()).Where(w => w.Length > 0).Distinct(StringComparer.Ordinal))
+        {
+            var pattern = "%" + word.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            groups = groups.Where(g => EF.Functions.Like(g.SampleMessage.ToLower(), pattern, "\\")
+                || EF.Functions.Like((g.ErrorType ?? "").ToLower(), pattern, "\\")
+                || EF.Functions.Like((g.StepKey ?? "").ToLower(), pattern, "\\"));
+        }
+
+        return groups.OrderByDescending(g => g.LastSeenAt).ThenBy(g => g.Fingerprint).Take(max)
+            .Select(g => new MatchingGroup(g.Fingerprint, g.DefinitionKey, g.StepKey, g.ErrorType, g.SampleMessage, g.Count, g.UnresolvedCount, g.LastSeenAt, g.TriageState))
+            .ToListAsync(cancellationToken);
     }
 
     public static Task<FailureGroup?> FindAsync(AppDbContext db, string fingerprint, CancellationToken cancellationToken)
@@ -77,3 +105,7 @@ public static class FailureGroupQueries
             .ToListAsync(cancellationToken);
     }
 }
+
+/// <summary>A failure group as the executions search offers it: enough to recognise it and open its executions.</summary>
+public sealed record MatchingGroup(
+    string Fingerprint, string DefinitionKey, string? StepKey, string? ErrorType, string SampleMessage, int Count, int UnresolvedCount, DateTime LastSeenAt, TriageState TriageState);
