@@ -270,11 +270,14 @@ public abstract class EntityListPageTests<TDatabase> : IAsyncLifetime
         Assert.Equal(firstRow, page.Find("[data-testid=row]").GetAttribute("href"));
 
         // The user's own default: stored on the user, so a bare address (another browser, tomorrow) shows the same columns.
-        await using (var db = database.CreateDbContext())
+        string? stored = null;
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(15) && stored?.Contains("business-key", StringComparison.Ordinal) != false; await Task.Delay(100))
         {
-            var stored = await db.Users.SingleAsync(u => u.Id == user.Id);
-            Assert.Equal("id,workflow,status,error,step,triggered-by,created,duration", stored.ColumnsFor(ExecutionsAdmin.SlugValue));
+            await using var db = database.CreateDbContext();
+            stored = (await db.Users.SingleAsync(u => u.Id == user.Id)).ColumnsFor(ExecutionsAdmin.SlugValue);
         }
+
+        Assert.Equal("id,workflow,status,error,step,triggered-by,created,duration", stored);
 
         var bare = Open("/executions");
         Assert.DoesNotContain("Source", bare.FindAll("thead th").Select(th => th.TextContent.Trim()));
@@ -283,10 +286,15 @@ public abstract class EntityListPageTests<TDatabase> : IAsyncLifetime
         await bare.InvokeAsync(() => bare.Find("[data-testid=list-columns-reset]").Click());
         bare.WaitForAssertion(() => Assert.EndsWith("/executions", Navigation.Uri, StringComparison.Ordinal));
         bare.WaitForAssertion(() => Assert.Contains("Source", bare.FindAll("thead th").Select(th => th.TextContent.Trim())));
-        await using (var db = database.CreateDbContext())
+        // The page shows the columns first and writes the user afterwards.
+        string? forgotten = "not read";
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(15) && forgotten is not null; await Task.Delay(100))
         {
-            Assert.Null((await db.Users.SingleAsync(u => u.Id == user.Id)).ListColumns);
+            await using var db = database.CreateDbContext();
+            forgotten = (await db.Users.SingleAsync(u => u.Id == user.Id)).ListColumns;
         }
+
+        Assert.Null(forgotten);
     }
 
     [Fact]
