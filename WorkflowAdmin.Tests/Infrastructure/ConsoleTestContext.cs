@@ -42,6 +42,7 @@ public sealed class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IExecutionDispatcher>(sp => sp.GetRequiredService<RecordingDispatcher>());
         Services.AddScoped<CircuitClient>();
         Services.AddScoped<CurrentActor>();
+        Services.AddScoped<WorkflowAdmin.Components.Layout.UserPreferences>();
         Services.AddLiveUpdates();
         Services.AddConsoleIdentity();
         Services.AddMudServices(options =>

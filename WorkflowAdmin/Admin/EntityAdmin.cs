@@ -107,10 +107,13 @@ public abstract partial class EntityAdmin
     /// </summary>
     public abstract Task<AdminListResult> LoadAsync(AppDbContext db, ListState state, CancellationToken cancellationToken);
 
-    /// <summary>The exported columns: those on screen, in order.</summary>
-    public abstract IReadOnlyList<ExportField> ExportFields { get; }
+    /// <summary>The keys of the list's columns, in order: what <c>cols=</c> may name.</summary>
+    public abstract IReadOnlyList<string> ColumnKeys { get; }
 
-    /// <summary>Every matching row as exported values (<see cref="ExportFields"/>), batch by batch, in the list's order.</summary>
+    /// <summary>The exported columns for <paramref name="state"/>: those on screen (its <c>cols</c>), in order.</summary>
+    public abstract IReadOnlyList<ExportField> ExportFieldsFor(ListState state);
+
+    /// <summary>Every matching row as exported values (<see cref="ExportFieldsFor"/>), batch by batch, in the list's order.</summary>
     public abstract IAsyncEnumerable<IReadOnlyList<IReadOnlyList<object?>>> ExportAsync(
         AppDbContext db, ListState state, int batchSize, CancellationToken cancellationToken);
 

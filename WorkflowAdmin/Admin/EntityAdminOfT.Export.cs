@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Admin.Columns;
 using WorkflowAdmin.Domain.Data;
 
 namespace WorkflowAdmin.Admin;
@@ -8,14 +9,19 @@ namespace WorkflowAdmin.Admin;
 // The export side of an admin: the whole filtered list, in the list's order, read in keyset batches.
 public abstract partial class EntityAdmin<TRow>
 {
-    public override IReadOnlyList<ExportField> ExportFields => columns.Select(c => new ExportField(c.Title, ExportField.NameOf(c.Title))).ToList();
+    public override IReadOnlyList<ExportField> ExportFieldsFor(ListState state) =>
+        VisibleColumns(state).Select(c => new ExportField(c.Title, ExportField.NameOf(c.Title))).ToList();
 
     /// <summary>
-    /// The one place a row becomes exported values, one per column on screen, in column order. Whatever an export
+    /// The one place a row becomes exported values, one per column <paramref name="shown"/>, in column order. Whatever an export
     /// must not show (personal data for a role without it, say) is decided here, so every format and every list
     /// gets it at once.
     /// </summary>
-    public virtual IReadOnlyList<object?> ExportValues(TRow row) => columns.Select(c => c.ExportValue(row)).ToArray();
+    public virtual IReadOnlyList<object?> ExportValues(TRow row, IReadOnlyList<AdminColumn<TRow>> shown)
+    {
+        ArgumentNullException.ThrowIfNull(shown);
+        return shown.Select(c => c.ExportValue(row)).ToArray();
+    }
 
     /// <summary>
     /// Every row the list shows for <paramref name="state"/> (its filters, search and sort, every page), in batches
@@ -59,9 +65,10 @@ public abstract partial class EntityAdmin<TRow>
     public override async IAsyncEnumerable<IReadOnlyList<IReadOnlyList<object?>>> ExportAsync(
         AppDbContext db, ListState state, int batchSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var shown = VisibleColumns(state);
         await foreach (var batch in ReadAllAsync(db, state, batchSize, cancellationToken))
         {
-            yield return batch.Select(ExportValues).ToList();
+            yield return batch.Select(row => ExportValues(row, shown)).ToList();
         }
     }
 

@@ -31,7 +31,29 @@ public abstract partial class EntityAdmin<TRow> : EntityAdmin
     {
     }
 
+    /// <summary>Every column the list can show, in order; <see cref="VisibleColumns"/> says which a view shows.</summary>
     public IReadOnlyList<AdminColumn<TRow>> Columns => columns;
+
+    public override IReadOnlyList<string> ColumnKeys => columns.Select(c => c.Key).ToList();
+
+    /// <summary>
+    /// The columns a view shows, in the list's order: those its <c>cols</c> names, else those the user chose for this
+    /// list (<paramref name="remembered"/>), else all; the first column (the row's link) and any column
+    /// <see cref="IsColumnRequired"/> always.
+    /// </summary>
+    public IReadOnlyList<AdminColumn<TRow>> VisibleColumns(ListState state, string? remembered = null)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var chosen = (state.Columns ?? ListState.NormalizeColumns(remembered, ColumnKeys))?.Split(',').ToHashSet(StringComparer.Ordinal);
+        return chosen is null ? columns : columns.Where(c => chosen.Contains(c.Key) || IsColumnRequired(c, state)).ToList();
+    }
+
+    /// <summary>Whether <paramref name="column"/> cannot be hidden in <paramref name="state"/>: the first (the row's link) never can.</summary>
+    public bool IsColumnRequired(AdminColumn<TRow> column, ListState state) =>
+        column == columns[0] || ColumnsRequiredIn(state).Contains(column.Key);
+
+    /// <summary>Keys of the columns a view needs whatever the user chose, such as the error on a list of failures.</summary>
+    protected virtual IReadOnlyCollection<string> ColumnsRequiredIn(ListState state) => [];
 
     public override IReadOnlyList<AdminFilter> Filters => filters;
 

@@ -78,6 +78,12 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     [Inject]
     private TimeProvider Time { get; set; } = null!;
 
+    [Inject]
+    private Components.Layout.UserPreferences Preferences { get; set; } = null!;
+
+    // The user's own choice of columns for this list, shown when the address names none.
+    private string? remembered;
+
     private ClaimsPrincipal User { get; set; } = new();
 
     public void Dispose()
@@ -102,6 +108,8 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         {
             User = (await AuthenticationState).User;
         }
+
+        remembered = ListState.NormalizeColumns(await Preferences.ColumnsForAsync(Admin.Slug), Admin.ColumnKeys);
 
         if (!RendererInfo.IsInteractive)
         {
@@ -337,6 +345,15 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         }
 
         var next = ListState.FromUri(e.Location, Admin);
+
+        // Other columns are the same rows: shown again, not read again.
+        if (next != state && next with { Columns = null } == state with { Columns = null })
+        {
+            state = next;
+            _ = InvokeAsync(StateHasChanged);
+            return;
+        }
+
         if (next != state)
         {
             _ = InvokeAsync(() => ApplyAsync(next, writeUri: false));
@@ -347,7 +364,7 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         string.Equals(a.Split('?', '#')[0], b.Split('?', '#')[0], StringComparison.OrdinalIgnoreCase);
 
     // The chip counts depend on the filters and search only, not on the page or the sort.
-    private static string FilterKey(ListState s) => (s with { Page = 1, PageSize = null, Sort = null }).ToQueryString();
+    private static string FilterKey(ListState s) => (s with { Page = 1, PageSize = null, Sort = null, Columns = null }).ToQueryString();
 
     private void StartCountsIfFiltersChanged()
     {
@@ -405,11 +422,48 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         ["StateChanged"] = EventCallback.Factory.Create<ListState>(this, OnFilterChanged),
     };
 
+    // The export holds the columns on screen, the user's remembered ones included, so the file is what the page shows.
+    private ListState ExportState => state.Columns is null && remembered is not null ? state with { Columns = remembered } : state;
+
+    private string RequiredReason(AdminColumn<TRow> column) =>
+        column == Admin.Columns[0] ? "Always shown: it opens the row." : "Always shown in this view.";
+
+    /// <summary>
+    /// Shows or hides <paramref name="column"/>: the address gets the new <c>cols=</c> (every column is no parameter at
+    /// all), and the choice becomes the user's default for this list. The rows stay; only the cells change.
+    /// </summary>
+    private async Task ToggleColumnAsync(AdminColumn<TRow> column, bool show)
+    {
+        var chosen = (state.Columns ?? remembered)?.Split(',').ToHashSet(StringComparer.Ordinal) ?? Admin.ColumnKeys.ToHashSet(StringComparer.Ordinal);
+        if (show)
+        {
+            chosen.Add(column.Key);
+        }
+        else
+        {
+            chosen.Remove(column.Key);
+        }
+
+        var columns = chosen.IsSupersetOf(Admin.ColumnKeys) ? null : ListState.NormalizeColumns(string.Join(",", chosen), Admin.ColumnKeys) ?? Admin.ColumnKeys[0];
+        await ChooseColumnsAsync(columns);
+    }
+
+    private Task ResetColumnsAsync() => ChooseColumnsAsync(null);
+
+    private async Task ChooseColumnsAsync(string? columns)
+    {
+        state = state with { Columns = columns };
+        remembered = columns;
+        WriteUri();
+        StateHasChanged();
+        await Preferences.RememberColumnsAsync(Admin.Slug, columns);
+    }
+
     private RenderFragment RenderCell(AdminColumn<TRow> column, TRow row) => builder =>
     {
         if (column != Admin.Columns[0])
         {
-            builder.AddContent(0, column.RenderCell(row));
+            builder.AddContent(0, column.RenderCell(row, Time.GetUtcNow().UtcDateTime));
             return;
         }
 
@@ -418,7 +472,7 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         {
             builder.OpenElement(5, "span");
             builder.AddAttribute(6, "data-testid", "row");
-            builder.AddContent(7, column.RenderCell(row));
+            builder.AddContent(7, column.RenderCell(row, Time.GetUtcNow().UtcDateTime));
             builder.CloseElement();
             return;
         }
@@ -429,7 +483,7 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         builder.AddAttribute(2, "href", Admin.RowLink(row));
         builder.AddAttribute(3, "class", "list-row-link");
         builder.AddAttribute(4, "data-testid", "row");
-        builder.AddContent(8, column.RenderCell(row));
+        builder.AddContent(8, column.RenderCell(row, Time.GetUtcNow().UtcDateTime));
         builder.CloseElement();
     };
 }

@@ -76,7 +76,7 @@ public static class ListExportEndpoint
     {
         ArgumentNullException.ThrowIfNull(admin);
         await using var writer = new StreamWriter(body, Utf8WithBom, bufferSize: 64 * 1024, leaveOpen: true);
-        await writer.WriteAsync(Csv.Record(admin.ExportFields.Select(f => f.Title)));
+        await writer.WriteAsync(Csv.Record(admin.ExportFieldsFor(state).Select(f => f.Title)));
         await foreach (var batch in admin.ExportAsync(db, state, BatchSize, cancellationToken))
         {
             foreach (var values in batch)
@@ -94,7 +94,7 @@ public static class ListExportEndpoint
     {
         ArgumentNullException.ThrowIfNull(admin);
         ArgumentNullException.ThrowIfNull(body);
-        var fields = admin.ExportFields;
+        var fields = admin.ExportFieldsFor(state);
         var names = fields.Select(f => JsonEncodedText.Encode(f.Name)).ToArray();
         using var buffer = new MemoryStream();
         await using var json = new Utf8JsonWriter(buffer);

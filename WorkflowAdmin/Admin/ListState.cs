@@ -6,8 +6,8 @@ namespace WorkflowAdmin.Admin;
 
 /// <summary>
 /// Everything that decides what a list shows, as it appears in the URL: <c>page</c> (from 1), <c>size</c>,
-/// <c>sort</c> (a column key, <c>-</c> in front for descending), <c>q</c> (the search) and one parameter per filter
-/// key. Keeping it all in the query string makes a view shareable and lets the back button restore it.
+/// <c>sort</c> (a column key, <c>-</c> in front for descending), <c>q</c> (the search), <c>cols</c> (the columns
+/// shown, as comma-separated column keys) and one parameter per filter key. Keeping it all in the query string makes a view shareable and lets the back button restore it.
 /// </summary>
 public sealed record ListState
 {
@@ -15,9 +15,10 @@ public sealed record ListState
     public const string SizeKey = "size";
     public const string SortKey = "sort";
     public const string SearchKey = "q";
+    public const string ColumnsKey = "cols";
 
     // The export's format parameter rides on the same query string, so no filter may take it either.
-    public static IReadOnlyList<string> ReservedKeys { get; } = [PageKey, SizeKey, SortKey, SearchKey, ExportFormats.Key];
+    public static IReadOnlyList<string> ReservedKeys { get; } = [PageKey, SizeKey, SortKey, SearchKey, ColumnsKey, ExportFormats.Key];
 
     public static ListState Empty { get; } = new();
 
@@ -30,6 +31,12 @@ public sealed record ListState
     public string? Sort { get; init; }
 
     public string? Search { get; init; }
+
+    /// <summary>
+    /// The columns chosen for this view, as comma-separated column keys in the list's order; null means the viewer's
+    /// own default (remembered per user) or else the admin's. Only known keys survive <see cref="FromUri"/>.
+    /// </summary>
+    public string? Columns { get; init; }
 
     public ImmutableSortedDictionary<string, string> Filters { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 
@@ -89,8 +96,26 @@ public sealed record ListState
             PageSize = int.TryParse(Read(SizeKey), NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0 ? size : null,
             Sort = Read(SortKey),
             Search = Read(SearchKey)?.Trim() is { Length: > 0 } search ? search : null,
+            Columns = NormalizeColumns(Read(ColumnsKey), admin.ColumnKeys),
             Filters = filters.ToImmutable(),
         };
+    }
+
+    /// <summary>
+    /// The known column keys of <paramref name="value"/> (comma-separated, any order, repeats allowed), in the list's
+    /// order; null when none is known, so a hand-edited <c>cols=</c> never empties a list.
+    /// </summary>
+    public static string? NormalizeColumns(string? value, IReadOnlyList<string> known)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var asked = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var kept = known.Where(asked.Contains).ToList();
+        return kept.Count == 0 ? null : string.Join(",", kept);
     }
 
     /// <summary>
@@ -106,6 +131,7 @@ public sealed record ListState
             [SizeKey] = PageSize?.ToString(CultureInfo.InvariantCulture),
             [SortKey] = Sort,
             [SearchKey] = Search,
+            [ColumnsKey] = Columns,
         };
         foreach (var key in admin.Filters.SelectMany(f => f.Keys))
         {
@@ -136,6 +162,7 @@ public sealed record ListState
         Add(SizeKey, PageSize?.ToString(CultureInfo.InvariantCulture));
         Add(SortKey, Sort);
         Add(SearchKey, Search);
+        Add(ColumnsKey, Columns);
         foreach (var (key, value) in Filters)
         {
             Add(key, value);

@@ -9,5 +9,6 @@ public sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<Appl
     public void Configure(EntityTypeBuilder<ApplicationUser> builder)
     {
         builder.Property(u => u.DisplayName).HasMaxLength(ApplicationUser.MaxDisplayNameLength);
+        builder.Property(u => u.ListColumns).HasMaxLength(ApplicationUser.MaxListColumnsLength);
     }
 }

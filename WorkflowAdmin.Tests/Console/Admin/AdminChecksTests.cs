@@ -118,7 +118,7 @@ public abstract class AdminChecksTests<TDatabase>(TDatabase database) : IAsyncLi
             Assert.True(expected.SequenceEqual(exported), $"{admin.Slug}?{state.ToQueryString()}: the export's {exported.Count} rows differ from the list's {expected.Count}.");
         }
 
-        string Line(TRow row) => string.Join("|", admin.ExportValues(row).Select(v => ExportValueText.Csv(v)));
+        string Line(TRow row) => string.Join("|", admin.ExportValues(row, admin.Columns).Select(v => ExportValueText.Csv(v)));
     }
 
     private static readonly string[] HandEditedQueries =

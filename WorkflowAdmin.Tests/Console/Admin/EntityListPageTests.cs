@@ -237,6 +237,81 @@ public abstract class EntityListPageTests<TDatabase> : IAsyncLifetime
         Assert.Equal("/users/new", page.Find("[data-testid=list-create]").GetAttribute("href"));
     }
 
+    [Fact]
+    public async Task A_url_with_cols_shows_those_columns_in_the_lists_order_and_the_first_always()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, 30);
+
+        var page = Open("/executions?cols=created,status,bogus");
+
+        Assert.Equal(["Id", "Status", "Created"], page.FindAll("thead th").Select(th => th.TextContent.Trim()));
+        Assert.All(page.FindAll("tbody tr"), row => Assert.Equal(3, row.Children.Length));
+        Assert.Equal(25, page.FindAll("[data-testid=row]").Count);
+        Assert.True(page.Find("[data-testid=column-id]").HasAttribute("disabled"));
+        Assert.False(page.Find("[data-testid=column-workflow]").HasAttribute("checked"));
+    }
+
+    [Fact]
+    public async Task Unticking_a_column_writes_cols_into_the_url_without_reading_the_rows_again_and_remembers_it_for_the_user()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, 30);
+        var user = await context.SignInAsUserAsync(Roles.Support);
+        var page = Open("/executions");
+        var firstRow = page.Find("[data-testid=row]").GetAttribute("href");
+
+        await page.InvokeAsync(() => page.Find("[data-testid=column-source]").Change(false));
+        await page.InvokeAsync(() => page.Find("[data-testid=column-business-key]").Change(false));
+
+        page.WaitForAssertion(() => Assert.EndsWith(
+            "/executions?cols=id%2Cworkflow%2Cstatus%2Cerror%2Cstep%2Ctriggered-by%2Ccreated%2Cduration", Navigation.Uri, StringComparison.Ordinal));
+        var headers = page.FindAll("thead th").Select(th => th.TextContent.Trim()).ToList();
+        Assert.DoesNotContain("Source", headers);
+        Assert.DoesNotContain("Business key", headers);
+        Assert.Equal(firstRow, page.Find("[data-testid=row]").GetAttribute("href"));
+
+        // The user's own default: stored on the user, so a bare address (another browser, tomorrow) shows the same columns.
+        string? stored = null;
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(15) && stored?.Contains("business-key", StringComparison.Ordinal) != false; await Task.Delay(100))
+        {
+            await using var db = database.CreateDbContext();
+            stored = (await db.Users.SingleAsync(u => u.Id == user.Id)).ColumnsFor(ExecutionsAdmin.SlugValue);
+        }
+
+        Assert.Equal("id,workflow,status,error,step,triggered-by,created,duration", stored);
+
+        var bare = Open("/executions");
+        Assert.DoesNotContain("Source", bare.FindAll("thead th").Select(th => th.TextContent.Trim()));
+
+        // Back to every column: no cols= at all, and nothing remembered.
+        await bare.InvokeAsync(() => bare.Find("[data-testid=list-columns-reset]").Click());
+        bare.WaitForAssertion(() => Assert.EndsWith("/executions", Navigation.Uri, StringComparison.Ordinal));
+        bare.WaitForAssertion(() => Assert.Contains("Source", bare.FindAll("thead th").Select(th => th.TextContent.Trim())));
+        // The page shows the columns first and writes the user afterwards.
+        string? forgotten = "not read";
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(15) && forgotten is not null; await Task.Delay(100))
+        {
+            await using var db = database.CreateDbContext();
+            forgotten = (await db.Users.SingleAsync(u => u.Id == user.Id)).ListColumns;
+        }
+
+        Assert.Null(forgotten);
+    }
+
+    [Fact]
+    public async Task A_view_of_failures_shows_the_error_whatever_columns_were_chosen()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, 30);
+
+        var page = Open("/executions?status=Unresolved&cols=id,status,created");
+
+        Assert.Equal(["Id", "Status", "Error", "Created"], page.FindAll("thead th").Select(th => th.TextContent.Trim()));
+        Assert.True(page.Find("[data-testid=column-error]").HasAttribute("disabled"));
+
+        // The same columns on every execution: the error goes with the failure filter.
+        Navigation.NavigateTo("/executions?cols=id,status,created");
+        page.WaitForAssertion(() => Assert.Equal(["Id", "Status", "Created"], page.FindAll("thead th").Select(th => th.TextContent.Trim())));
+    }
+
     private IRenderedComponent<ExecutionsListPage> Open(string url)
     {
         Navigation.NavigateTo(url);

@@ -71,4 +71,30 @@ public sealed class ListStateTests
         Assert.Equal("10,000+", ListCount.FromCapped(EntityAdmin.CountCap + 1, EntityAdmin.CountCap).ToString());
         Assert.Equal("9,999", ListCount.FromCapped(9_999, EntityAdmin.CountCap).ToString());
     }
+
+    [Fact]
+    public void Cols_keeps_the_known_column_keys_in_the_lists_order_and_takes_part_in_the_query_string()
+    {
+        var state = ListState.FromUri("/executions?cols=created,bogus,status,created&status=Failed", Admin);
+
+        Assert.Equal("status,created", state.Columns);
+        Assert.Equal("cols=status%2Ccreated&status=Failed", state.ToQueryString());
+        Assert.Equal("status,created", state.ToQueryParameters(Admin)[ListState.ColumnsKey]);
+        Assert.Null(ListState.FromUri("/executions?cols=bogus,", Admin).Columns);
+        Assert.Null(ListState.Empty.ToQueryParameters(Admin)[ListState.ColumnsKey]);
+    }
+
+    [Fact]
+    public void The_columns_shown_come_from_the_url_then_the_users_choice_then_all_and_the_export_follows_them()
+    {
+        var plain = ListState.Empty;
+        var failures = ListState.FromUri("/executions?status=Failed", Admin);
+
+        Assert.Equal(Admin.Columns, Admin.VisibleColumns(plain));
+        Assert.Equal(["id", "status"], Admin.VisibleColumns(plain, remembered: "status").Select(c => c.Key));
+        Assert.Equal(["id", "created"], Admin.VisibleColumns(plain with { Columns = "created" }, remembered: "status").Select(c => c.Key));
+        Assert.Equal(["id", "status", "error"], Admin.VisibleColumns(failures, remembered: "status").Select(c => c.Key));
+        Assert.Equal(["Id", "Status", "Error"], Admin.ExportFieldsFor(failures with { Columns = "status" }).Select(f => f.Title));
+        Assert.Equal("/executions/export?cols=status&status=Failed&format=csv", Admin.ListExportHref(failures with { Columns = "status" }, ExportFormat.Csv));
+    }
 }

@@ -135,6 +135,20 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Managed heap: {before / 1e6:0.0} MB with 5 tabs, {after / 1e6:0.0} MB with {5 + tabs}: {(after - before) / 1024.0 / tabs:0} KB per open tab of {tabUrl}; working set {Environment.WorkingSet / 1e6:0} MB"));
         output.WriteLine($"Load average after: {LoadAverage()}");
+
+        // Time to take a heap dump of this process with every tab open (dotnet-gcdump collect -p <pid>), to see what a
+        // circuit holds; the process id is in the file named by WORKFLOWADMIN_BENCH_HOLD_FILE, when set.
+        var hold = Setting("WORKFLOWADMIN_BENCH_HOLD_SECONDS", 0);
+        if (hold > 0)
+        {
+            if (Environment.GetEnvironmentVariable("WORKFLOWADMIN_BENCH_HOLD_FILE") is { Length: > 0 } holdFile)
+            {
+                await File.WriteAllTextAsync(holdFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(hold));
+        }
+
         foreach (var tab in open)
         {
             await tab.CloseAsync();

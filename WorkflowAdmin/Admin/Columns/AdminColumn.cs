@@ -23,7 +23,8 @@ public abstract class AdminColumn<TRow>
 
     public abstract OrderingTerm<TRow> Ordering { get; }
 
-    public abstract RenderFragment RenderCell(TRow row);
+    /// <summary>The cell; <paramref name="nowUtc"/> is the moment times are relative to ("3 min ago").</summary>
+    public abstract RenderFragment RenderCell(TRow row, DateTime nowUtc);
 
     /// <summary>The cell as plain text, for tooltips and tests.</summary>
     public abstract string Text(TRow row);

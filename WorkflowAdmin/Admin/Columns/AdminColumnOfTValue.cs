@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
+using WorkflowAdmin.Components.Shared;
 
 namespace WorkflowAdmin.Admin.Columns;
 
@@ -80,7 +81,13 @@ public sealed class AdminColumn<TRow, TValue> : AdminColumn<TRow>
 
     public override object? ExportValue(TRow row) => export is null ? value(row) : export(row);
 
-    public override RenderFragment RenderCell(TRow row) => cell?.Invoke(row) ?? (builder => RenderText(builder, Text(row)));
+    public override RenderFragment RenderCell(TRow row, DateTime nowUtc) => cell?.Invoke(row) ?? (value(row) switch
+    {
+        // Times read as "3 min ago", the exact time on hover, as everywhere in the console (issue 11, point 9).
+        DateTime time => RelativeTimeText.Markup(time, nowUtc),
+        DateTimeOffset time => RelativeTimeText.Markup(time.UtcDateTime, nowUtc),
+        _ => builder => RenderText(builder, Text(row)),
+    });
 
     public override string Text(TRow row) => CellText.Format(value(row));
 

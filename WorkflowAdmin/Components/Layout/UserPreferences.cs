@@ -26,6 +26,45 @@ internal sealed class UserPreferences(AuthenticationStateProvider authentication
         }
     }
 
+    /// <summary>
+    /// The columns the signed-in user chose for the list <paramref name="list"/> (comma-separated keys), or null. The
+    /// user's choices are read once per circuit (or prerender) and kept, as a list page asks on every visit; only the
+    /// choice itself is kept, not the user.
+    /// </summary>
+    public async Task<string?> ColumnsForAsync(string list)
+    {
+        if (columnChoices is null)
+        {
+            await using var scope = scopeFactory.CreateAsyncScope();
+            var user = await CurrentUserAsync(scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>());
+            columnChoices = user?.ListColumns is { } json ? ApplicationUser.ReadListColumns(json) : new(StringComparer.Ordinal);
+        }
+
+        return columnChoices.GetValueOrDefault(list);
+    }
+
+    /// <summary>Remembers <paramref name="columns"/> (null forgets) as the signed-in user's columns for <paramref name="list"/>.</summary>
+    public async Task RememberColumnsAsync(string list, string? columns)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await CurrentUserAsync(users);
+        if (user is null)
+        {
+            return;
+        }
+
+        if (user.ColumnsFor(list) != columns)
+        {
+            user.RememberColumns(list, columns);
+            await users.UpdateAsync(user);
+        }
+
+        columnChoices = user.ListColumns is { } json ? ApplicationUser.ReadListColumns(json) : new(StringComparer.Ordinal);
+    }
+
+    private SortedDictionary<string, string>? columnChoices;
+
     private async Task<ApplicationUser?> CurrentUserAsync(UserManager<ApplicationUser> users)
     {
         var state = await authentication.GetAuthenticationStateAsync();

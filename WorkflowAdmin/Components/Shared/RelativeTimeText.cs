@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Components;
 
 namespace WorkflowAdmin.Components.Shared;
 
@@ -29,4 +30,20 @@ public static class RelativeTimeText
             _ => amount + " ago",
         };
     }
+
+    /// <summary>
+    /// The console's one markup for a time: a <c>&lt;time&gt;</c> with the relative text, and a title with the absolute time to
+    /// the second, in UTC until app.js rewrites it in the browser's own zone. <see cref="RelativeTime"/> renders it, and
+    /// so do list cells, as plain markup: a component per cell would cost each open list its own render tree.
+    /// </summary>
+    public static RenderFragment Markup(DateTime utc, DateTime nowUtc) => builder =>
+    {
+        builder.OpenElement(0, "time");
+        builder.AddAttribute(1, "class", "nowrap");
+        builder.AddAttribute(2, "datetime", utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        builder.AddAttribute(3, "data-local-time", true);
+        builder.AddAttribute(4, "title", utc.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
+        builder.AddContent(5, Describe(utc, nowUtc));
+        builder.CloseElement();
+    };
 }

@@ -84,6 +84,20 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
 
     public override bool IsLive => true;
 
+    /// <summary>The key of the error column, which a view of failures always shows.</summary>
+    public const string ErrorColumn = "error";
+
+    // Failures are triaged by their error (issue 11, point 2): a view of Failed or Unresolved executions, or of one
+    // failure group, shows it whatever columns the user chose.
+    protected override IReadOnlyCollection<string> ColumnsRequiredIn(ListState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var statuses = state.Filter("status")?.Split(',') ?? [];
+        return statuses.Contains(nameof(ExecutionStatus.Failed)) || statuses.Contains(UnresolvedValue) || state.Filter(FingerprintKey) is not null
+            ? [ErrorColumn]
+            : [];
+    }
+
     // The feed is the host's, resolved at follow time: the admin is a singleton of declarations, built (and tested)
     // without the database the feed reads.
     public override IDisposable? Follow(LiveList<ExecutionRow> list)

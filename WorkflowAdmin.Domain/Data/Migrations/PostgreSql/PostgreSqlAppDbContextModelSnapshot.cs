@@ -602,6 +602,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                     b.Property<bool>("IsDisabled")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("ListColumns")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");
 

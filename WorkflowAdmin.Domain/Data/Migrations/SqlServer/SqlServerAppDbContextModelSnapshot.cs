@@ -604,6 +604,10 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                     b.Property<bool>("IsDisabled")
                         .HasColumnType("bit");
 
+                    b.Property<string>("ListColumns")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("bit");
 
