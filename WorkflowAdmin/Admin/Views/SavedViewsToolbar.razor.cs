@@ -128,6 +128,12 @@ public sealed partial class SavedViewsToolbar : IDisposable
             await using var scope = ScopeFactory.CreateAsyncScope();
             views = await scope.ServiceProvider.GetRequiredService<SavedViews>().ForListAsync(Admin.Slug, actor, CancellationToken.None);
         }
+        catch (AccessDeniedException)
+        {
+            // Someone the database no longer knows as a user of this list (disabled a moment ago): no views to offer,
+            // and the list itself says what they may see.
+            views = [];
+        }
         catch (Exception ex) when (ActionErrors.Describe(ex, "The saved views could not be read") is { } message)
         {
             views = [];
