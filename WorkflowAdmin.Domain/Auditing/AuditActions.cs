@@ -35,6 +35,15 @@ public static class AuditActions
     public const string FailureGroupAssigned = "failure-group.assign";
     public const string FailureGroupDescribed = "failure-group.describe";
 
+    // A saved view (decision 0039), once it is more than one person's: shared with a role or taken back, made or
+    // no longer a role's default, renamed or deleted while shared. Private views are their owner's business.
+    public const string ViewShared = "view.share";
+    public const string ViewUnshared = "view.unshare";
+    public const string ViewDefaultSet = "view.default-set";
+    public const string ViewDefaultCleared = "view.default-clear";
+    public const string ViewRenamed = "view.rename";
+    public const string ViewDeleted = "view.delete";
+
     public static IReadOnlyList<string> All { get; } =
     [
         SignIn, SignInFailed, SignOut,
@@ -43,6 +52,7 @@ public static class AuditActions
         ApiKeyCreated, ApiKeyRevoked,
         ListExported,
         FailureGroupTriaged, FailureGroupAssigned, FailureGroupDescribed,
+        ViewShared, ViewUnshared, ViewDefaultSet, ViewDefaultCleared, ViewRenamed, ViewDeleted,
     ];
 }
 
@@ -60,5 +70,8 @@ public static class AuditTargets
     /// <summary>A failure group, by its fingerprint.</summary>
     public const string FailureGroup = "FailureGroup";
 
-    public static IReadOnlyList<string> All { get; } = [Execution, BulkRerun, User, ApiKey, List, FailureGroup];
+    /// <summary>A saved view of a list, by its id.</summary>
+    public const string SavedView = "SavedView";
+
+    public static IReadOnlyList<string> All { get; } = [Execution, BulkRerun, User, ApiKey, List, FailureGroup, SavedView];
 }

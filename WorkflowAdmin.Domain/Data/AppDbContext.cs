@@ -9,6 +9,7 @@ using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Operations;
 using WorkflowAdmin.Domain.Provisioning.Records;
 using WorkflowAdmin.Domain.Rollups;
+using WorkflowAdmin.Domain.Views;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Domain.Data;
@@ -70,6 +71,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<ExecutionCount> ExecutionCounts => Set<ExecutionCount>();
 
     public DbSet<ExecutionCountDelta> ExecutionCountDeltas => Set<ExecutionCountDelta>();
+
+    public DbSet<SavedView> SavedViews => Set<SavedView>();
 
     // Every save that creates an execution or changes its status writes the dashboard's count deltas with it, in the
     // same transaction (decision 0027); here, rather than in each service and the runner, so no write can forget it.

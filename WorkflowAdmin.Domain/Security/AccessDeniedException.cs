@@ -50,6 +50,7 @@ public sealed class AccessDeniedException : Exception
         Security.Permission.ManageUsers => "manage users",
         Security.Permission.ReadAudit => "read the audit log",
         Security.Permission.ManageApiKeys => "manage API keys",
+        Security.Permission.ShareViews => "share saved views or set a role's default view",
         _ => permission.ToString(),
     };
 }

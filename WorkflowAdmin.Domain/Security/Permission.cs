@@ -13,4 +13,5 @@ public enum Permission
     ReadAudit,
     ManageApiKeys,
     TriageFailures,
+    ShareViews,
 }

@@ -15,7 +15,7 @@ public static class Permissions
         [Roles.Admin] =
         [
             Permission.ViewExecutions, Permission.TriggerExecution, Permission.RerunExecution, Permission.CancelExecution,
-            Permission.ManageUsers, Permission.ReadAudit, Permission.ManageApiKeys, Permission.TriageFailures,
+            Permission.ManageUsers, Permission.ReadAudit, Permission.ManageApiKeys, Permission.TriageFailures, Permission.ShareViews,
         ],
     };
 

@@ -14,6 +14,9 @@ public static class AdminServiceCollectionExtensions
     {
         services.AddSingleton<AdminRegistry>();
 
+        // Saved views belong to every list; they read the registry to check a view against its list.
+        services.AddScoped<Views.SavedViews>();
+
         // Executions
         services.AddEntityAdmin<ExecutionsAdmin>();
         services.AddEntityAdmin<BulkRerunsAdmin>();

@@ -133,6 +133,9 @@ public abstract partial class EntityAdmin
         return $"{path}?{(query.Length == 0 ? formatParameter : query + "&" + formatParameter)}";
     }
 
+    /// <summary>The keys of the columns the list can be sorted by (the <c>sort</c> parameter, without its '-').</summary>
+    public abstract IReadOnlyList<string> SortKeys { get; }
+
     /// <summary>The URL parameters every filter of this admin reads; the list state keeps only these and its own.</summary>
     public abstract IReadOnlyList<AdminFilter> Filters { get; }
 

@@ -57,6 +57,8 @@ public abstract partial class EntityAdmin<TRow> : EntityAdmin
 
     public override IReadOnlyList<AdminFilter> Filters => filters;
 
+    public override IReadOnlyList<string> SortKeys => [.. columns.Where(c => c.Sortable).Select(c => c.Key)];
+
     /// <summary>The page sizes offered; the first is the default (Django's <c>list_per_page</c>).</summary>
     public IReadOnlyList<int> PageSizes { get; protected init; } = [25, 50, 100];
 

@@ -102,13 +102,13 @@ public sealed partial class EntityListPage<TRow> : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
-        state = ListState.FromUri(Navigation.Uri, Admin);
-        Navigation.LocationChanged += OnLocationChanged;
         if (AuthenticationState is not null)
         {
             User = (await AuthenticationState).User;
         }
 
+        state = ListState.FromUri(await OpeningUriAsync(), Admin);
+        Navigation.LocationChanged += OnLocationChanged;
         remembered = ListState.NormalizeColumns(await Preferences.ColumnsForAsync(Admin.Slug), Admin.ColumnKeys);
 
         if (!RendererInfo.IsInteractive)
@@ -130,6 +130,32 @@ public sealed partial class EntityListPage<TRow> : IDisposable
 
         Follow(since: null);
         await LoadRowsAsync();
+    }
+
+    /// <summary>
+    /// The address the list opens on: the one asked for, or, when it carries no query at all, the default view of the
+    /// user's role, put in the address (replacing it) so that the page, the menu and a reload agree (decision 0039).
+    /// Only an address with nothing after the path is defaulted; a cleared list or any filtered link is taken as it is.
+    /// </summary>
+    private async Task<string> OpeningUriAsync()
+    {
+        var uri = Navigation.Uri;
+        var queryStart = uri.IndexOf('?', StringComparison.Ordinal);
+        if ((queryStart >= 0 && queryStart < uri.Length - 1) || !Admin.IsVisibleTo(User))
+        {
+            return uri;
+        }
+
+        await using var scope = Services.CreateAsyncScope();
+        var roles = Domain.Identity.Roles.All.Where(User.IsInRole);
+        if (await scope.ServiceProvider.GetRequiredService<Views.SavedViews>().RoleDefaultQueryAsync(Admin.Slug, roles, pageLifetime.Token) is not { } query)
+        {
+            return uri;
+        }
+
+        var target = $"{Admin.Href}?{query}";
+        Navigation.NavigateTo(target, replace: true);
+        return Navigation.ToAbsoluteUri(target).ToString();
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Security;
+using WorkflowAdmin.Domain.Views;
 
 namespace WorkflowAdmin.Components.Shared;
 
@@ -32,6 +33,9 @@ public static class ActionErrors
 
             // The record moved on, or went away, while the page was open: the domain's message says which.
             ExecutionStateException or ExecutionNotFoundException or UnknownWorkflowException or ApiKeyNotFoundException => exception.Message,
+
+            // A saved view's name, list or address could not be kept, or the view went away: the message says which.
+            SavedViewException or SavedViewNotFoundException => exception.Message,
             DbException or DbUpdateException or TimeoutException => $"{notDone}: {exception.Message}",
             _ => null,
         };

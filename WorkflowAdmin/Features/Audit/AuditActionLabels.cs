@@ -27,6 +27,12 @@ public static class AuditActionLabels
         [AuditActions.FailureGroupTriaged] = "Triaged failure group",
         [AuditActions.FailureGroupAssigned] = "Assigned failure group",
         [AuditActions.FailureGroupDescribed] = "Noted failure group",
+        [AuditActions.ViewShared] = "Shared view",
+        [AuditActions.ViewUnshared] = "Unshared view",
+        [AuditActions.ViewDefaultSet] = "Made view a role's default",
+        [AuditActions.ViewDefaultCleared] = "Cleared a role's default view",
+        [AuditActions.ViewRenamed] = "Renamed shared view",
+        [AuditActions.ViewDeleted] = "Deleted shared view",
     };
 
     /// <summary>The label of <paramref name="action"/>; an action this build does not know shows as stored.</summary>

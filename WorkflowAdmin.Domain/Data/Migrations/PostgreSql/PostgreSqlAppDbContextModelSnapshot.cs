@@ -1118,6 +1118,65 @@ namespace WorkflowAdmin.Domain.Data.Migrations.PostgreSql
                     b.ToTable("ExecutionCountDeltas", (string)null);
                 });
 
+            modelBuilder.Entity("WorkflowAdmin.Domain.Views.SavedView", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DefaultForRole")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("List")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("OwnerName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("SharedWithRole")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("List", "DefaultForRole")
+                        .IsUnique()
+                        .HasFilter("\"DefaultForRole\" IS NOT NULL");
+
+                    b.HasIndex("List", "SharedWithRole")
+                        .HasFilter("\"SharedWithRole\" IS NOT NULL");
+
+                    b.HasIndex("List", "OwnerId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("SavedViews", (string)null);
+                });
+
             modelBuilder.Entity("WorkflowAdmin.Domain.Workflows.StepAttempt", b =>
                 {
                     b.Property<Guid>("Id")

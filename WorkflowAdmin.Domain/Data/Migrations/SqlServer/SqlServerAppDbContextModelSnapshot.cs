@@ -1122,6 +1122,65 @@ namespace WorkflowAdmin.Domain.Data.Migrations.SqlServer
                     b.ToTable("ExecutionCountDeltas", (string)null);
                 });
 
+            modelBuilder.Entity("WorkflowAdmin.Domain.Views.SavedView", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("DefaultForRole")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("List")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("nvarchar(80)");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("OwnerName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("SharedWithRole")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("List", "DefaultForRole")
+                        .IsUnique()
+                        .HasFilter("\"DefaultForRole\" IS NOT NULL");
+
+                    b.HasIndex("List", "SharedWithRole")
+                        .HasFilter("\"SharedWithRole\" IS NOT NULL");
+
+                    b.HasIndex("List", "OwnerId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("SavedViews", (string)null);
+                });
+
             modelBuilder.Entity("WorkflowAdmin.Domain.Workflows.StepAttempt", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1103,6 +1103,65 @@ namespace WorkflowAdmin.Domain.Data.Migrations.Sqlite
                     b.ToTable("ExecutionCountDeltas", (string)null);
                 });
 
+            modelBuilder.Entity("WorkflowAdmin.Domain.Views.SavedView", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefaultForRole")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("List")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SharedWithRole")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("List", "DefaultForRole")
+                        .IsUnique()
+                        .HasFilter("\"DefaultForRole\" IS NOT NULL");
+
+                    b.HasIndex("List", "SharedWithRole")
+                        .HasFilter("\"SharedWithRole\" IS NOT NULL");
+
+                    b.HasIndex("List", "OwnerId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("SavedViews", (string)null);
+                });
+
             modelBuilder.Entity("WorkflowAdmin.Domain.Workflows.StepAttempt", b =>
                 {
                     b.Property<Guid>("Id")
