@@ -50,6 +50,9 @@ public sealed class AccessDeniedException : Exception
         Security.Permission.ManageUsers => "manage users",
         Security.Permission.ReadAudit => "read the audit log",
         Security.Permission.ManageApiKeys => "manage API keys",
+        Security.Permission.TriageFailures => "triage failures",
+        Security.Permission.RevealPersonalData => "reveal personal data",
+        Security.Permission.ReadPersonalData => "read personal data",
         _ => permission.ToString(),
     };
 }

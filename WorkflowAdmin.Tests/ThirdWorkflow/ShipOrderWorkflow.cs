@@ -1,4 +1,5 @@
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.PersonalData;
 
 namespace WorkflowAdmin.Tests.ThirdWorkflow;
 
@@ -70,6 +71,7 @@ public sealed record PackOrderOutput(int Items, string Parcel);
 
 public sealed record NotifyBuyerInput
 {
+    [Personal]
     public string Email { get; init; } = "";
 
     public string? Note { get; init; }
