@@ -18,7 +18,7 @@ public sealed class PersonalDataReveals(AppDbContext db, TimeProvider time)
 
     /// <exception cref="AccessDeniedException">The actor may not reveal personal data.</exception>
     /// <exception cref="InputValidationException">The reason is missing or too long.</exception>
-    /// <exception cref="KeyNotFoundException">There is no such execution.</exception>
+    /// <exception cref="ExecutionNotFoundException">There is no such execution.</exception>
     public async Task RevealAsync(Guid executionId, string? reason, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -36,7 +36,7 @@ public sealed class PersonalDataReveals(AppDbContext db, TimeProvider time)
             .Where(e => e.Id == executionId)
             .Select(e => e.DefinitionKey)
             .SingleOrDefaultAsync(cancellationToken)
-            ?? throw new KeyNotFoundException($"There is no execution {executionId}.");
+            ?? throw new ExecutionNotFoundException(executionId);
         await AuditTrail.SaveAsync(db, AuditRecord.For(
             actor, AuditActions.PersonalDataRevealed, time.GetUtcNow().UtcDateTime, AuditTargets.Execution, executionId.ToString(),
             reason: reason, after: new { workflow }), cancellationToken);
