@@ -77,7 +77,8 @@ public sealed record NotifyBuyerInput
     public string? Note { get; init; }
 }
 
-public sealed record NotifyBuyerOutput(string Message);
+// The message quotes the address, so it is as personal as the address.
+public sealed record NotifyBuyerOutput([property: Personal] string Message);
 
 public sealed class PackOrderStep : WorkflowStep<PackOrderInput, PackOrderOutput>
 {
