@@ -123,7 +123,8 @@ public sealed class PersonalDataPageTests(SqliteDatabaseFixture database) : IAsy
     private (IRenderedComponent<ExecutionDetailPage> Page, IRenderedComponent<MudDialogProvider> Dialogs) Open(Guid id, string step)
     {
         var dialogs = context.Render<MudDialogProvider>();
-        var page = context.Render<ExecutionDetailPage>(p => p.Add(x => x.Id, id).Add(x => x.Step, step));
+        context.Services.GetRequiredService<NavigationManager>().NavigateTo($"executions/{id}?step={step}");
+        var page = context.Render<ExecutionDetailPage>(p => p.Add(x => x.Id, id));
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=execution-loading]")));
         return (page, dialogs);
     }
