@@ -10,6 +10,7 @@ using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Failures;
 using WorkflowAdmin.Domain.Onboarding;
 using WorkflowAdmin.Domain.Operations;
+using WorkflowAdmin.Domain.PersonalData;
 using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Rollups;
 using WorkflowAdmin.Domain.Seeding;
@@ -36,6 +37,7 @@ public static class DependencyInjection
         services.AddSingleton<WorkflowRunner>();
         services.AddScoped<ExecutionService>();
         services.AddScoped<FailureTriage>();
+        services.AddScoped<PersonalDataReveals>();
         services.AddScoped<FailureGroupBackfill>();
 
         // Background execution: the job queue, the workers (unless this node is web-only) and recovery.

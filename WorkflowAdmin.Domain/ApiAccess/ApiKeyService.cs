@@ -40,7 +40,12 @@ public sealed partial class ApiKeyService(AppDbContext db, WorkflowRegistry work
 
         if (scopes.Count == 0)
         {
-            errors.Add("scopes", "must name at least one scope (read, trigger)");
+            errors.Add("scopes", "must name at least one scope (read, trigger, pii)");
+        }
+
+        if (scopes.Contains(ApiScope.Pii) && !scopes.Contains(ApiScope.Read) && !scopes.Contains(ApiScope.Trigger))
+        {
+            errors.Add("scopes", "pii needs read or trigger as well: it unmasks what they read and reads nothing alone");
         }
 
         if (triggerWorkflows.Count > 0 && !scopes.Contains(ApiScope.Trigger))

@@ -15,6 +15,9 @@ public static class AuditActions
     // A console user's (or the application's) execution provisioned onto a customer someone else created (0011).
     public const string ExecutionUsedExistingCustomer = "execution.use-existing-customer";
 
+    // Someone looked at an execution's personal values in the console, with the reason they gave (0040).
+    public const string PersonalDataRevealed = "execution.reveal-personal-data";
+
     public const string UserCreated = "user.create";
     public const string UserRoleChanged = "user.role-change";
     public const string UserDisabled = "user.disable";

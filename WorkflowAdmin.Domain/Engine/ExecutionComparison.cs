@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.PersonalData;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Domain.Engine;
@@ -21,7 +22,10 @@ public sealed record ExecutionComparison(
 
     /// <summary>Loads both executions with their steps (never their attempts' stack traces) and compares them.</summary>
     /// <exception cref="ExecutionComparisonException">An id names no execution, or both name the same one.</exception>
-    public static async Task<ExecutionComparison> LoadAsync(AppDbContext db, Guid leftId, Guid rightId, CancellationToken cancellationToken)
+    /// <param name="maskWith">When given, personal values are masked (decision 0040) with the workflows' step types: the
+    /// comparison still finds that they differ, and shows them masked.</param>
+    public static async Task<ExecutionComparison> LoadAsync(
+        AppDbContext db, Guid leftId, Guid rightId, CancellationToken cancellationToken, WorkflowRegistry? maskWith = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (leftId == rightId)
@@ -42,14 +46,19 @@ public sealed record ExecutionComparison(
             throw new ExecutionComparisonException($"There is no execution {missing}. It may have been typed wrongly or deleted.");
         }
 
-        return Compare(left, right);
+        return Compare(left, right, maskWith);
     }
 
     /// <summary>The comparison of two loaded executions (their steps included).</summary>
-    public static ExecutionComparison Compare(WorkflowExecution left, WorkflowExecution right)
+    public static ExecutionComparison Compare(WorkflowExecution left, WorkflowExecution right, WorkflowRegistry? maskWith = null)
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
+        if (maskWith is not null)
+        {
+            return Masked(left, right, maskWith);
+        }
+
         var leftSteps = left.Steps.OrderBy(s => s.Ordinal).ToList();
         var rightSteps = right.Steps.OrderBy(s => s.Ordinal).ToList();
 
@@ -71,6 +80,43 @@ public sealed record ExecutionComparison(
         return new ExecutionComparison(
             ComparedExecution.Of(left), ComparedExecution.Of(right), steps,
             JsonDiff.Compare(left.InputJson, right.InputJson), JsonDiff.Compare(left.OutputJson, right.OutputJson));
+    }
+
+    private static ExecutionComparison Masked(WorkflowExecution left, WorkflowExecution right, WorkflowRegistry registry)
+    {
+        registry.TryGet(left.DefinitionKey, out var leftDefinition);
+        registry.TryGet(right.DefinitionKey, out var rightDefinition);
+        var leftPersonal = PayloadMasker.PersonalValuesOf(leftDefinition, left);
+        var rightPersonal = PayloadMasker.PersonalValuesOf(rightDefinition, right);
+        var leftSteps = left.Steps.OrderBy(s => s.Ordinal).ToList();
+        var rightSteps = right.Steps.OrderBy(s => s.Ordinal).ToList();
+        var keys = leftSteps.Select(s => s.StepKey).Concat(rightSteps.Select(s => s.StepKey)).Distinct(StringComparer.Ordinal);
+        var steps = keys.Select(key =>
+        {
+            var l = leftSteps.FirstOrDefault(s => s.StepKey == key);
+            var r = rightSteps.FirstOrDefault(s => s.StepKey == key);
+            return new StepComparison(
+                key,
+                l is null ? null : ComparedStep.Of(l),
+                r is null ? null : ComparedStep.Of(r),
+                JsonDiff.Compare(
+                    l?.InputJson, r?.InputJson,
+                    PayloadMasker.MaskStepInput(leftDefinition, key, l?.InputJson), PayloadMasker.MaskStepInput(rightDefinition, key, r?.InputJson)),
+                JsonDiff.Compare(
+                    l?.OutputJson, r?.OutputJson,
+                    PayloadMasker.MaskStepOutput(leftDefinition, key, l?.OutputJson), PayloadMasker.MaskStepOutput(rightDefinition, key, r?.OutputJson)),
+                JsonDiff.Compare(
+                    ErrorJson(l?.ErrorType, l?.ErrorMessage), ErrorJson(r?.ErrorType, r?.ErrorMessage),
+                    ErrorJson(l?.ErrorType, PayloadMasker.MaskText(l?.ErrorMessage, leftPersonal)),
+                    ErrorJson(r?.ErrorType, PayloadMasker.MaskText(r?.ErrorMessage, rightPersonal))));
+        }).ToList();
+
+        return new ExecutionComparison(
+            ComparedExecution.Of(left) with { ErrorMessage = PayloadMasker.MaskText(left.ErrorMessage, leftPersonal) },
+            ComparedExecution.Of(right) with { ErrorMessage = PayloadMasker.MaskText(right.ErrorMessage, rightPersonal) },
+            steps,
+            JsonDiff.Compare(left.InputJson, right.InputJson, PayloadMasker.MaskInput(leftDefinition, left.InputJson), PayloadMasker.MaskInput(rightDefinition, right.InputJson)),
+            JsonDiff.Compare(left.OutputJson, right.OutputJson, PayloadMasker.MaskOutput(leftDefinition, left.OutputJson), PayloadMasker.MaskOutput(rightDefinition, right.OutputJson)));
     }
 
     // An error is its type and message, compared as one small document so that it reads like the payloads do.

@@ -41,6 +41,68 @@ public static class JsonDiff
         return changes;
     }
 
+    /// <summary>
+    /// The changes from <paramref name="beforeJson"/> to <paramref name="afterJson"/>, with each value shown as it is
+    /// in the masked documents (decision 0040): a personal value that differs is a change at its path, shown masked on
+    /// both sides. The masked documents must have the shape of the originals, which <c>PayloadMasker</c> keeps.
+    /// </summary>
+    public static IReadOnlyList<JsonChange> Compare(string? beforeJson, string? afterJson, string? maskedBeforeJson, string? maskedAfterJson)
+    {
+        var raw = Compare(beforeJson, afterJson);
+        if (raw.Count == 0)
+        {
+            return raw;
+        }
+
+        var maskedBefore = Parse(maskedBeforeJson).Node;
+        var maskedAfter = Parse(maskedAfterJson).Node;
+        return [.. raw.Select(c => c with
+        {
+            Before = c.Before is null ? null : Text(At(maskedBefore, c.Path)),
+            After = c.After is null ? null : Text(At(maskedAfter, c.Path)),
+        })];
+    }
+
+    // The value at a path this class wrote ("a.b[2].c", "$"); a property name with a dot in it is looked up whole first.
+    private static JsonNode? At(JsonNode? root, string path)
+    {
+        if (path == "$")
+        {
+            return root;
+        }
+
+        var node = root;
+        var rest = path;
+        while (rest.Length > 0 && node is not null)
+        {
+            if (rest[0] == '[')
+            {
+                var end = rest.IndexOf(']', StringComparison.Ordinal);
+                var index = int.Parse(rest[1..end], System.Globalization.CultureInfo.InvariantCulture);
+                node = node is JsonArray array && index < array.Count ? array[index] : null;
+                rest = rest[(end + 1)..].TrimStart('.');
+                continue;
+            }
+
+            if (node is not JsonObject obj)
+            {
+                return null;
+            }
+
+            var name = obj.Select(p => p.Key).Where(k => rest == k || rest.StartsWith(k + ".", StringComparison.Ordinal) || rest.StartsWith(k + "[", StringComparison.Ordinal))
+                .OrderByDescending(k => k.Length).FirstOrDefault();
+            if (name is null)
+            {
+                return null;
+            }
+
+            node = obj[name];
+            rest = rest[name.Length..].TrimStart('.');
+        }
+
+        return node;
+    }
+
     // JsonNode.Parse("null") is a C# null, the same as no document at all; keep the difference.
     private static (bool Present, JsonNode? Node) Parse(string? json) =>
         string.IsNullOrWhiteSpace(json) ? (false, null) : (true, JsonNode.Parse(json));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.PersonalData;
 using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Provisioning.Ports;
 
@@ -53,12 +54,15 @@ public sealed class InviteLearnersStep : WorkflowStep<InviteLearnersInput, Invit
 
 public sealed record InviteLearnersInput
 {
+    [Personal]
     public IReadOnlyList<string> Emails { get; init; } = [];
 }
 
 public sealed record InviteLearnersOutput
 {
+    [Personal]
     public IReadOnlyList<string> Invited { get; init; } = [];
 
+    [Personal]
     public IReadOnlyList<string> AlreadyInvited { get; init; } = [];
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.PersonalData;
 using WorkflowAdmin.Domain.Provisioning.Ports;
 
 namespace WorkflowAdmin.Domain.Provisioning;
@@ -59,6 +60,7 @@ public sealed class CreateAdminsStep : WorkflowStep<CreateAdminsInput, CreateAdm
 
 public sealed record CreateAdminsInput
 {
+    [Personal]
     public IReadOnlyList<string> UserEmails { get; init; } = [];
 }
 
@@ -68,10 +70,11 @@ public sealed record CreateAdminsOutput
 
     public IReadOnlyList<CreatedAdmin> Created { get; init; } = [];
 
+    [Personal]
     public IReadOnlyList<string> Existing { get; init; } = [];
 }
 
-public sealed record CreatedAdmin(string Email, AdminKind Kind);
+public sealed record CreatedAdmin([property: Personal] string Email, AdminKind Kind);
 
 public enum AdminKind
 {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.PersonalData;
 using WorkflowAdmin.Domain.Provisioning.Ports;
 
 namespace WorkflowAdmin.Domain.Provisioning;
@@ -51,6 +52,7 @@ public sealed record SendNotificationOutput
 {
     public Guid MessageId { get; init; }
 
+    [Personal]
     public IReadOnlyList<string> Recipients { get; init; } = [];
 
     public bool Created { get; init; }

@@ -51,6 +51,9 @@ public sealed class AccessDeniedException : Exception
         Security.Permission.ReadAudit => "read the audit log",
         Security.Permission.ManageApiKeys => "manage API keys",
         Security.Permission.ShareViews => "share saved views or set a role's default view",
+        Security.Permission.TriageFailures => "triage failures",
+        Security.Permission.RevealPersonalData => "reveal personal data",
+        Security.Permission.ReadPersonalData => "read personal data",
         _ => permission.ToString(),
     };
 }

@@ -8,6 +8,9 @@ public enum ApiScope
 
     /// <summary>Start provisioning (and read what it started).</summary>
     Trigger,
+
+    /// <summary>Read personal values unmasked in what the other scopes read (decision 0040); alone it reads nothing.</summary>
+    Pii,
 }
 
 public static class ApiScopes
@@ -16,6 +19,7 @@ public static class ApiScopes
     {
         ApiScope.Read => "read",
         ApiScope.Trigger => "trigger",
+        ApiScope.Pii => "pii",
         _ => throw new ArgumentOutOfRangeException(nameof(scope), scope, null),
     };
 

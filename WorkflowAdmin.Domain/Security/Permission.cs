@@ -14,4 +14,10 @@ public enum Permission
     ManageApiKeys,
     TriageFailures,
     ShareViews,
+
+    /// <summary>Reveal one execution's personal values in the console, with a reason, audited (decision 0040).</summary>
+    RevealPersonalData,
+
+    /// <summary>Read personal values unmasked without a reveal: the API's <c>pii</c> scope, for machines (decision 0040).</summary>
+    ReadPersonalData,
 }

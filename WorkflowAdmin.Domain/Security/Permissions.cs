@@ -4,18 +4,20 @@ namespace WorkflowAdmin.Domain.Security;
 
 /// <summary>
 /// The one table of who may do what. Support reads; Admin reads and acts; Auditor reads and reads the audit log.
-/// API keys get only what their scopes name.
+/// API keys get only what their scopes name. Personal values are masked for everyone in the console until an Admin or
+/// Auditor reveals one execution's, with a reason (decision 0040); Support cannot reveal.
 /// </summary>
 public static class Permissions
 {
     private static readonly Dictionary<string, Permission[]> ByRole = new(StringComparer.Ordinal)
     {
         [Roles.Support] = [Permission.ViewExecutions],
-        [Roles.Auditor] = [Permission.ViewExecutions, Permission.ReadAudit],
+        [Roles.Auditor] = [Permission.ViewExecutions, Permission.ReadAudit, Permission.RevealPersonalData],
         [Roles.Admin] =
         [
             Permission.ViewExecutions, Permission.TriggerExecution, Permission.RerunExecution, Permission.CancelExecution,
             Permission.ManageUsers, Permission.ReadAudit, Permission.ManageApiKeys, Permission.TriageFailures, Permission.ShareViews,
+            Permission.RevealPersonalData,
         ],
     };
 
@@ -27,6 +29,7 @@ public static class Permissions
         {
             ApiScope.Read => [Permission.ViewExecutions],
             ApiScope.Trigger => new[] { Permission.TriggerExecution },
+            ApiScope.Pii => [Permission.ReadPersonalData],
             _ => [],
         }).ToHashSet();
 }

@@ -1,4 +1,5 @@
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.PersonalData;
 
 namespace WorkflowAdmin.Tests.ThirdWorkflow;
 
@@ -70,12 +71,14 @@ public sealed record PackOrderOutput(int Items, string Parcel);
 
 public sealed record NotifyBuyerInput
 {
+    [Personal]
     public string Email { get; init; } = "";
 
     public string? Note { get; init; }
 }
 
-public sealed record NotifyBuyerOutput(string Message);
+// The message quotes the address, so it is as personal as the address.
+public sealed record NotifyBuyerOutput([property: Personal] string Message);
 
 public sealed class PackOrderStep : WorkflowStep<PackOrderInput, PackOrderOutput>
 {

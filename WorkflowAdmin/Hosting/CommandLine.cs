@@ -27,7 +27,7 @@ internal static class CommandLine
           users create --email E --role R [--name N]
                                                   Create a console user (roles: Support, Admin, Auditor). The password
                                                   comes from WORKFLOWADMIN_PASSWORD or, if unset, a prompt.
-          api-keys create --name N --scopes trigger,read
+          api-keys create --name N --scopes trigger,read[,pii]
                                                   Create an API key for a back-office system and print its secret,
                                                   once (it is stored only as a hash).
           failures backfill [--batch-size N]      Give failures recorded before failure groups existed their fingerprint,
@@ -146,7 +146,7 @@ internal static class CommandLine
         var scopes = ApiScopes.Parse(string.Join(",", scopeNames));
         if (scopes.Count != scopeNames.Length)
         {
-            throw new FormatException("--scopes takes trigger, read or both, comma-separated.");
+            throw new FormatException("--scopes takes trigger, read and pii, comma-separated (pii only with trigger or read).");
         }
 
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);

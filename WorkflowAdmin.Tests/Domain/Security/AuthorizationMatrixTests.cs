@@ -5,6 +5,7 @@ using WorkflowAdmin.Domain.Bulk;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
+using WorkflowAdmin.Domain.PersonalData;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Users;
@@ -50,6 +51,7 @@ public abstract class AuthorizationMatrixTests<TDatabase>(TDatabase database) : 
         ["bulk re-run"] = ["Admin"],
         ["issue API key"] = ["Admin"],
         ["revoke API key"] = ["Admin"],
+        ["reveal personal data"] = ["Admin", "Auditor"],
     };
 
     private static readonly Dictionary<string, Actor> Actors = new()
@@ -72,6 +74,7 @@ public abstract class AuthorizationMatrixTests<TDatabase>(TDatabase database) : 
         ["bulk re-run"] = (f, actor) => f.Run<BulkReruns>(b => b.StartAsync(Guid.NewGuid(), [f.FailedId], RerunMode.FromStart, "matrix", "1 selected", actor, default)),
         ["issue API key"] = (f, actor) => f.Run<ApiKeyService>(k => k.IssueAsync("crm", [ApiScope.Trigger], actor, default)),
         ["revoke API key"] = (f, actor) => f.Run<ApiKeyService>(k => k.RevokeAsync(f.ApiKeyId, actor, default)),
+        ["reveal personal data"] = (f, actor) => f.Run<PersonalDataReveals>(r => r.RevealAsync(f.FailedId, "matrix", actor, default)),
     };
 
     public async Task InitializeAsync()

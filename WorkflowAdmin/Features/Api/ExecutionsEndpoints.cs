@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.PersonalData;
+using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 
 namespace WorkflowAdmin.Features.Api;
@@ -25,6 +27,11 @@ internal static class ExecutionsEndpoints
 
     // The list's parameters: anything else is a client's mistake (a "page" or "sort" this API does not have), and
     // silently ignoring it would hand the client a page it did not ask for.
+    // Decision 0040: what a key without the pii scope reads of personal data.
+    public const string PersonalDataNote =
+        "Values of fields declared personal (emails, names) are replaced by the string \"" + PayloadMasker.Masked + "\", and so are " +
+        "email addresses in error messages, unless the key also has the pii scope.";
+
     private static readonly string[] ListParameters = ["status", "workflow", "businessKey", "createdAfter", "createdBefore", "limit", "cursor"];
 
     public static RouteGroupBuilder MapExecutionsEndpoints(this RouteGroupBuilder api)
@@ -38,7 +45,7 @@ internal static class ExecutionsEndpoints
                 "With ?wait=N (seconds, at most 30) the answer waits until the execution is Succeeded, Failed or Cancelled, or N seconds pass. " +
                 "A key may hold only a few waits open at once (429 with Retry-After beyond that). " +
                 "An error's message is shown when it is the step's own business refusal; an internal error is reported as InternalError, " +
-                "its details kept in the console.")
+                "its details kept in the console. " + PersonalDataNote)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -59,7 +66,7 @@ internal static class ExecutionsEndpoints
             .WithDescription(
                 "Newest first. Filter by status (repeatable), workflow, business key and creation time; page with limit " +
                 $"(default {DefaultLimit}, at most {MaxLimit}) and the nextCursor of the previous page. Pages are keyset pages: " +
-                "executions created while you page do not shift or repeat rows.")
+                "executions created while you page do not shift or repeat rows. " + PersonalDataNote)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -109,7 +116,7 @@ internal static class ExecutionsEndpoints
             return ApiProblems.NotFound($"There is no execution {id}.");
         }
 
-        return TypedResults.Ok(ToDetail(execution, workflows));
+        return TypedResults.Ok(ToDetail(execution, workflows, caller.Actor.Can(Permission.ReadPersonalData)));
     }
 
     private static async Task<WorkflowExecution?> WaitForFinishAsync(
@@ -233,7 +240,8 @@ internal static class ExecutionsEndpoints
             .Take(pageSize + 1)
             .Select(SummaryProjection)
             .ToListAsync(cancellationToken);
-        var items = rows.Take(pageSize).Select(r => r with { Href = Href(r.Id), Error = PublicError.Of(r.Error) }).ToList();
+        var readsPersonal = caller.Actor.Can(Permission.ReadPersonalData);
+        var items = rows.Take(pageSize).Select(r => r with { Href = Href(r.Id), Error = MaskError(PublicError.Of(r.Error), readsPersonal, null) }).ToList();
         var next = rows.Count > pageSize ? Cursor.Encode(items[^1].CreatedAt, items[^1].Id) : null;
         return TypedResults.Ok(new ExecutionPage(items, next, next is null ? null : NextLink(http.Request, next)));
     }
@@ -267,9 +275,10 @@ internal static class ExecutionsEndpoints
 
     private static readonly Func<WorkflowExecution, ExecutionSummary> CompiledSummary = SummaryProjection.Compile();
 
-    private static ExecutionDetail ToDetail(WorkflowExecution e, WorkflowRegistry workflows)
+    private static ExecutionDetail ToDetail(WorkflowExecution e, WorkflowRegistry workflows, bool readsPersonal)
     {
         workflows.TryGet(e.DefinitionKey, out var definition);
+        var personal = readsPersonal ? null : PayloadMasker.PersonalValuesOf(definition, e);
         var steps = e.Steps.OrderBy(s => s.Ordinal).Select(s => new StepSummary
         {
             Key = s.StepKey,
@@ -279,14 +288,28 @@ internal static class ExecutionsEndpoints
             Reused = s.IsReused,
             StartedAt = s.StartedAt,
             FinishedAt = s.FinishedAt,
-            Error = s.ErrorType is null && s.ErrorMessage is null ? null : PublicError.Of(new ExecutionError(s.StepKey, s.ErrorType, s.ErrorMessage)),
+            Error = s.ErrorType is null && s.ErrorMessage is null
+                ? null
+                : MaskError(PublicError.Of(new ExecutionError(s.StepKey, s.ErrorType, s.ErrorMessage)), readsPersonal, personal),
         }).ToList();
-        return new ExecutionDetail(ToSummary(e), steps)
+        var summary = ToSummary(e);
+        var output = e.Status == ExecutionStatus.Succeeded ? e.OutputJson : null;
+        if (!readsPersonal)
+        {
+            summary = summary with { Error = MaskError(summary.Error, readsPersonal, personal) };
+            output = PayloadMasker.MaskOutput(definition, output);
+        }
+
+        return new ExecutionDetail(summary, steps)
         {
             CancelRequestedAt = e.CancelRequestedAt,
-            Output = e.Status == ExecutionStatus.Succeeded && e.OutputJson is { } output ? JsonDocument.Parse(output).RootElement.Clone() : null,
+            Output = output is null ? null : JsonDocument.Parse(output).RootElement.Clone(),
         };
     }
+
+    // A business refusal's message may quote what the request sent (an admin's address): masked like the payloads.
+    private static ExecutionError? MaskError(ExecutionError? error, bool readsPersonal, IEnumerable<string>? personalValues) =>
+        error is null || readsPersonal ? error : error with { Message = PayloadMasker.MaskText(error.Message, personalValues) };
 
     private static IQueryable<WorkflowExecution> Visible(AppDbContext db, ApiCaller caller)
     {

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
 using MudBlazor;
+using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
@@ -38,6 +40,9 @@ public sealed partial class ExecutionActions
     private IDialogService Dialogs { get; set; } = null!;
 
     [Inject]
+    private IDbContextFactory<AppDbContext> DbFactory { get; set; } = null!;
+
+    [Inject]
     private ISnackbar Snackbar { get; set; } = null!;
 
     [Inject]
@@ -58,9 +63,23 @@ public sealed partial class ExecutionActions
 
     protected override async Task OnInitializedAsync() => actor = await CurrentActor.GetAsync();
 
+    // The page holds the execution masked (decision 0040); a re-run plans and edits from the input as stored, so the
+    // dialog gets the execution as it is in the database.
     private async Task RerunAsync()
     {
-        var parameters = new DialogParameters<RerunExecutionDialog> { { d => d.Original, Execution } };
+        WorkflowExecution? original;
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            original = await db.WorkflowExecutions.AsNoTracking().Include(e => e.Steps).AsSplitQuery().SingleOrDefaultAsync(e => e.Id == Execution.Id);
+        }
+
+        if (original is null)
+        {
+            Snackbar.Add($"There is no execution {Execution.Id} any more.", Severity.Warning);
+            return;
+        }
+
+        var parameters = new DialogParameters<RerunExecutionDialog> { { d => d.Original, original } };
         var options = new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true, CloseOnEscapeKey = false, BackdropClick = false };
         var dialog = await Dialogs.ShowAsync<RerunExecutionDialog>("Re-run", parameters, options);
         var result = await dialog.Result;

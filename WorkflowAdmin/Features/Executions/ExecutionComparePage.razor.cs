@@ -83,7 +83,7 @@ public sealed partial class ExecutionComparePage
         candidates = await ComparisonCandidate.ForAsync(db, execution, CancellationToken.None);
         if (Other is { } other)
         {
-            comparison = await ExecutionComparison.LoadAsync(db, Id, other, CancellationToken.None);
+            comparison = await ExecutionComparison.LoadAsync(db, Id, other, CancellationToken.None, maskWith: Registry);
             differing = [.. comparison.Steps.Where(s => s.Differs)];
             unchanged = [.. comparison.Steps.Where(s => !s.Differs)];
         }

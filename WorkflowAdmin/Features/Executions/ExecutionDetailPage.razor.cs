@@ -6,8 +6,10 @@ using Microsoft.JSInterop;
 using MudBlazor;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Live;
+using WorkflowAdmin.Security;
 
 namespace WorkflowAdmin.Features.Executions;
 
@@ -31,6 +33,12 @@ public sealed partial class ExecutionDetailPage : IDisposable
     private int activeTab;
     private string? loadError;
     private IDisposable? changeSubscription;
+
+    // Personal values are masked (decision 0040) until the reader reveals this execution's, with a reason; the reveal
+    // holds for this page and this execution only: another execution, a reload or a new tab starts masked again.
+    private bool revealed;
+    private bool hasPersonalData;
+    private Actor? actor;
 
     // The prerender's read, handed to the circuit (decision 0026); taken once, for the execution it was read for.
     private ExecutionHandOver? handedOver;
@@ -65,6 +73,12 @@ public sealed partial class ExecutionDetailPage : IDisposable
 
     [Inject]
     private TimeProvider Time { get; set; } = default!;
+
+    [Inject]
+    private CurrentActor CurrentActor { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
 
     [Parameter]
     public Guid Id { get; set; }
@@ -138,9 +152,11 @@ public sealed partial class ExecutionDetailPage : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
+        actor ??= await CurrentActor.GetAsync();
         if (loadedId != Id)
         {
             loadedId = Id;
+            revealed = false;
             loading = true;
             execution = null;
             loadError = null;
@@ -212,13 +228,13 @@ public sealed partial class ExecutionDetailPage : IDisposable
 
     private void Show(WorkflowExecution? read, ExecutionLineage readLineage, DateTime readTime)
     {
-        execution = read;
-        lineage = readLineage;
-        readAt = readTime;
-
         // Executions store the workflow key; names come from the definition in code, falling back to the key for
         // workflows or steps that no longer exist.
-        Registry.TryGet(execution?.DefinitionKey ?? "", out var definition);
+        Registry.TryGet(read?.DefinitionKey ?? "", out var definition);
+        execution = read is null || revealed ? read : ExecutionMasking.Masked(read, definition);
+        hasPersonalData = revealed || (execution is not null && ExecutionMasking.ShowsMasked(execution));
+        lineage = readLineage;
+        readAt = readTime;
         workflowName = definition?.DisplayName ?? execution?.DefinitionKey ?? "";
         stepNames = definition?.Steps.ToDictionary(s => s.Key, s => s.DisplayName) ?? new Dictionary<string, string>();
         breadcrumbs =
@@ -311,6 +327,26 @@ public sealed partial class ExecutionDetailPage : IDisposable
     // The status the lineage strip shows for an execution, or null when the strip does not show it.
     private ExecutionStatus? LineageStatus(Guid id) =>
         new[] { lineage.RerunOf, lineage.Root }.Concat(lineage.Reruns).FirstOrDefault(l => l?.Id == id)?.Status;
+
+    private bool CanReveal => actor?.Can(Permission.RevealPersonalData) == true;
+
+    private async Task RevealAsync()
+    {
+        var parameters = new DialogParameters<RevealPersonalDataDialog> { { d => d.ExecutionId, Id } };
+        var dialog = await Dialogs.ShowAsync<RevealPersonalDataDialog>("Reveal", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        var result = await dialog.Result;
+        if (result is { Canceled: false })
+        {
+            revealed = true;
+            await LoadAsync();
+        }
+    }
+
+    private async Task MaskAgainAsync()
+    {
+        revealed = false;
+        await LoadAsync();
+    }
 
     private async Task DownloadAsync()
     {

@@ -20,7 +20,7 @@ internal sealed record ExecutionHandOver(Guid Id, string ExecutionJson, Executio
 
     private static readonly Type[] Entities = [typeof(WorkflowExecution), typeof(StepExecution), typeof(StepAttempt)];
 
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General)
+    internal static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General)
     {
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AllowPrivateSetters } },
     };

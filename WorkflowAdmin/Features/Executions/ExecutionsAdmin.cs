@@ -6,6 +6,7 @@ using WorkflowAdmin.Admin.Filters;
 using WorkflowAdmin.Components.Shared;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.PersonalData;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Live;
 
@@ -47,7 +48,8 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         Column("Status", r => r.Status).WithTemplate(StatusCell);
         // The error sits beside the status, not at the far right: on the failure views it is what people triage by,
         // and at 1440 px with the menu open the right end of the list is where columns go out of view (issue 11, point 2).
-        Column("Error", r => r.Error).WithTemplate(ErrorCell).SortableWhen(false);
+        // An error message may quote an email address from the input: masked on screen and in exports (decision 0040).
+        Column("Error", r => r.Error).WithTemplate(ErrorCell).SortableWhen(false).ExportAs(r => PayloadMasker.MaskText(r.Error));
         Column("Step", r => r.CurrentStep)
             .WithTemplate(r => NameCell(r.CurrentStep is { } step ? stepNames.GetValueOrDefault(r.Workflow)?.GetValueOrDefault(step) : null, r.CurrentStep))
             .SortableWhen(false);
@@ -302,13 +304,14 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
 
         builder.OpenElement(0, "span");
         builder.AddAttribute(1, "class", "truncate-cell list-error");
-        builder.AddAttribute(2, "title", $"{row.FailedStep}: {row.Error}");
+        var error = PayloadMasker.MaskText(row.Error);
+        builder.AddAttribute(2, "title", $"{row.FailedStep}: {error}");
         builder.AddAttribute(3, "data-testid", "execution-error");
         builder.OpenElement(4, "span");
         builder.AddAttribute(5, "class", "mono mr-2");
         builder.AddContent(6, row.FailedStep);
         builder.CloseElement();
-        builder.AddContent(7, row.Error);
+        builder.AddContent(7, error);
         builder.CloseElement();
     };
 }
