@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WorkflowAdmin.Commands;
 using WorkflowAdmin.Domain;
 using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Features.Api;

@@ -12,6 +12,7 @@ using WorkflowAdmin.Domain.Provisioning.Records;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Api;
+using WorkflowAdmin.Features.Provisioning.Api;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Api;

@@ -11,6 +11,7 @@ using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Api;
 using WorkflowAdmin.Features.Executions;
+using WorkflowAdmin.Features.Provisioning.Api;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Api;

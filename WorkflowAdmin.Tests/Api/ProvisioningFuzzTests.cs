@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Features.Api;
+using WorkflowAdmin.Features.Provisioning.Api;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Api;

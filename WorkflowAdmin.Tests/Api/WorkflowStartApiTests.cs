@@ -10,6 +10,7 @@ using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Api;
 using WorkflowAdmin.Features.Executions;
+using WorkflowAdmin.Features.Provisioning.Api;
 using WorkflowAdmin.Tests.Infrastructure;
 using WorkflowAdmin.Tests.ThirdWorkflow;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Commands;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Hosting;

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Commands;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Hosting;
 using WorkflowAdmin.Tests.Infrastructure;

@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Features.Api;
+using WorkflowAdmin.Features.Provisioning.Api;
 using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Tests.Infrastructure;
 

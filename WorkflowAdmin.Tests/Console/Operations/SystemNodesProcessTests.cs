@@ -1,4 +1,5 @@
 using System.Net;
+using WorkflowAdmin.Commands;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Hosting;
 using WorkflowAdmin.Tests.Infrastructure;

@@ -6,6 +6,7 @@ using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Features.Api;
+using WorkflowAdmin.Features.Provisioning.Api;
 using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Tests.Infrastructure;
 

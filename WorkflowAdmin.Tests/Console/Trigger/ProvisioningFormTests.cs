@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Provisioning;
-using WorkflowAdmin.Features.Trigger;
+using WorkflowAdmin.Features.Provisioning.Start;
 
 namespace WorkflowAdmin.Tests.Console.Trigger;
 

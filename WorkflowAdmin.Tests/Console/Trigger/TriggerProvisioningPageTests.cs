@@ -16,7 +16,7 @@ using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Start;
-using WorkflowAdmin.Features.Trigger;
+using WorkflowAdmin.Features.Provisioning.Start;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Console.Trigger;

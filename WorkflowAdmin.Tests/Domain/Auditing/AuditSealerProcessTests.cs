@@ -10,6 +10,7 @@ using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Features.Api;
+using WorkflowAdmin.Features.Provisioning.Api;
 using WorkflowAdmin.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -10,6 +10,7 @@ using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Api;
+using WorkflowAdmin.Features.Provisioning.Api;
 using WorkflowAdmin.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
 using Microsoft.OpenApi;
 using MudBlazor;
+using WorkflowAdmin.Features.Provisioning.Api;
 
 namespace WorkflowAdmin.Features.Api;
 

@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.RateLimiting;
+using WorkflowAdmin.Features.Provisioning.Api;
 
 namespace WorkflowAdmin.Features.Api;
 

@@ -8,6 +8,7 @@ using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.PersonalData;
 using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Features.BulkReruns;
 using WorkflowAdmin.Live;
 
 namespace WorkflowAdmin.Features.Executions;

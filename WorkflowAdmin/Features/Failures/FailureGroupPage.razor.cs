@@ -7,6 +7,7 @@ using WorkflowAdmin.Admin;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Failures;
 using WorkflowAdmin.Domain.Security;
+using WorkflowAdmin.Features.BulkReruns;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Security;
 

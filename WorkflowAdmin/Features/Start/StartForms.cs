@@ -1,5 +1,5 @@
 using WorkflowAdmin.Domain.Provisioning;
-using WorkflowAdmin.Features.Trigger;
+using WorkflowAdmin.Features.Provisioning.Start;
 
 namespace WorkflowAdmin.Features.Start;
 

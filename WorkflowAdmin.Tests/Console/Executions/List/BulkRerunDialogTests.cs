@@ -10,6 +10,7 @@ using WorkflowAdmin.Domain.Bulk;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Features.BulkReruns;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Tests.Domain.Bulk;
 using WorkflowAdmin.Tests.Infrastructure;

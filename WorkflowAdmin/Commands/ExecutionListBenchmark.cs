@@ -5,8 +5,9 @@ using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Admin;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Features.Executions;
 
-namespace WorkflowAdmin.Features.Executions;
+namespace WorkflowAdmin.Commands;
 
 /// <summary>
 /// Times the executions list's own queries (<see cref="ExecutionsAdmin"/> through EF, exactly as the page runs

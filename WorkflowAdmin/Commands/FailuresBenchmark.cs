@@ -5,8 +5,9 @@ using WorkflowAdmin.Admin;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Failures;
 using WorkflowAdmin.Features.Executions;
+using WorkflowAdmin.Features.Failures;
 
-namespace WorkflowAdmin.Features.Failures;
+namespace WorkflowAdmin.Commands;
 
 /// <summary>
 /// Times what <c>/failures</c> and a group's page read (<see cref="FailureGroupQueries"/>), and the executions list

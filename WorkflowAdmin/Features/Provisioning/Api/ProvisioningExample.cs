@@ -1,4 +1,4 @@
-namespace WorkflowAdmin.Features.Api;
+namespace WorkflowAdmin.Features.Provisioning.Api;
 
 /// <summary>
 /// A complete, valid provisioning request: shown in the API reference and the README's curl example, and sent by a

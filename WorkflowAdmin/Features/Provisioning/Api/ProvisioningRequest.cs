@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Provisioning;
 
-namespace WorkflowAdmin.Features.Api;
+namespace WorkflowAdmin.Features.Provisioning.Api;
 
 /// <summary>
 /// Maps the provisioning request, in the reference system's shape (enterprise customer, pending admins, catalog,

@@ -16,7 +16,7 @@ using WorkflowAdmin.Live;
 using WorkflowAdmin.Features.Failures;
 using WorkflowAdmin.Features.Users;
 
-namespace WorkflowAdmin.Hosting;
+namespace WorkflowAdmin.Commands;
 
 /// <summary>The administrative commands the same executable runs instead of the web server.</summary>
 internal static class CommandLine

@@ -13,7 +13,7 @@ using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Security;
 
-namespace WorkflowAdmin.Features.Trigger;
+namespace WorkflowAdmin.Features.Provisioning.Start;
 
 /// <summary>
 /// Starts a customer provisioning from a form with a section per step, checked field by field with the steps'

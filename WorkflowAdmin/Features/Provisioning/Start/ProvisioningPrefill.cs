@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 
-namespace WorkflowAdmin.Features.Trigger;
+namespace WorkflowAdmin.Features.Provisioning.Start;
 
 internal enum PrefillOutcome
 {

@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Provisioning;
+using WorkflowAdmin.Features.Api;
 
-namespace WorkflowAdmin.Features.Api;
+namespace WorkflowAdmin.Features.Provisioning.Api;
 
 /// <summary>
 /// <c>POST /api/v1/provisioning</c>: a typed facade over <see cref="WorkflowStartEndpoints"/> for the provision-customer

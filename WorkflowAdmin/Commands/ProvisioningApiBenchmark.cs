@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using WorkflowAdmin.Features.Provisioning.Api;
 
-namespace WorkflowAdmin.Features.Api;
+namespace WorkflowAdmin.Commands;
 
 /// <summary>
 /// Load for <c>POST /api/v1/provisioning</c> through real HTTP against a running node: <c>requests</c> valid,

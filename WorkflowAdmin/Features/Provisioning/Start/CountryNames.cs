@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using WorkflowAdmin.Domain.Provisioning;
 
-namespace WorkflowAdmin.Features.Trigger;
+namespace WorkflowAdmin.Features.Provisioning.Start;
 
 /// <summary>English names for the ISO 3166-1 codes the customer step accepts, so people pick a country, not a code.</summary>
 internal static class CountryNames

@@ -1,7 +1,7 @@
 using System.Globalization;
 using WorkflowAdmin.Domain.Provisioning;
 
-namespace WorkflowAdmin.Features.Trigger;
+namespace WorkflowAdmin.Features.Provisioning.Start;
 
 /// <summary>One thing the execution will provision, in plain words.</summary>
 internal sealed record PreviewItem(string Key, string Title, IReadOnlyList<string> Lines);

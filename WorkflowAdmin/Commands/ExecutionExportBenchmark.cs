@@ -3,8 +3,9 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Admin;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Features.Executions;
 
-namespace WorkflowAdmin.Features.Executions;
+namespace WorkflowAdmin.Commands;
 
 /// <summary>
 /// Exports the executions list, as <c>GET /executions/export</c> writes it (<see cref="ListExportEndpoint"/>: the same

@@ -8,8 +8,9 @@ using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Api;
+using WorkflowAdmin.Features.Provisioning.Api;
 
-namespace WorkflowAdmin.Hosting;
+namespace WorkflowAdmin.Commands;
 
 /// <summary>
 /// Worker throughput from a backlog (<c>bench run</c>): queues N provisioning executions through

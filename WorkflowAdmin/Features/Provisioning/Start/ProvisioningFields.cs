@@ -2,7 +2,7 @@ using System.Globalization;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Provisioning;
 
-namespace WorkflowAdmin.Features.Trigger;
+namespace WorkflowAdmin.Features.Provisioning.Start;
 
 /// <summary>
 /// A field of the form, named as the engine names it: the step input it belongs to and the member's JSON path

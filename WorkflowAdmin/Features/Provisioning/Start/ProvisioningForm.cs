@@ -4,7 +4,7 @@ using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Provisioning;
 using CustomerRecord = WorkflowAdmin.Domain.Provisioning.Records.Customer;
 
-namespace WorkflowAdmin.Features.Trigger;
+namespace WorkflowAdmin.Features.Provisioning.Start;
 
 /// <summary>
 /// What the Trigger provisioning form holds between submits, one section per step of provision-customer, in the

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-namespace WorkflowAdmin.Features.Api;
+namespace WorkflowAdmin.Features.Provisioning.Api;
 
 // The request as the OpenAPI document describes it. The endpoint reads the body itself (ProvisioningRequest maps it
 // field by field so that every error is reported), so these records are the contract's description; a test checks

@@ -3,8 +3,9 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Live;
 
-namespace WorkflowAdmin.Live;
+namespace WorkflowAdmin.Commands;
 
 /// <summary>
 /// Times the change feed's poll (its one query, on a fresh context, as every tick runs it) on the configured

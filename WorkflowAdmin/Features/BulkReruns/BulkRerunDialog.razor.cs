@@ -11,9 +11,10 @@ using WorkflowAdmin.Domain.Bulk;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Security;
 
-namespace WorkflowAdmin.Features.Executions;
+namespace WorkflowAdmin.Features.BulkReruns;
 
 /// <summary>
 /// The confirmation of a bulk re-run: how many executions, a sample of them, which will be skipped, the mode in

@@ -3,8 +3,9 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Rollups;
+using WorkflowAdmin.Features.Dashboard;
 
-namespace WorkflowAdmin.Features.Dashboard;
+namespace WorkflowAdmin.Commands;
 
 /// <summary>
 /// Times the dashboard's queries (<see cref="DashboardQueries.LoadAsync"/>, all of them, as the page runs them) on
