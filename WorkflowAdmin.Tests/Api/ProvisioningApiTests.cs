@@ -305,7 +305,10 @@ public abstract class ProvisioningApiTests<TDatabase>(ApiHost<TDatabase> host)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var reference = ApiReference.FromJson(await response.Content.ReadAsStringAsync());
         Assert.Equal(
-            ["POST /api/v1/provisioning", "POST /api/v1/workflows/{key}/executions", "GET /api/v1/executions/{id}", "GET /api/v1/executions", "GET /api/v1/workflows"],
+            [
+                "POST /api/v1/provisioning", "POST /api/v1/workflows/{key}/executions", "GET /api/v1/executions/{id}", "GET /api/v1/executions",
+                "GET /api/v1/workflows", "POST /api/v1/workflows/onboard-customer/executions", "POST /api/v1/workflows/provision-customer/executions",
+            ],
             reference.Operations.Select(o => $"{o.Method} {o.Path}"));
         var post = reference.Operations[0];
         Assert.Equal("ProvisioningRequestBody", post.Body!.Type.SchemaName);

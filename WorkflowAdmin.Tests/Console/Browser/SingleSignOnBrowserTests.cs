@@ -57,7 +57,7 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
         await Page.GotoAsync($"/users/{support}");
         Assert.Contains("/account/login", Page.Url, StringComparison.Ordinal);
         await SignInThroughProviderAsync("alice");
-        await Page.WaitForURLAsync(url => url.Contains($"/users/{support}", StringComparison.Ordinal));
+        await WaitForAddressAsync(url => url.Contains($"/users/{support}", StringComparison.Ordinal));
         await Page.WaitUntilInteractiveAsync();
 
         await Page.Locator("[data-testid=disable-user]").ClickAsync();
@@ -91,7 +91,7 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
         // A return address to another site, passed along by a crafted link, is dropped: the user lands on the dashboard.
         await Page.GotoAsync("/account/login?ReturnUrl=%2F%2Fevil.example.com%2Fphish");
         await SignInThroughProviderAsync("bob");
-        await Page.WaitForURLAsync(new Uri(App.BaseAddress, "/").ToString());
+        await WaitForAddressAsync(url => url == new Uri(App.BaseAddress, "/").ToString());
         await Page.WaitUntilInteractiveAsync();
 
         Assert.Equal(0, await Page.Locator("[data-testid=nav-users]").CountAsync());
@@ -109,7 +109,7 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
 
         await Page.GotoAsync("/account/login");
         await SignInThroughProviderAsync("carol");
-        await Page.WaitForURLAsync(url => url.Contains("/account/sso-refused", StringComparison.Ordinal));
+        await WaitForAddressAsync(url => url.Contains("/account/sso-refused", StringComparison.Ordinal));
 
         var refusal = Page.Locator("[data-testid=sso-refused]");
         await Assertions.Expect(refusal).ToHaveAttributeAsync("data-reason", "no-role");
@@ -141,8 +141,8 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
 
         provider.SetPerson("dave", "dave@example.com", TestOpenIdProvider.AuditorGroup);
         await SignOutAsync();
-        await Page.ClickAsync("[data-testid=sso-sign-in]");
-        await Page.WaitForURLAsync(url => !url.Contains("/account/", StringComparison.Ordinal) && url.StartsWith(App.BaseAddress.ToString(), StringComparison.Ordinal));
+        await NavigatingClickAsync("[data-testid=sso-sign-in]");
+        await WaitForAddressAsync(url => !url.Contains("/account/", StringComparison.Ordinal) && url.StartsWith(App.BaseAddress.ToString(), StringComparison.Ordinal));
         await Page.WaitUntilInteractiveAsync();
         Assert.Equal(0, await Page.Locator("[data-testid=nav-users]").CountAsync());
         var asAuditor = await FindAsync("dave@example.com");
@@ -153,8 +153,8 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
 
         provider.SetPerson("dave", "dave@example.com");
         await SignOutAsync();
-        await Page.ClickAsync("[data-testid=sso-sign-in]");
-        await Page.WaitForURLAsync(url => url.Contains("/account/sso-refused", StringComparison.Ordinal));
+        await NavigatingClickAsync("[data-testid=sso-sign-in]");
+        await WaitForAddressAsync(url => url.Contains("/account/sso-refused", StringComparison.Ordinal));
         Assert.Empty((await FindAsync("dave@example.com")).Roles);
 
         var changes = (await AuditLog.ReadAsync(Database)).Where(e => e.Action == AuditActions.UserRoleChanged).ToList();
@@ -202,7 +202,7 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
 
         provider.SetPerson("erin", "erin@example.com", TestOpenIdProvider.AdminGroup);
         await SignInThroughProviderAsync("erin");
-        await Page.WaitForURLAsync(url => url.StartsWith(ssoOnly.BaseAddress.ToString(), StringComparison.Ordinal) && !url.Contains("/account/", StringComparison.Ordinal));
+        await WaitForAddressAsync(url => url.StartsWith(ssoOnly.BaseAddress.ToString(), StringComparison.Ordinal) && !url.Contains("/account/", StringComparison.Ordinal));
         await Page.Locator("[data-testid=nav-users]").WaitForAsync();
         Assert.Empty(violations);
 
@@ -213,10 +213,10 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
 
     private async Task SignInThroughProviderAsync(string userName)
     {
-        await Page.ClickAsync("[data-testid=sso-sign-in]");
+        await NavigatingClickAsync("[data-testid=sso-sign-in]");
         try
         {
-            await Page.WaitForURLAsync(url => url.StartsWith(provider.Authority + "login", StringComparison.Ordinal));
+            await WaitForAddressAsync(url => url.StartsWith(provider.Authority + "login", StringComparison.Ordinal));
         }
         catch (TimeoutException e)
         {
@@ -224,7 +224,16 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
         }
 
         await Page.FillAsync("#username", userName);
-        await Page.ClickAsync("#provider-sign-in");
+        await NavigatingClickAsync("#provider-sign-in");
+    }
+
+    // The click's DOM event, without Playwright's wait for the navigation it starts: on a loaded machine that wait
+    // outlasted its 30 s while the browser was already on its way (CI). The caller polls the address instead.
+    private async Task NavigatingClickAsync(string selector)
+    {
+        var target = Page.Locator(selector);
+        await target.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 60_000 });
+        await target.DispatchEventAsync("click");
     }
 
     private async Task SignOutAsync()
@@ -233,9 +242,7 @@ public abstract class SingleSignOnBrowserTests(BrowserFixture browser, DatabaseF
         // (it was lost once in CI): click once the page is interactive, and wait for the address, not a load event.
         await Page.WaitUntilInteractiveAsync();
         await Page.ClickAsync("[data-testid=sign-out]");
-        await Page.WaitForURLAsync(
-            url => url.Contains("/account/login", StringComparison.Ordinal),
-            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await WaitForAddressAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
     }
 
     private async Task<string> UserIdAsync(string email) => (await FindAsync(email)).User.Id;

@@ -10,8 +10,9 @@ namespace WorkflowAdmin.Tests.Domain.Data;
 
 /// <summary>
 /// The squashed migrations (decision 0041) at start-up, once per provider: a new database gets the one
-/// <c>Initial</c>; one the old migrations brought to their last is taken over by rewriting its history, its rows
-/// untouched; one part way through them is refused with what to do, and left as it was.
+/// <c>Initial</c> and the migrations added since; one the old migrations brought to their last is taken over by
+/// rewriting its history, its rows untouched, and then gets the migrations added since; one part way through them is
+/// refused with what to do, and left as it was.
 /// </summary>
 public abstract class SquashedMigrationsTests<TDatabase>(TDatabase database) : IAsyncLifetime
     where TDatabase : DatabaseFixture
@@ -20,19 +21,19 @@ public abstract class SquashedMigrationsTests<TDatabase>(TDatabase database) : I
 
     public Task InitializeAsync() => database.ResetAsync();
 
-    // Whatever a test did to the history, the next one starts from the squashed history again.
-    public async Task DisposeAsync() => await SetHistoryAsync([Initial()]);
+    // Whatever a test did to the history, the next one starts from the whole squashed history again.
+    public async Task DisposeAsync() => await SetHistoryAsync(All());
 
     [Fact]
-    public async Task A_new_database_has_one_migration_the_squashed_initial()
+    public async Task A_new_database_starts_at_the_squashed_initial_and_has_every_migration_since()
     {
         await using var db = database.CreateDbContext();
 
-        var all = db.Database.GetMigrations().ToList();
-        Assert.Single(all);
+        var all = All();
         Assert.EndsWith("_Initial", all[0], StringComparison.Ordinal);
+        Assert.Single(all, m => m.EndsWith("_Initial", StringComparison.Ordinal));
         Assert.Equal(all, await db.Database.GetAppliedMigrationsAsync());
-        Assert.DoesNotContain(all[0], SquashedMigrations.Before(database.Provider));
+        Assert.DoesNotContain(all, SquashedMigrations.Before(database.Provider).Contains);
     }
 
     [Fact]
@@ -43,6 +44,9 @@ public abstract class SquashedMigrationsTests<TDatabase>(TDatabase database) : I
         {
             db.WorkflowExecutions.Add(execution);
             await db.SaveChangesAsync();
+
+            // The old migrations' last schema is the squashed Initial's: take back what came after it (their Down).
+            await db.GetService<IMigrator>().MigrateAsync(Initial());
         }
 
         var before = SquashedMigrations.Before(database.Provider);
@@ -52,7 +56,7 @@ public abstract class SquashedMigrationsTests<TDatabase>(TDatabase database) : I
 
         await using (var db = database.CreateDbContext())
         {
-            Assert.Equal([Initial()], await db.Database.GetAppliedMigrationsAsync());
+            Assert.Equal(All(), await db.Database.GetAppliedMigrationsAsync());
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
             Assert.Equal(execution.Id, (await db.WorkflowExecutions.SingleAsync()).Id);
 
@@ -64,7 +68,7 @@ public abstract class SquashedMigrationsTests<TDatabase>(TDatabase database) : I
         await Migrator().MigrateAsync(default);
         await using (var db = database.CreateDbContext())
         {
-            Assert.Equal([Initial()], await db.Database.GetAppliedMigrationsAsync());
+            Assert.Equal(All(), await db.Database.GetAppliedMigrationsAsync());
         }
     }
 
@@ -86,10 +90,12 @@ public abstract class SquashedMigrationsTests<TDatabase>(TDatabase database) : I
 
     private DatabaseMigrator Migrator() => new(new Contexts(database), NullLogger<DatabaseMigrator>.Instance);
 
-    private string Initial()
+    private string Initial() => All()[0];
+
+    private List<string> All()
     {
         using var db = database.CreateDbContext();
-        return db.Database.GetMigrations().First();
+        return db.Database.GetMigrations().ToList();
     }
 
     // Writes the history as the given migrations left it, with the provider's own SQL for the history table.
