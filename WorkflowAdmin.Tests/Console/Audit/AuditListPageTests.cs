@@ -197,7 +197,8 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
         Navigation.NavigateTo("/audit");
         var page = context.Render<AuditListPage>();
 
-        Assert.NotNull(page.Find("[data-testid=access-denied]"));
+        // A bare /audit first looks up the role's default view (decision 0039), then shows the list or the refusal.
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=access-denied]")), TimeSpan.FromSeconds(30));
         Assert.Empty(page.FindAll("[data-testid=list-grid]"));
         Assert.Empty(page.FindAll("[data-testid=audit-verify]"));
         Assert.Empty(page.FindAll("[data-testid=list-export]"));
