@@ -45,7 +45,13 @@ public static class AdminServiceCollectionExtensions
     public static IServiceCollection AddEntityAdmin<TAdmin>(this IServiceCollection services)
         where TAdmin : EntityAdmin
     {
-        services.AddSingleton<TAdmin>();
+        // The admin reads relative dates against the host's clock (a fake one in tests), not the system's directly.
+        services.AddSingleton(sp =>
+        {
+            var admin = ActivatorUtilities.CreateInstance<TAdmin>(sp);
+            admin.Clock = sp.GetService<TimeProvider>() ?? TimeProvider.System;
+            return admin;
+        });
         services.AddSingleton<EntityAdmin>(sp => sp.GetRequiredService<TAdmin>());
         return services;
     }

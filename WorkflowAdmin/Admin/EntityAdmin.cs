@@ -44,6 +44,12 @@ public abstract partial class EntityAdmin
 
     public string Title { get; }
 
+    /// <summary>
+    /// The clock relative filter values (<c>from=-24h</c>) are read against when a query runs: the host's
+    /// <see cref="TimeProvider"/>, set when the admin is registered (<see cref="AdminServiceCollectionExtensions.AddEntityAdmin{TAdmin}"/>).
+    /// </summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     public string Slug { get; }
 
     /// <summary>Where the list lives: <c>/admin/{slug}</c> unless a feature gives it a shorter route of its own.</summary>

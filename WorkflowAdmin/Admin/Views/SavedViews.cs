@@ -256,7 +256,8 @@ public sealed class SavedViews(AppDbContext db, AdminRegistry lists, TimeProvide
             default:
                 if (admin.Filters.FirstOrDefault(f => f.Keys.Contains(key)) is { } filter && filter.Normalize(key, value) is null)
                 {
-                    throw new SavedViewException($"The {filter.Title} filter of the {admin.Title} list cannot read \"{value}\".");
+                    throw new SavedViewException($"The {filter.Title} filter of the {admin.Title} list cannot read \"{value}\"."
+                        + (filter.ValueHint is { } hint ? $" Use {hint}." : ""));
                 }
 
                 break;
