@@ -17,6 +17,10 @@ public static class AdminServiceCollectionExtensions
         // Saved views belong to every list; they read the registry to check a view against its list.
         services.AddScoped<Views.SavedViews>();
 
+        // Pages of their own whose address a view keeps, beside the admins (decision 0042).
+        services.AddSingleton<Features.Failures.FailuresViewList>();
+        services.AddSingleton<Views.IViewList>(sp => sp.GetRequiredService<Features.Failures.FailuresViewList>());
+
         // Executions
         services.AddEntityAdmin<ExecutionsAdmin>();
         services.AddEntityAdmin<BulkRerunsAdmin>();

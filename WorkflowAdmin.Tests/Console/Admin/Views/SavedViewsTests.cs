@@ -122,6 +122,29 @@ public abstract class SavedViewsTests<TDatabase>(TDatabase database) : IAsyncLif
     }
 
     [Fact]
+    public async Task The_failures_page_keeps_views_by_the_lists_rules_and_its_shared_views_are_audited()
+    {
+        var mine = await ViewsAsync(v => v.SaveAsync("failures", "Acknowledged", "?view=Acknowledged&page=2", Sam, default));
+        Assert.Equal("view=Acknowledged", mine.Query);
+        var bad = await Assert.ThrowsAsync<SavedViewException>(() => ViewsAsync(v => v.SaveAsync("failures", "Odd", "view=Sideways", Sam, default)));
+        Assert.Equal("The Triage filter of the Failures list cannot read \"Sideways\".", bad.Message);
+        await Assert.ThrowsAsync<AccessDeniedException>(() => ViewsAsync(v => v.ShareAsync(mine.Id, Roles.Support, Sam, default)));
+        Assert.Empty(await ViewsAsync(v => v.ForListAsync("failures", Sue, default)));
+        Assert.Empty(await AuditLog.ReadAsync(database));
+
+        var team = await ViewsAsync(v => v.SaveAsync("failures", "Fixed lately", "view=Fixed", Ada, default));
+        await ViewsAsync(v => v.ShareAsync(team.Id, Roles.Support, Ada, default));
+        await ViewsAsync(v => v.SetRoleDefaultAsync(team.Id, true, Ada, default));
+
+        Assert.Equal("view=Fixed", await ViewsAsync(v => v.RoleDefaultQueryAsync("failures", [Roles.Support], default)));
+        Assert.Null(await ViewsAsync(v => v.RoleDefaultQueryAsync("failures", [Roles.Auditor], default)));
+        Assert.Equal(["Fixed lately"], Names(await ViewsAsync(v => v.ForListAsync("failures", Sue, default))));
+        var entries = await AuditLog.ReadAsync(database);
+        Assert.Equal([AuditActions.ViewShared, AuditActions.ViewDefaultSet], entries.Select(e => e.Action));
+        Assert.All(entries, e => Assert.Equal((AuditTargets.SavedView, team.Id.ToString()), (e.TargetType, e.TargetId)));
+    }
+
+    [Fact]
     public async Task A_name_or_query_too_long_is_refused_with_the_limit()
     {
         var longName = new string('n', SavedView.MaxNameLength + 1);
