@@ -53,7 +53,7 @@ public sealed class PersonalDataRevealBrowserTests(BrowserFixture browser) : Con
         await Page.Locator("[data-testid=list-grid]").WaitForAsync(new() { Timeout = 60_000 });
         await Page.ClickAsync("[data-testid=filter-show]");
         await Page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Everything" }).ClickAsync();
-        await WaitForAddressAsync(url => url.Contains("show=everything", StringComparison.Ordinal));
+        await WaitForAddressAsync(url => url.Contains("show=" + WorkflowAdmin.Features.Audit.AuditAdmin.ShowEverything, StringComparison.Ordinal));
         await Page.ClickAsync("[data-testid=filter-action]");
         await Page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Revealed personal data" }).ClickAsync();
         await Page.ClickAsync("[data-testid=list-title]");
