@@ -197,7 +197,8 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
         Navigation.NavigateTo("/audit");
         var page = context.Render<AuditListPage>();
 
-        Assert.NotNull(page.Find("[data-testid=access-denied]"));
+        // A bare address first asks for the role's default view (a query of its own, truly asynchronous on PostgreSQL).
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=access-denied]")));
         Assert.Empty(page.FindAll("[data-testid=list-grid]"));
         Assert.Empty(page.FindAll("[data-testid=audit-verify]"));
         Assert.Empty(page.FindAll("[data-testid=list-export]"));
