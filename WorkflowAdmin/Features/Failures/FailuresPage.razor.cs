@@ -2,11 +2,11 @@ using System.Data.Common;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Admin.Filters;
 using WorkflowAdmin.Admin.Views;
-using WorkflowAdmin.Domain.Identity;
-using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Failures;
 using WorkflowAdmin.Features.Executions;
 
