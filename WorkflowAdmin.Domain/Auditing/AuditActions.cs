@@ -51,6 +51,7 @@ public static class AuditActions
     [
         SignIn, SignInFailed, SignOut,
         ExecutionTriggered, ExecutionRerun, ExecutionBulkRerun, ExecutionCancelled, ExecutionUsedExistingCustomer,
+        PersonalDataRevealed,
         UserCreated, UserRoleChanged, UserDisabled, UserEnabled, UserPasswordReset, UserWorkflowsChanged,
         ApiKeyCreated, ApiKeyRevoked,
         ListExported,

@@ -17,6 +17,10 @@ public static class AdminServiceCollectionExtensions
         // Saved views belong to every list; they read the registry to check a view against its list.
         services.AddScoped<Views.SavedViews>();
 
+        // Pages of their own whose address a view keeps, beside the admins (decision 0042).
+        services.AddSingleton<Features.Failures.FailuresViewList>();
+        services.AddSingleton<Views.IViewList>(sp => sp.GetRequiredService<Features.Failures.FailuresViewList>());
+
         // Executions
         services.AddEntityAdmin<ExecutionsAdmin>();
         services.AddEntityAdmin<BulkRerunsAdmin>();
@@ -45,7 +49,13 @@ public static class AdminServiceCollectionExtensions
     public static IServiceCollection AddEntityAdmin<TAdmin>(this IServiceCollection services)
         where TAdmin : EntityAdmin
     {
-        services.AddSingleton<TAdmin>();
+        // The admin reads relative dates against the host's clock (a fake one in tests), not the system's directly.
+        services.AddSingleton(sp =>
+        {
+            var admin = ActivatorUtilities.CreateInstance<TAdmin>(sp);
+            admin.Clock = sp.GetService<TimeProvider>() ?? TimeProvider.System;
+            return admin;
+        });
         services.AddSingleton<EntityAdmin>(sp => sp.GetRequiredService<TAdmin>());
         return services;
     }

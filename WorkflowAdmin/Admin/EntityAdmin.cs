@@ -12,7 +12,7 @@ namespace WorkflowAdmin.Admin;
 /// its name, where it lives, who may see it, and how to render and query its list. The declarations themselves
 /// (columns, filters, search) are typed, on <see cref="EntityAdmin{TRow}"/>.
 /// </summary>
-public abstract partial class EntityAdmin
+public abstract partial class EntityAdmin : Views.IViewList
 {
     /// <summary>The console's shared cap: counts stop here and show "10,000+" until someone asks for the exact number.</summary>
     public const int CountCap = 10_000;
@@ -43,6 +43,12 @@ public abstract partial class EntityAdmin
     }
 
     public string Title { get; }
+
+    /// <summary>
+    /// The clock relative filter values (<c>from=-24h</c>) are read against when a query runs: the host's
+    /// <see cref="TimeProvider"/>, set when the admin is registered (<see cref="AdminServiceCollectionExtensions.AddEntityAdmin{TAdmin}"/>).
+    /// </summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
 
     public string Slug { get; }
 

@@ -182,8 +182,11 @@ public abstract partial class EntityAdmin<TRow> : EntityAdmin
     protected DateRangeFilter FilterByDate(string title, Expression<Func<TRow, DateTime?>> field, string fromKey, string toKey) =>
         AddFilter(new DateRangeFilter(title, fromKey, toKey), (rows, state) =>
         {
-            var from = DateRangeFilter.Parse(state.Filter(fromKey));
-            var to = DateRangeFilter.Parse(state.Filter(toKey));
+            // Read at query time, not when the address was written: "-24h" in a saved view is the last 24 hours
+            // whenever it is opened (decision 0042).
+            var now = Clock.GetUtcNow().UtcDateTime;
+            var from = DateRangeFilter.Resolve(state.Filter(fromKey), now);
+            var to = DateRangeFilter.Resolve(state.Filter(toKey), now);
             return from is null && to is null ? rows : rows.Where(QueryExpressions.Between(field, from, to));
         });
 

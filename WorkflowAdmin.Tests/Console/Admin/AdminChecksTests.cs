@@ -232,6 +232,7 @@ public abstract class AdminChecksTests<TDatabase>(TDatabase database) : IAsyncLi
                 ListState.Empty.WithFilter(range.FromKey, "2020-01-01").WithFilter(range.ToKey, "2100-01-01"),
                 ListState.Empty.WithFilter(range.FromKey, DateRangeFilter.Format(DateTime.UtcNow.Date)),
                 ListState.Empty.WithFilter(range.ToKey, "2026-03-02T09:00:00Z"),
+                ListState.Empty.WithFilter(range.FromKey, "-30d"),
             ],
             _ => throw new InvalidOperationException($"No samples for {filter.GetType().Name}: add them here."),
         };

@@ -202,6 +202,34 @@ public abstract class ListExportTests<TDatabase>(TDatabase database) : IAsyncLif
         Assert.DoesNotContain(await AuditLog.ReadAsync(database), e => e.Action == AuditActions.ListExported);
     }
 
+    [Theory]
+    [InlineData("customer-admins")]
+    [InlineData("pending-invites")]
+    public async Task The_email_of_a_provisioned_person_is_masked_in_the_export_for_an_admin_too_and_still_found_by_search(string list)
+    {
+        await AdminTestData.ProvisionAsync(app.Services, "Northwind Traders", "northwind");
+        await using var db = database.CreateDbContext();
+        var emails = list == "customer-admins"
+            ? await db.CustomerAdmins.Select(a => a.Email).ToListAsync()
+            : await db.PendingInvites.Select(i => i.Email).ToListAsync();
+        Assert.NotEmpty(emails);
+        using var client = await ConsoleHttp.SignedInClientAsync(app, Roles.Admin);
+
+        using var csv = await client.GetAsync(new Uri($"/admin/{list}/export?format=csv", UriKind.Relative));
+        var rows = await ReadCsvAsync(csv);
+        var email = rows[0].IndexOf("Email");
+        Assert.Equal(emails.Count, rows.Count - 1);
+        Assert.All(rows.Skip(1), r => Assert.Equal("[masked]", r[email]));
+
+        // The search still finds a person by their address (as the executions' search does), and shows them masked.
+        using var found = await client.GetAsync(new Uri($"/admin/{list}/export?format=jsonl&q={Uri.EscapeDataString(emails[0])}", UriKind.Relative));
+        var body = await found.Content.ReadAsStringAsync();
+        var lines = body.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Equal("[masked]", JsonNode.Parse(lines[0])!["email"]!.GetValue<string>());
+        Assert.All(emails, e => Assert.DoesNotContain(e, body, StringComparison.OrdinalIgnoreCase));
+    }
+
     private static async Task<List<List<string>>> ReadCsvAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

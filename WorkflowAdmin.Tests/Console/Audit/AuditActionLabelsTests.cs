@@ -15,6 +15,13 @@ public sealed class AuditActionLabelsTests
     }
 
     [Fact]
+    public void A_reveal_of_personal_data_is_an_action_the_log_offers_with_its_label()
+    {
+        Assert.Contains(AuditActions.PersonalDataRevealed, AuditActions.All);
+        Assert.Equal("Revealed personal data", AuditActionLabels.Of(AuditActions.PersonalDataRevealed));
+    }
+
+    [Fact]
     public void An_action_this_build_does_not_know_shows_as_stored() =>
         Assert.Equal("workflow.archive", AuditActionLabels.Of("workflow.archive"));
 }

@@ -115,7 +115,7 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
         var page = Open("/audit");
 
         Assert.EndsWith(AuditAdmin.DefaultHref, Navigation.Uri, StringComparison.Ordinal);
-        var changes = entries.Where(e => e.Action is not (AuditActions.SignIn or AuditActions.SignInFailed or AuditActions.SignOut or AuditActions.ListExported));
+        var changes = entries.Where(e => e.Action is not (AuditActions.SignIn or AuditActions.SignInFailed or AuditActions.SignOut or AuditActions.ListExported or AuditActions.PersonalDataRevealed));
         page.WaitForAssertion(() => Assert.Equal(
             changes.OrderByDescending(e => e.Id).Select(e => $"/audit/{e.Id}"), page.FindAll("[data-testid=row]").Select(r => r.GetAttribute("href"))));
         Assert.DoesNotContain(page.FindAll("[data-testid=audit-action]"), a => a.GetAttribute("data-action")!.StartsWith("account.", StringComparison.Ordinal));
@@ -276,7 +276,7 @@ public abstract class AuditListPageTests<TDatabase> : IAsyncLifetime
         "action=execution.cancel&from=2026-03-02T09:10:00Z" => e => e.Action == AuditActions.ExecutionCancelled && e.OccurredAt >= AuditTestData.Start.AddMinutes(10),
         "action=execution.rerun&q=dates" => e => e.Action == AuditActions.ExecutionRerun && e.Reason?.Contains("dates", StringComparison.Ordinal) == true,
         "q=grace" => e => e.Actor.StartsWith("grace", StringComparison.Ordinal),
-        "show=changes" => e => e.Action is not (AuditActions.SignIn or AuditActions.SignInFailed or AuditActions.SignOut or AuditActions.ListExported),
+        "show=changes" => e => e.Action is not (AuditActions.SignIn or AuditActions.SignInFailed or AuditActions.SignOut or AuditActions.ListExported or AuditActions.PersonalDataRevealed),
         "show=sign-ins" => e => e.Action is AuditActions.SignIn or AuditActions.SignInFailed or AuditActions.SignOut,
         "show=sign-ins&actor=ada%40workflowadmin.local" => e => e.Action is AuditActions.SignIn && e.Actor == "ada@workflowadmin.local",
         _ when query.StartsWith("q=", StringComparison.Ordinal) => e => e.TargetId?.StartsWith(execution[..8], StringComparison.Ordinal) == true,

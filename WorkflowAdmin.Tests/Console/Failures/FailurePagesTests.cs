@@ -42,6 +42,41 @@ public abstract class FailurePagesTests<TDatabase> : IAsyncLifetime
     public async Task DisposeAsync() => await context.DisposeAsync();
 
     [Fact]
+    public async Task A_bare_address_opens_on_the_roles_default_view_and_the_toolbar_names_it()
+    {
+        await FailAsync("create-catalog", "The catalog service did not answer within 30 seconds.", daysAgo: 1);
+        var ada = WorkflowAdmin.Domain.Security.Actor.ForUser("ada@workflowadmin.local", [Roles.Admin]) with { Id = "user-ada" };
+        await using (var scope = context.Services.CreateAsyncScope())
+        {
+            var views = scope.ServiceProvider.GetRequiredService<WorkflowAdmin.Admin.Views.SavedViews>();
+            var view = await views.SaveAsync("failures", "Every group", "view=all", ada, default);
+            await views.ShareAsync(view.Id, Roles.Support, ada, default);
+            await views.SetRoleDefaultAsync(view.Id, true, ada, default);
+        }
+
+        await context.SignInAsUserAsync(Roles.Support);
+        var navigation = context.Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/failures");
+
+        var page = context.Render<FailuresPage>();
+
+        page.WaitForAssertion(() => Assert.EndsWith("/failures?view=all", navigation.Uri, StringComparison.Ordinal));
+        page.WaitForAssertion(() =>
+        {
+            Assert.Contains("Every group", page.Find("[data-testid=view-active]").TextContent, StringComparison.Ordinal);
+            Assert.Single(page.FindAll("[data-testid=failure-group]"));
+        });
+
+        // A link with a view is taken as it is: the default is for a bare address only.
+        navigation.NavigateTo("/failures?view=Fixed");
+        page.WaitForAssertion(() =>
+        {
+            Assert.EndsWith("/failures?view=Fixed", navigation.Uri, StringComparison.Ordinal);
+            Assert.Empty(page.FindAll("[data-testid=view-active]"));
+        });
+    }
+
+    [Fact]
     public async Task The_list_shows_each_group_with_counts_trend_sample_and_links_to_its_executions()
     {
         await FailAsync("create-admins", "Customer directory has no user 'a@x.example' to make an admin", daysAgo: 3);

@@ -21,6 +21,9 @@ public abstract class AdminColumn<TRow>
     /// <summary>Classes for the cell content, from app.css (<c>mono</c>, <c>nowrap</c>, <c>truncate-cell</c>).</summary>
     public string? CellClass { get; protected set; }
 
+    /// <summary>Whether the column holds personal data, masked on screen and in exports for everyone.</summary>
+    public bool IsPersonal { get; protected set; }
+
     public abstract OrderingTerm<TRow> Ordering { get; }
 
     /// <summary>The cell; <paramref name="nowUtc"/> is the moment times are relative to ("3 min ago").</summary>

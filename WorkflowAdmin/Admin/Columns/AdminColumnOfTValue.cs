@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using WorkflowAdmin.Components.Shared;
+using WorkflowAdmin.Domain.PersonalData;
 
 namespace WorkflowAdmin.Admin.Columns;
 
@@ -79,6 +80,19 @@ public sealed class AdminColumn<TRow, TValue> : AdminColumn<TRow>
         return this;
     }
 
+    /// <summary>
+    /// Personal data (decisions 0040, 0042): the cell shows a <em>masked</em> chip and the export <c>[masked]</c>, for
+    /// every reader; a missing value stays empty. Not sortable: the order of the hidden values would tell them apart.
+    /// </summary>
+    public AdminColumn<TRow, TValue> Personal()
+    {
+        IsPersonal = true;
+        Sortable = false;
+        cell = row => value(row) is null ? (_ => { }) : MaskedCell;
+        export = row => value(row) is null ? null : PayloadMasker.Masked;
+        return this;
+    }
+
     public override object? ExportValue(TRow row) => export is null ? value(row) : export(row);
 
     public override RenderFragment RenderCell(TRow row, DateTime nowUtc) => cell?.Invoke(row) ?? (value(row) switch
@@ -89,7 +103,18 @@ public sealed class AdminColumn<TRow, TValue> : AdminColumn<TRow>
         _ => builder => RenderText(builder, Text(row)),
     });
 
-    public override string Text(TRow row) => CellText.Format(value(row));
+    public override string Text(TRow row) => IsPersonal && value(row) is not null ? PayloadMasker.Masked : CellText.Format(value(row));
+
+    // The JSON viewer's chip for a masked value, as plain markup like every list cell (decision 0026).
+    private static void MaskedCell(RenderTreeBuilder builder)
+    {
+        builder.OpenElement(0, "span");
+        builder.AddAttribute(1, "class", "json-masked");
+        builder.AddAttribute(2, "title", "Personal data, masked");
+        builder.AddAttribute(3, "data-testid", "masked-value");
+        builder.AddContent(4, "masked");
+        builder.CloseElement();
+    }
 
     private void RenderText(RenderTreeBuilder builder, string text)
     {

@@ -23,4 +23,7 @@ public abstract class AdminFilter
 
     /// <summary>The canonical form of a URL value, or null when the filter cannot read it (so it is ignored).</summary>
     public abstract string? Normalize(string key, string raw);
+
+    /// <summary>What the filter reads, in words, for the refusal of a value it cannot read; null when the options say it.</summary>
+    public virtual string? ValueHint => null;
 }

@@ -16,7 +16,7 @@ namespace WorkflowAdmin.Admin.Views;
 /// The query is validated against the list it belongs to, which is why this lives beside the admins rather than in
 /// the domain project.
 /// </summary>
-public sealed class SavedViews(AppDbContext db, AdminRegistry lists, TimeProvider time)
+public sealed class SavedViews(AppDbContext db, AdminRegistry lists, IEnumerable<IViewList> pages, TimeProvider time)
 {
     /// <summary>More than this many views of one list is a list of its own; the menu must stay a menu (decision 0014).</summary>
     public const int MaxViewsPerOwnerAndList = 50;
@@ -46,7 +46,7 @@ public sealed class SavedViews(AppDbContext db, AdminRegistry lists, TimeProvide
     public async Task<string?> RoleDefaultQueryAsync(string list, IEnumerable<string> roles, CancellationToken cancellationToken)
     {
         var held = Roles.All.Where(roles.Contains).ToArray();
-        if (held.Length == 0 || lists.Find(list) is not { } admin)
+        if (held.Length == 0 || Find(list) is not { } admin)
         {
             return null;
         }
@@ -130,7 +130,7 @@ public sealed class SavedViews(AppDbContext db, AdminRegistry lists, TimeProvide
             return view;
         }
 
-        var admin = lists.Find(view.List) ?? throw new SavedViewException($"There is no list called \"{view.List}\" any more.");
+        var admin = Find(view.List) ?? throw new SavedViewException($"There is no list called \"{view.List}\" any more.");
         if (!Roles.All.Contains(role))
         {
             throw new SavedViewException($"There is no role called \"{role}\"; views are shared with {string.Join(", ", Roles.All)}.");
@@ -207,7 +207,7 @@ public sealed class SavedViews(AppDbContext db, AdminRegistry lists, TimeProvide
     /// feature's) kept as they are, in their order.
     /// </summary>
     /// <exception cref="SavedViewException">The query is empty, too long, or has a value the list cannot read.</exception>
-    public static string NormalizeQuery(EntityAdmin admin, string? query)
+    public static string NormalizeQuery(IViewList admin, string? query)
     {
         ArgumentNullException.ThrowIfNull(admin);
         query = (query ?? "").Trim().TrimStart('?');
@@ -230,8 +230,7 @@ public sealed class SavedViews(AppDbContext db, AdminRegistry lists, TimeProvide
                 throw new SavedViewException($"The parameter \"{key}\" holds a control character; a view cannot keep it.");
             }
 
-            CheckValue(admin, key, value);
-            parts.Add(Uri.EscapeDataString(key) + "=" + Uri.EscapeDataString(value));
+            parts.Add(Uri.EscapeDataString(key) + "=" + Uri.EscapeDataString(CheckValue(admin, key, value)));
         }
 
         var normalized = string.Join("&", parts);
@@ -245,7 +244,9 @@ public sealed class SavedViews(AppDbContext db, AdminRegistry lists, TimeProvide
             : throw new SavedViewException($"A view's address is at most {SavedView.MaxQueryLength:N0} characters after the '?'; this one has {normalized.Length:N0}. Remove a filter or shorten the search.");
     }
 
-    private static void CheckValue(EntityAdmin admin, string key, string value)
+    // The value as stored: a filter's in its canonical form (a relative date as "-24h" however it was typed), any
+    // other parameter as it came.
+    private static string CheckValue(IViewList admin, string key, string value)
     {
         switch (key)
         {
@@ -254,19 +255,26 @@ public sealed class SavedViews(AppDbContext db, AdminRegistry lists, TimeProvide
             case ListState.SizeKey when !int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) || size <= 0:
                 throw new SavedViewException($"\"{value}\" is not a page size.");
             default:
-                if (admin.Filters.FirstOrDefault(f => f.Keys.Contains(key)) is { } filter && filter.Normalize(key, value) is null)
+                if (admin.Filters.FirstOrDefault(f => f.Keys.Contains(key)) is { } filter)
                 {
-                    throw new SavedViewException($"The {filter.Title} filter of the {admin.Title} list cannot read \"{value}\".");
+                    return filter.Normalize(key, value)
+                        ?? throw new SavedViewException($"The {filter.Title} filter of the {admin.Title} list cannot read \"{value}\"."
+                            + (filter.ValueHint is { } hint ? $" Use {hint}." : ""));
                 }
 
                 break;
         }
+
+        return value;
     }
 
-    private EntityAdmin ListFor(string list, Actor actor)
+    // A registered admin, or a page of its own that keeps views (/failures).
+    private IViewList? Find(string list) => lists.Find(list) ?? pages.FirstOrDefault(p => p.Slug == list);
+
+    private IViewList ListFor(string list, Actor actor)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var admin = lists.Find(list ?? "") ?? throw new SavedViewException($"There is no list called \"{list}\" to keep views of.");
+        var admin = Find(list ?? "") ?? throw new SavedViewException($"There is no list called \"{list}\" to keep views of.");
         if (!admin.IsVisibleTo(actor))
         {
             throw new AccessDeniedException($"{actor.Name} cannot open the {admin.Title} list.");

@@ -36,8 +36,9 @@ public sealed partial class SavedViewsToolbar : IDisposable
     private bool busy;
     private ClaimsPrincipal user = new();
 
+    /// <summary>The list the views are of: an admin, or a page of its own such as <c>/failures</c>.</summary>
     [Parameter, EditorRequired]
-    public EntityAdmin Admin { get; set; } = null!;
+    public IViewList Admin { get; set; } = null!;
 
     [CascadingParameter]
     private Task<AuthenticationState>? AuthenticationState { get; set; }

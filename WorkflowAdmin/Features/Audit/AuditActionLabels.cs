@@ -15,6 +15,7 @@ public static class AuditActionLabels
         [AuditActions.ExecutionBulkRerun] = "Bulk re-run",
         [AuditActions.ExecutionCancelled] = "Cancelled execution",
         [AuditActions.ExecutionUsedExistingCustomer] = "Provisioned onto another's customer",
+        [AuditActions.PersonalDataRevealed] = "Revealed personal data",
         [AuditActions.UserCreated] = "Created user",
         [AuditActions.UserRoleChanged] = "Changed role",
         [AuditActions.UserDisabled] = "Disabled user",

@@ -39,9 +39,10 @@ public sealed class AuditAdmin : EntityAdmin<AuditRow>
 
     private static readonly string[] SignInActions = [AuditActions.SignIn, AuditActions.SignInFailed, AuditActions.SignOut];
 
-    // Sign-ins and list exports are audited but change nothing; people open the log to see who changed what. Named as
-    // what is left out, so an action added later counts as a change until someone decides otherwise.
-    private static readonly string[] ReadActions = [.. SignInActions, AuditActions.ListExported];
+    // Sign-ins, list exports and reveals of personal data are audited but change nothing; people open the log to see
+    // who changed what (a reveal is found under "Everything" or by its action). Named as what is left out, so an action
+    // added later counts as a change until someone decides otherwise.
+    private static readonly string[] ReadActions = [.. SignInActions, AuditActions.ListExported, AuditActions.PersonalDataRevealed];
 
     public AuditAdmin()
         : base("Audit log", SlugValue)
@@ -67,7 +68,7 @@ public sealed class AuditAdmin : EntityAdmin<AuditRow>
             [
                 new FilterOption(ShowChanges, "Changes", Description: "Triggers, re-runs, cancellations, user, API key and triage changes"),
                 new FilterOption(ShowSignIns, "Sign-ins", Description: "Sign-ins, failed sign-ins and sign-outs"),
-                new FilterOption(ShowEverything, "Everything", Description: "Every entry, sign-ins and list exports included"),
+                new FilterOption(ShowEverything, "Everything", Description: "Every entry, sign-ins, list exports and reveals of personal data included"),
             ],
             (rows, show) => show switch
             {

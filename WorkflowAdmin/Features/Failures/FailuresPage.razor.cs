@@ -1,8 +1,12 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
+using WorkflowAdmin.Admin.Filters;
+using WorkflowAdmin.Admin.Views;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Failures;
 using WorkflowAdmin.Features.Executions;
 
@@ -15,20 +19,12 @@ namespace WorkflowAdmin.Features.Failures;
 /// </summary>
 public sealed partial class FailuresPage : IDisposable
 {
-    private const string OpenView = "open";
-    private const string AllView = "all";
+    private const string OpenView = FailuresViewList.OpenView;
+    private const string AllView = FailuresViewList.AllView;
 
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
-    private static readonly (string Value, string Label)[] Views =
-    [
-        (OpenView, "Open (New, Acknowledged)"),
-        (nameof(TriageState.New), TriageChip.Label(TriageState.New)),
-        (nameof(TriageState.Acknowledged), TriageChip.Label(TriageState.Acknowledged)),
-        (nameof(TriageState.WontFix), TriageChip.Label(TriageState.WontFix)),
-        (nameof(TriageState.Fixed), TriageChip.Label(TriageState.Fixed)),
-        (AllView, "All"),
-    ];
+    private static readonly IReadOnlyList<FilterOption> Views = FailuresViewList.Views;
 
     private readonly CancellationTokenSource disposed = new();
     private List<FailureGroup> groups = [];
@@ -46,6 +42,15 @@ public sealed partial class FailuresPage : IDisposable
     [Inject]
     private TimeProvider Time { get; set; } = null!;
 
+    [Inject]
+    private IServiceScopeFactory ScopeFactory { get; set; } = null!;
+
+    [Inject]
+    private FailuresViewList ViewList { get; set; } = null!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState>? AuthenticationState { get; set; }
+
     [SupplyParameterFromQuery(Name = "view")]
     public string? ViewParameter { get; set; }
 
@@ -61,6 +66,29 @@ public sealed partial class FailuresPage : IDisposable
         $"/executions?{ExecutionsAdmin.FingerprintKey}={fingerprint}" + (unresolvedOnly ? $"&status={ExecutionsAdmin.UnresolvedValue}" : "");
 
     internal static string ShortType(string? type) => type is null ? "" : type[(type.LastIndexOf('.') + 1)..];
+
+    /// <summary>
+    /// A bare <c>/failures</c> opens on the default view of the user's role, put in the address (replacing it), as the
+    /// lists do (decision 0039); any <c>?view=</c> is taken as it is.
+    /// </summary>
+    protected override async Task OnInitializedAsync()
+    {
+        var uri = Navigation.Uri;
+        var queryStart = uri.IndexOf('?', StringComparison.Ordinal);
+        if ((queryStart >= 0 && queryStart < uri.Length - 1) || AuthenticationState is null)
+        {
+            return;
+        }
+
+        var user = (await AuthenticationState).User;
+        await using var scope = ScopeFactory.CreateAsyncScope();
+        var query = await scope.ServiceProvider.GetRequiredService<SavedViews>()
+            .RoleDefaultQueryAsync(FailuresViewList.SlugValue, Roles.All.Where(user.IsInRole), disposed.Token);
+        if (query is not null)
+        {
+            Navigation.NavigateTo($"{ViewList.Href}?{query}", replace: true);
+        }
+    }
 
     protected override Task OnParametersSetAsync() => LoadAsync();
 

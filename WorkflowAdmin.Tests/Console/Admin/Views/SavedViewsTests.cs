@@ -6,6 +6,8 @@ using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Views;
+using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Console.Admin.Views;
@@ -23,6 +25,8 @@ public abstract class SavedViewsTests<TDatabase>(TDatabase database) : IAsyncLif
     private static readonly Actor Ada = Actor.ForUser("ada@workflowadmin.local", [Roles.Admin]) with { Id = "user-ada" };
     private static readonly Actor Abe = Actor.ForUser("abe@workflowadmin.local", [Roles.Admin]) with { Id = "user-abe" };
     private static readonly Actor Aud = Actor.ForUser("aud@workflowadmin.local", [Roles.Auditor]) with { Id = "user-aud" };
+
+    private const string RangeHint = "a date (2026-03-02), a UTC time (2026-03-02T09:00:00Z) or a time back from now (-24h, -7d)";
 
     private TestServices services = null!;
 
@@ -67,7 +71,8 @@ public abstract class SavedViewsTests<TDatabase>(TDatabase database) : IAsyncLif
     [InlineData("executions", "Other", "page=2", "This list shows everything as it opens; choose a filter, a search or a sort before saving a view.")]
     [InlineData("executions", "Other", "status=Sideways", "The Status filter of the Executions list cannot read \"Sideways\".")]
     [InlineData("executions", "Other", "sort=colour", "The Executions list cannot be sorted by \"colour\".")]
-    [InlineData("executions", "Other", "from=yesterday-ish", "The Created filter of the Executions list cannot read \"yesterday-ish\".")]
+    [InlineData("executions", "Other", "from=yesterday-ish", "The Created filter of the Executions list cannot read \"yesterday-ish\". Use " + RangeHint + ".")]
+    [InlineData("executions", "Other", "from=-5y", "The Created filter of the Executions list cannot read \"-5y\". Use " + RangeHint + ".")]
     public async Task Bad_input_is_refused_in_words_and_writes_nothing(string list, string name, string query, string expected)
     {
         await ViewsAsync(v => v.SaveAsync("executions", "Mine", "status=Succeeded", Sam, default));
@@ -76,6 +81,67 @@ public abstract class SavedViewsTests<TDatabase>(TDatabase database) : IAsyncLif
 
         Assert.Equal(expected, refused.Message);
         Assert.Equal(["Mine"], Names(await ViewsAsync(v => v.ForListAsync("executions", Sam, default))));
+    }
+
+    [Fact]
+    public async Task A_role_default_of_the_last_24_hours_stays_relative_and_means_the_last_24_hours_whenever_it_is_opened()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, 1000);
+        services.Time.AutoAdvanceAmount = TimeSpan.Zero;
+
+        // Support's example from issue 12: unresolved failures of the last 24 h, as Support's default.
+        var view = await ViewsAsync(v => v.SaveAsync("executions", "Unresolved, last 24 h", "status=Unresolved&from=-24H", Ada, default));
+        await ViewsAsync(v => v.ShareAsync(view.Id, Roles.Support, Ada, default));
+        await ViewsAsync(v => v.SetRoleDefaultAsync(view.Id, true, Ada, default));
+        Assert.Equal("status=Unresolved&from=-24h", view.Query);
+
+        var admin = services.GetRequiredService<ExecutionsAdmin>();
+        async Task<(int Shown, int Expected)> OpenDefaultAsync()
+        {
+            var query = await ViewsAsync(v => v.RoleDefaultQueryAsync("executions", [Roles.Support], default));
+            Assert.Equal("status=Unresolved&from=-24h", query);
+            var state = ListState.FromUri("/executions?" + query, admin) with { PageSize = 100 };
+            await using var db = database.CreateDbContext();
+            var since = services.Time.GetUtcNow().UtcDateTime.AddHours(-24);
+            var expected = await db.WorkflowExecutions.CountAsync(e => e.Status == ExecutionStatus.Failed && e.ResolvedAt == null && e.CreatedAt >= since);
+            return ((await admin.LoadPageAsync(db, state, default)).Count.Value, expected);
+        }
+
+        // Opened now, and again every 20 hours: each time the 24 hours before that moment. The seed spreads its
+        // failures over the 30 days before now, so the first window holds some and the later ones fewer, then none.
+        var windows = new List<int>();
+        for (var day = 0; day < 6; day++)
+        {
+            var (shown, expected) = await OpenDefaultAsync();
+            Assert.Equal(expected, shown);
+            windows.Add(shown);
+            services.Time.Advance(TimeSpan.FromHours(20));
+        }
+
+        Assert.True(windows[0] > 0 && windows.Distinct().Count() > 1, $"Every window held the same count ({string.Join(", ", windows)}); the test proves nothing.");
+    }
+
+    [Fact]
+    public async Task The_failures_page_keeps_views_by_the_lists_rules_and_its_shared_views_are_audited()
+    {
+        var mine = await ViewsAsync(v => v.SaveAsync("failures", "Acknowledged", "?view=Acknowledged&page=2", Sam, default));
+        Assert.Equal("view=Acknowledged", mine.Query);
+        var bad = await Assert.ThrowsAsync<SavedViewException>(() => ViewsAsync(v => v.SaveAsync("failures", "Odd", "view=Sideways", Sam, default)));
+        Assert.Equal("The Triage filter of the Failures list cannot read \"Sideways\".", bad.Message);
+        await Assert.ThrowsAsync<AccessDeniedException>(() => ViewsAsync(v => v.ShareAsync(mine.Id, Roles.Support, Sam, default)));
+        Assert.Empty(await ViewsAsync(v => v.ForListAsync("failures", Sue, default)));
+        Assert.Empty(await AuditLog.ReadAsync(database));
+
+        var team = await ViewsAsync(v => v.SaveAsync("failures", "Fixed lately", "view=Fixed", Ada, default));
+        await ViewsAsync(v => v.ShareAsync(team.Id, Roles.Support, Ada, default));
+        await ViewsAsync(v => v.SetRoleDefaultAsync(team.Id, true, Ada, default));
+
+        Assert.Equal("view=Fixed", await ViewsAsync(v => v.RoleDefaultQueryAsync("failures", [Roles.Support], default)));
+        Assert.Null(await ViewsAsync(v => v.RoleDefaultQueryAsync("failures", [Roles.Auditor], default)));
+        Assert.Equal(["Fixed lately"], Names(await ViewsAsync(v => v.ForListAsync("failures", Sue, default))));
+        var entries = await AuditLog.ReadAsync(database);
+        Assert.Equal([AuditActions.ViewShared, AuditActions.ViewDefaultSet], entries.Select(e => e.Action));
+        Assert.All(entries, e => Assert.Equal((AuditTargets.SavedView, team.Id.ToString()), (e.TargetType, e.TargetId)));
     }
 
     [Fact]

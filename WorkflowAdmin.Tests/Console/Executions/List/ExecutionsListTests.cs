@@ -240,6 +240,53 @@ public abstract class ExecutionsListTests<TDatabase>(TDatabase database) : IAsyn
     }
 
     [Fact]
+    public async Task A_relative_created_window_is_read_against_the_clock_each_time_the_list_is_queried()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
+        services.Time.AutoAdvanceAmount = TimeSpan.Zero;
+        var state = ListState.FromUri("/executions?from=-7D&size=100", Admin);
+        Assert.Equal("-7d", state.Filter("from"));
+
+        var now = services.Time.GetUtcNow().UtcDateTime;
+        var before = await LoadAsync(state);
+        services.Time.Advance(TimeSpan.FromDays(3));
+        var after = await LoadAsync(state);
+
+        // The same state, three days later, is the last 7 days from the new now.
+        await using var db = database.CreateDbContext();
+        var expectedBefore = await db.WorkflowExecutions.CountAsync(e => e.CreatedAt >= now.AddDays(-7));
+        var expectedAfter = await db.WorkflowExecutions.CountAsync(e => e.CreatedAt >= now.AddDays(-4));
+        Assert.InRange(expectedAfter, 1, expectedBefore - 1);
+        Assert.Equal(ListCount.Exact(expectedBefore), before.Count);
+        Assert.Equal(ListCount.Exact(expectedAfter), after.Count);
+        Assert.All(after.Rows, r => Assert.True(r.CreatedAt >= now.AddDays(-4)));
+
+        // "to" reads relative values too: everything older than five days (from the new now), beside an absolute start.
+        var older = await LoadAsync(ListState.Empty.WithFilter("from", "2020-01-01").WithFilter("to", "-5d") with { PageSize = 100 });
+        var expectedOlder = await db.WorkflowExecutions.CountAsync(e => e.CreatedAt < now.AddDays(-2));
+        Assert.InRange(expectedOlder, 1, 299);
+        Assert.Equal(expectedOlder, older.Count.Value);
+    }
+
+    [Theory]
+    [InlineData("-24h", "-24h")]
+    [InlineData("-007d", "-7d")]
+    [InlineData(" -48H ", "-48h")]
+    [InlineData("-3650d", "-3650d")]
+    [InlineData("-3651d", null)]
+    [InlineData("-0h", null)]
+    [InlineData("-5y", null)]
+    [InlineData("24h", null)]
+    [InlineData("-1.5d", null)]
+    [InlineData("2026-03-02", "2026-03-02")]
+    public void Created_reads_relative_values_in_one_written_form_and_nothing_else(string raw, string? expected)
+    {
+        var filter = Admin.Filters.OfType<DateRangeFilter>().Single();
+
+        Assert.Equal(expected, filter.Normalize("from", raw));
+    }
+
+    [Fact]
     public async Task Counts_stop_at_the_cap_until_asked_for_the_exact_number_and_a_short_page_counts_itself()
     {
         await AdminTestData.SeedExecutionsAsync(services.Provider, EntityAdmin.CountCap + 50);
