@@ -65,7 +65,9 @@ public static class DatabaseSetup
             : options.ConnectionString;
         services.AddDbContextFactory<TContext>(b => b.UseWorkflowDatabase(options.Provider, connectionString));
         services.AddSingleton<IDbContextFactory<AppDbContext>, AppDbContextFactory<TContext>>();
-        services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
+        services.AddScoped<LentTransaction>();
+        services.AddScoped<AppDbContext>(sp =>
+            sp.GetRequiredService<LentTransaction>().Join(sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext()));
         return services;
     }
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,9 @@ namespace WorkflowAdmin.Domain.Engine;
 /// makes sure that two runners, in two processes, never both run the same execution. Every write after the claim
 /// goes through <see cref="SaveCheckpointAsync"/> and touches the execution row under the claim's stamp, so a runner
 /// that lost its claim never writes again; a database that is briefly unavailable is retried there, and beyond
-/// that left to recovery, never recorded as the execution's failure (decision 0016).
+/// that left to recovery, never recorded as the execution's failure (decision 0016). A step that reaches the database
+/// writes in the runner's transaction, which the checkpoint of its success commits (decision 0044): the step's records
+/// and its success are written together or not at all.
 /// </summary>
 public sealed partial class WorkflowRunner(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -32,6 +35,10 @@ public sealed partial class WorkflowRunner(
         // Every log line of the run, the steps' own included, carries the execution's id: it leads to its page.
         using var logScope = logger.BeginScope(new Dictionary<string, object> { ["ExecutionId"] = executionId });
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+
+        // The step transaction's checkpoint takes its own savepoint (SaveInStepTransactionAsync): EF's would add a
+        // RELEASE round trip to every step.
+        db.Database.AutoSavepointsEnabled = false;
         var execution = await LoadAsync(db, executionId, cancellationToken) ?? throw new ExecutionNotFoundException(executionId);
 
         switch (execution.Status)
@@ -153,7 +160,8 @@ public sealed partial class WorkflowRunner(
                 catch (CancellationArrivedException)
                 {
                     // Requested during the previous step (or before this run's first one): stop at this boundary,
-                    // with that step's success, and without the attempt that was about to start.
+                    // with that step's success and records (still in the open step transaction), and without the
+                    // attempt that was about to start.
                     return await CancelAtBoundaryAsync(db, executionId, claimStamp, successUnsaved ? lastSucceeded : null);
                 }
 
@@ -185,7 +193,9 @@ public sealed partial class WorkflowRunner(
         {
             // Every runner write touches the execution row under its concurrency stamp, and recovery rotates the
             // stamp when it takes an execution back: this runner was presumed dead and another owns the execution.
-            // Writing anything now would clobber the new owner's progress, so stop quietly.
+            // Writing anything now would clobber the new owner's progress, so stop quietly; the records of the step
+            // in flight go with the step transaction, and the new owner runs the step again.
+            await RollBackStepAsync(db);
             LogOwnershipLost(executionId);
             return RunOutcome.Abandoned;
         }
@@ -194,6 +204,7 @@ public sealed partial class WorkflowRunner(
             // The database, not the execution, failed; it is also where a failure would have to be written. Stop:
             // the execution stays Running, the heartbeat stops with this runner, and once the lease has passed
             // recovery resumes it from its last checkpoint, recording the attempt in flight as WorkerLost.
+            await RollBackStepAsync(db);
             LogLeftForRecovery(ex, executionId);
             return RunOutcome.Interrupted;
         }
@@ -201,7 +212,9 @@ public sealed partial class WorkflowRunner(
         {
             // Not a step's own failure (RunStepAsync records those) but the engine's: a stored payload that no
             // longer fits its record, a step the definition no longer has, a write the database refuses. Record it,
-            // so the execution ends Failed and can be re-run instead of staying Running for ever.
+            // so the execution ends Failed and can be re-run instead of staying Running for ever. A step transaction
+            // still open goes first: the step whose success could not be written keeps no records either.
+            await RollBackStepAsync(db);
             LogEngineFailure(ex, executionId);
             return await FailAfterEngineErrorAsync(db, executionId, claimStamp, ErrorInfo.From(ex));
         }
@@ -289,6 +302,9 @@ public sealed partial class WorkflowRunner(
             try
             {
                 await using var scope = scopeFactory.CreateAsyncScope();
+
+                // The step's database writes join the runner's transaction, committed with the step's success.
+                scope.ServiceProvider.GetRequiredService<LentTransaction>().Lend(db);
                 var context = new StepContext(execution.Id, step.StepKey, attempt.Number, outputs, scope.ServiceProvider, Requester.Of(execution));
                 output = await stepDefinition.ExecuteAsync(input, context, cancellationToken);
                 outputJson = PayloadSerializer.Serialize(output, stepDefinition.OutputType);
@@ -300,6 +316,8 @@ public sealed partial class WorkflowRunner(
                 // and never as the last one; a few are tried here, then the execution is left to recovery like any
                 // other database fault. Likewise an attempt lost with its worker (recorded by recovery). Neither
                 // counts towards the step's limit, in this run or in one after a resume.
+                // Whatever the attempt wrote goes: a failed attempt leaves no records behind, and the retry starts clean.
+                await RollBackStepAsync(db);
                 var databaseFault = DatabaseFaults.IsTransient(ex);
                 var error = databaseFault ? ErrorInfo.DatabaseUnavailable(ex) : ErrorInfo.From(ex);
                 databaseFaults += databaseFault ? 1 : 0;
@@ -345,6 +363,12 @@ public sealed partial class WorkflowRunner(
     /// </summary>
     private async Task SaveCheckpointAsync(AppDbContext db, CancellationToken cancellationToken, bool startsStep = false)
     {
+        if (db.Database.CurrentTransaction is { } stepTransaction)
+        {
+            await SaveInStepTransactionAsync(db, stepTransaction, startsStep, cancellationToken);
+            return;
+        }
+
         try
         {
             await SaveWithRetriesAsync(db, cancellationToken);
@@ -362,6 +386,81 @@ public sealed partial class WorkflowRunner(
             }
 
             await SaveWithRetriesAsync(db, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The checkpoint that ends a step transaction: the runner's changes (the step's success, and the next attempt's
+    /// start, the cancellation or the execution's end) written beside the step's records, then one commit. A
+    /// conflict on the execution row is met as in <see cref="SaveCheckpointAsync"/>, after rolling back to a savepoint
+    /// taken just before, so that the step's records stay and nothing of the refused write does (Npgsql sends the
+    /// savepoint with the write, no round trip of its own). A transient fault is not retried here: it has ended the
+    /// transaction, and the step's records with it, so the execution is left to recovery, which runs the step again.
+    /// On <see cref="CancellationArrivedException"/> the transaction stays open for <see cref="CancelAtBoundaryAsync"/>.
+    /// </summary>
+    private static async Task SaveInStepTransactionAsync(
+        AppDbContext db, IDbContextTransaction transaction, bool startsStep, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await transaction.CreateSavepointAsync(CheckpointSavepoint, cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException ex)
+            {
+                await transaction.RollbackToSavepointAsync(CheckpointSavepoint, CancellationToken.None);
+                if (!await TakeInCancellationAsync(db, ex))
+                {
+                    throw;
+                }
+
+                if (startsStep)
+                {
+                    throw new CancellationArrivedException(ex);
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (DatabaseFaults.IsTransient(ex))
+        {
+            throw new LeftForRecoveryException(ex);
+        }
+
+        await transaction.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Rolls back the step transaction, if one is open: after a failed attempt, a lost claim, a database fault or an
+    /// engine error. A connection the fault broke has ended the transaction already; that is not a second error.
+    /// </summary>
+    private static async Task RollBackStepAsync(AppDbContext db)
+    {
+        if (db.Database.CurrentTransaction is not { } transaction)
+        {
+            return;
+        }
+
+        try
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException || DatabaseFaults.IsTransient(ex))
+        {
+            // Ended with its connection: nothing of it was committed.
+        }
+
+        try
+        {
+            await transaction.DisposeAsync();
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException || DatabaseFaults.IsTransient(ex))
+        {
+            // As above.
         }
     }
 
@@ -444,6 +543,7 @@ public sealed partial class WorkflowRunner(
         var execution = await LoadAsync(db, executionId, CancellationToken.None);
         if (execution is null || execution.Status != ExecutionStatus.Running || execution.ConcurrencyStamp != claimStamp)
         {
+            await RollBackStepAsync(db);
             LogOwnershipLost(executionId);
             return RunOutcome.Abandoned;
         }
@@ -531,6 +631,8 @@ public sealed partial class WorkflowRunner(
             }
         }
     }
+
+    private const string CheckpointSavepoint = "checkpoint";
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Domain.Background;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Provisioning.Records;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Tests.Infrastructure;
 
@@ -179,6 +180,111 @@ public sealed class RunnerDatabaseFaultTests(PostgresDatabaseFixture database) :
         Assert.Null(execution.ErrorType);
         Assert.Null(execution.FailedStepKey);
         Assert.DoesNotContain(execution.Steps, s => s.Status == ExecutionStatus.Failed);
+    }
+
+    [Fact]
+    public async Task A_steps_records_commit_in_the_same_transaction_as_its_success()
+    {
+        // Decision 0044: the step's adapters write in the runner's transaction, which the step's success commits. So
+        // when the checkpoint that records the success is sent, no other session can see the step's record yet.
+        Probe.OnEnter("add", WriteRecordAsync);
+        var id = await CreateAsync();
+        int? visibleBeforeCheckpoint = null;
+        faults.RunBefore(
+            sql => IsStepSuccessCheckpoint(sql) && visibleBeforeCheckpoint is null,
+            async () =>
+            {
+                await using var other = database.CreateDbContext();
+                visibleBeforeCheckpoint = await other.DirectoryUsers.CountAsync(u => u.Email == RecordEmail);
+            });
+
+        Assert.Equal(RunOutcome.Succeeded, await RunAsync(id));
+
+        Assert.Equal(0, visibleBeforeCheckpoint);
+        Assert.Equal(ExecutionStatus.Succeeded, (await LoadAsync(id)).Status);
+        await using var db = database.CreateDbContext();
+        Assert.Equal(1, await db.DirectoryUsers.CountAsync(u => u.Email == RecordEmail));
+    }
+
+    [Fact]
+    public async Task A_runner_that_loses_its_claim_before_the_steps_success_is_written_leaves_none_of_the_steps_records()
+    {
+        Probe.OnEnter("add", WriteRecordAsync);
+        var id = await CreateAsync();
+        var seen = 0;
+        faults.RunBefore(sql => IsStepSuccessCheckpoint(sql) && ++seen == 1, async () => await TakeBackAndClaimElsewhereAsync(id));
+
+        Assert.Equal(RunOutcome.Abandoned, await RunAsync(id));
+
+        // Before decision 0044 the record stayed without the success; now the new owner finds neither and runs the
+        // step again, creating the record once.
+        await using var db = database.CreateDbContext();
+        Assert.Equal(0, await db.DirectoryUsers.CountAsync(u => u.Email == RecordEmail));
+        Assert.NotEqual(ExecutionStatus.Succeeded, Step(await LoadAsync(id), "add").Status);
+    }
+
+    [Fact]
+    public async Task A_step_transaction_whose_connection_drops_at_the_checkpoint_is_left_to_recovery_and_the_record_is_written_once()
+    {
+        Probe.OnEnter("add", WriteRecordAsync);
+        var id = await CreateAsync();
+        faults.KillBefore(IsStepSuccessCheckpoint, times: 1);
+
+        // The fault ended the transaction with the step's record in it: nothing to retry the checkpoint with.
+        Assert.Equal(RunOutcome.Interrupted, await RunAsync(id));
+        await using (var db = database.CreateDbContext())
+        {
+            Assert.Equal(0, await db.DirectoryUsers.CountAsync(u => u.Email == RecordEmail));
+        }
+
+        services.Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, (await services.GetRequiredService<ExecutionRecovery>().SweepAsync(default)).Resumed);
+        Assert.Equal(RunOutcome.Succeeded, await RunAsync(id));
+
+        var finished = await LoadAsync(id);
+        Assert.Equal(ExecutionStatus.Succeeded, finished.Status);
+        Assert.Equal(["WorkerLost", null], Step(finished, "add").Attempts.OrderBy(a => a.Number).Select(a => a.ErrorType));
+        await using (var db = database.CreateDbContext())
+        {
+            Assert.Equal(1, await db.DirectoryUsers.CountAsync(u => u.Email == RecordEmail));
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_attempt_leaves_none_of_its_records_and_the_retry_writes_them_once()
+    {
+        // The step inserts its record and then fails (add may be attempted twice): the attempt's insert is rolled back,
+        // so the retry's insert of the same unique email succeeds (before decision 0044 it met the first one's row).
+        Probe.OnEnter("add", async context =>
+        {
+            var db = context.Services.GetRequiredService<AppDbContext>();
+            db.DirectoryUsers.Add(DirectoryUser.Create(RecordEmail, "Record", DateTime.UtcNow));
+            await db.SaveChangesAsync();
+        });
+        Probe.FailNext("add");
+        var id = await CreateAsync();
+
+        Assert.Equal(RunOutcome.Succeeded, await RunAsync(id));
+
+        Assert.Equal(
+            [ExecutionStatus.Failed, ExecutionStatus.Succeeded],
+            Step(await LoadAsync(id), "add").Attempts.OrderBy(a => a.Number).Select(a => a.Status));
+        await using var db = database.CreateDbContext();
+        Assert.Equal(1, await db.DirectoryUsers.CountAsync(u => u.Email == RecordEmail));
+    }
+
+    private const string RecordEmail = "record@example.com";
+
+    // A step's own record, written as the adapters write theirs: through the attempt scope's AppDbContext. A record
+    // that exists already is not written again (as the adapters' get-or-create).
+    private static async Task WriteRecordAsync(StepContext context)
+    {
+        var db = context.Services.GetRequiredService<AppDbContext>();
+        if (!await db.DirectoryUsers.AnyAsync(u => u.Email == RecordEmail))
+        {
+            db.DirectoryUsers.Add(DirectoryUser.Create(RecordEmail, "Record", DateTime.UtcNow));
+            await db.SaveChangesAsync();
+        }
     }
 
     private async Task<Guid> TakeBackAndClaimElsewhereAsync(Guid id)
