@@ -50,7 +50,7 @@ public static class WorkflowTelemetry
 
     private static readonly Counter<long> Recoveries = Meter.CreateCounter<long>(
         "workflowadmin.recoveries", "{execution}",
-        "Executions taken back from a worker that stopped responding (outcome resumed or failed), or Pending ones queued again (requeued).");
+        "Executions taken back from a worker that stopped responding: resumed elsewhere, or failed after too many losses (outcome).");
 
     private static readonly Counter<long> Reruns = Meter.CreateCounter<long>(
         "workflowadmin.reruns", "{execution}", "Re-runs created, by workflow and mode.");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Rollups;
 using WorkflowAdmin.Features.Dashboard;
 
@@ -65,7 +66,7 @@ public sealed class DashboardBenchmark(IDbContextFactory<AppDbContext> dbFactory
         var now = time.GetUtcNow().UtcDateTime;
         for (var i = 0; i < count / 2; i++)
         {
-            var key = new RollupKey(RollupKey.HourOf(now.AddHours(-(i % 48))), "provision-customer", Domain.Workflows.ExecutionStatus.Running, false, "", "");
+            var key = new RollupKey(RollupKey.HourOf(now.AddHours(-(i % 48))), ProvisioningWorkflow.WorkflowKey, Domain.Workflows.ExecutionStatus.Running, false, "", "");
             db.ExecutionCountDeltas.Add(ExecutionCountDelta.Create(key, +1));
             db.ExecutionCountDeltas.Add(ExecutionCountDelta.Create(key, -1));
         }

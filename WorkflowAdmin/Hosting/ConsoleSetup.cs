@@ -11,6 +11,7 @@ using WorkflowAdmin.Components.Layout;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Features.Audit;
+using WorkflowAdmin.Features.Provisioning;
 using WorkflowAdmin.Live;
 using WorkflowAdmin.Features.Start;
 using WorkflowAdmin.Features.Users;
@@ -77,6 +78,7 @@ internal static class ConsoleSetup
         services.AddScoped<UserAccounts>();
         services.AddAdmins();
         services.AddStartForms();
+        services.AddProvisioningConsole();
 
         // Open execution pages follow changes through one shared poll of the database.
         services.AddLiveUpdates();

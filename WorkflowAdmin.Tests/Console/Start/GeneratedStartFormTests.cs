@@ -9,6 +9,7 @@ using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Features.Executions;
+using WorkflowAdmin.Features.Provisioning;
 using WorkflowAdmin.Features.Start;
 using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Tests.Infrastructure;
@@ -185,7 +186,7 @@ public abstract class GeneratedStartFormTests<TDatabase>(TDatabase database) : I
     {
         var context = new ConsoleTestContext(database);
         context.Services.AddSingleton<WorkflowDefinition, ShipOrderWorkflow>();
-        context.Services.AddStartForms();
+        context.Services.AddStartForms().AddProvisioningConsole();
         return context;
     }
 

@@ -15,6 +15,7 @@ using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Provisioning;
 using WorkflowAdmin.Domain.Workflows;
+using WorkflowAdmin.Features.Provisioning;
 using WorkflowAdmin.Features.Start;
 using WorkflowAdmin.Features.Provisioning.Start;
 using WorkflowAdmin.Tests.Infrastructure;
@@ -319,7 +320,7 @@ public abstract class TriggerProvisioningPageTests<TDatabase>(TDatabase database
 
         Assert.Equal(Roles.Admin, authorize?.Roles);
         Assert.Equal("/executions/new/{Key}", typeof(StartWorkflowPage).GetCustomAttribute<RouteAttribute>()?.Template);
-        using var services = new ServiceCollection().AddStartForms().BuildServiceProvider();
+        using var services = new ServiceCollection().AddStartForms().AddProvisioningConsole().BuildServiceProvider();
         Assert.Equal(typeof(TriggerProvisioningPage), services.GetRequiredService<StartForms>().CustomFor(ProvisioningWorkflow.WorkflowKey));
     }
 

@@ -40,4 +40,26 @@ public static class ActionErrors
             _ => null,
         };
     }
+
+    /// <summary>
+    /// Runs a dialog's action that the service checks a reason for (cancel, reveal): the reason's own errors as
+    /// <c>ReasonError</c>, a refusal or failure worded by <see cref="Describe"/> as <c>Error</c>, both null when done.
+    /// </summary>
+    public static async Task<(string? ReasonError, string? Error)> RunWithReasonAsync(Func<Task> action, string notDone)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        try
+        {
+            await action();
+            return (null, null);
+        }
+        catch (InputValidationException ex)
+        {
+            return (string.Join(" ", ex.Errors.Select(e => $"The {e.Path} {e.Message}.")), null);
+        }
+        catch (Exception ex) when (Describe(ex, notDone) is { } message)
+        {
+            return (null, message);
+        }
+    }
 }

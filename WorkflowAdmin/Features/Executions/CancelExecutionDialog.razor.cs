@@ -52,18 +52,15 @@ public sealed partial class CancelExecutionDialog
         submitting = true;
         try
         {
-            var actor = await CurrentActor.GetAsync();
-            await using var scope = ScopeFactory.CreateAsyncScope();
-            var outcome = await scope.ServiceProvider.GetRequiredService<ExecutionService>().CancelAsync(Execution.Id, reason, actor, CancellationToken.None);
-            Dialog.Close(DialogResult.Ok(outcome));
-        }
-        catch (InputValidationException ex)
-        {
-            reasonError = string.Join(" ", ex.Errors.Select(e => $"The {e.Path} {e.Message}."));
-        }
-        catch (Exception ex) when (ActionErrors.Describe(ex, "The cancellation was not saved") is { } message)
-        {
-            error = message;
+            (reasonError, error) = await ActionErrors.RunWithReasonAsync(
+                async () =>
+                {
+                    var actor = await CurrentActor.GetAsync();
+                    await using var scope = ScopeFactory.CreateAsyncScope();
+                    var outcome = await scope.ServiceProvider.GetRequiredService<ExecutionService>().CancelAsync(Execution.Id, reason, actor, CancellationToken.None);
+                    Dialog.Close(DialogResult.Ok(outcome));
+                },
+                "The cancellation was not saved");
         }
         finally
         {

@@ -43,18 +43,15 @@ public sealed partial class RevealPersonalDataDialog
         submitting = true;
         try
         {
-            var actor = await CurrentActor.GetAsync();
-            await using var scope = ScopeFactory.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<PersonalDataReveals>().RevealAsync(ExecutionId, reason, actor, CancellationToken.None);
-            Dialog.Close(DialogResult.Ok(true));
-        }
-        catch (InputValidationException ex)
-        {
-            reasonError = string.Join(" ", ex.Errors.Select(e => $"The {e.Path} {e.Message}."));
-        }
-        catch (Exception ex) when (ActionErrors.Describe(ex, "Nothing was revealed") is { } message)
-        {
-            error = message;
+            (reasonError, error) = await ActionErrors.RunWithReasonAsync(
+                async () =>
+                {
+                    var actor = await CurrentActor.GetAsync();
+                    await using var scope = ScopeFactory.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<PersonalDataReveals>().RevealAsync(ExecutionId, reason, actor, CancellationToken.None);
+                    Dialog.Close(DialogResult.Ok(true));
+                },
+                "Nothing was revealed");
         }
         finally
         {

@@ -1,6 +1,3 @@
-using WorkflowAdmin.Domain.Provisioning;
-using WorkflowAdmin.Features.Provisioning.Start;
-
 namespace WorkflowAdmin.Features.Start;
 
 /// <summary>
@@ -25,10 +22,8 @@ public static class StartFormsSetup
 {
     public static IServiceCollection AddStartForms(this IServiceCollection services)
     {
+        // A workflow's own form is registered by its feature (a CustomStartForm), never named here.
         services.AddSingleton<StartForms>();
-
-        // Provisioning keeps its own form: sections with a live summary and cross-field defaults a schema cannot say.
-        services.AddSingleton(new CustomStartForm(ProvisioningWorkflow.WorkflowKey, typeof(TriggerProvisioningPage)));
         return services;
     }
 }
