@@ -394,7 +394,9 @@ public sealed partial class EntityListPage<TRow> : IDisposable
 
     private void StartCountsIfFiltersChanged()
     {
-        var key = FilterKey(state);
+        // The chips count each value of their own filter with every OTHER filter applied, so choosing a chip (or
+        // another page, sort or columns) changes none of them: only the other filters and the search key the counts.
+        var key = Admin.CountsFilter is { } countsFilter ? FilterKey(state.WithFilter(countsFilter.Key, null)) : FilterKey(state);
         if (Admin.CountsFilter is null || key == countsKey)
         {
             return;
