@@ -382,7 +382,13 @@ public sealed partial class EntityListPage<TRow> : IDisposable
 
         if (next != state)
         {
-            _ = InvokeAsync(() => ApplyAsync(next, writeUri: false));
+            // Not an event of this component, so nothing renders the rows once they are read: say so (the chip counts
+            // used to, by chance, when every address change counted them again).
+            _ = InvokeAsync(async () =>
+            {
+                await ApplyAsync(next, writeUri: false);
+                StateHasChanged();
+            });
         }
     }
 
