@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Linq.Expressions;
+using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.Data;
 
@@ -32,12 +35,7 @@ public static class ExecutionSearch
         AppDbContext db, IEnumerable<string> terms, Func<string, Expression<Func<WorkflowExecution, bool>>?>? orElse = null)
     {
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(terms);
-        var words = terms.Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        if (words.Count == 0)
-        {
-            throw new ArgumentException("At least one search word is needed.", nameof(terms));
-        }
+        var words = Words(terms);
 
         IQueryable<WorkflowExecution> executions = db.WorkflowExecutions;
         var sqlite = db.Database.IsSqlite();
@@ -57,6 +55,102 @@ public static class ExecutionSearch
         }
 
         return executions.Select(e => e.Id);
+    }
+
+    /// <summary>
+    /// Every one of <paramref name="terms"/> in a row's searchable text (<c>LIKE '%word%'</c> per word, all on the same
+    /// row), or through <paramref name="orElse"/>, as a condition on any row type that carries the text (a list's
+    /// projected row). No subquery: on PostgreSQL the condition either feeds the trigram index's bitmap or is tested on
+    /// each row of a walk of another index that stops early (decision 0043); a semi-join on the id would force the
+    /// bitmap and a primary-key probe per match. SQLite's index is a separate FTS5 table: use <see cref="MatchingIds(AppDbContext, IEnumerable{string}, Func{string, Expression{Func{WorkflowExecution, bool}}?}?)"/> there.
+    /// </summary>
+    public static Expression<Func<TRow, bool>> ContainsAll<TRow>(
+        Expression<Func<TRow, string>> text, IEnumerable<string> terms, Func<string, Expression<Func<TRow, bool>>?>? orElse = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var words = Words(terms);
+        var row = text.Parameters[0];
+        Expression? all = null;
+        foreach (var word in words)
+        {
+            var pattern = "%" + EscapeLike(word) + "%";
+            Expression<Func<string, bool>> like = s => EF.Functions.Like(s, pattern, LikeEscape.ToString());
+            Expression condition = new Rebinder(like.Parameters[0], text.Body).Visit(like.Body);
+            if (orElse?.Invoke(word) is { } alternative)
+            {
+                condition = Expression.OrElse(condition, new Rebinder(alternative.Parameters[0], row).Visit(alternative.Body));
+            }
+
+            all = all is null ? condition : Expression.AndAlso(all, condition);
+        }
+
+        return Expression.Lambda<Func<TRow, bool>>(all!, row);
+    }
+
+    /// <summary>
+    /// On PostgreSQL, the share of executions the planner expects the least common of <paramref name="terms"/> to
+    /// match, each word on its own (its column statistics sample the text; it is several words together that it
+    /// estimates at one row). The whole search matches no more than that, so a small share says the search is rare.
+    /// Null on other providers. Planning only, nothing is read: one round trip of a millisecond or two.
+    /// </summary>
+    public static async Task<double?> SmallestShareAsync(AppDbContext db, IEnumerable<string> terms, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var words = Words(terms);
+        if (!db.Database.IsNpgsql())
+        {
+            return null;
+        }
+
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var command = connection.CreateCommand();
+            var sql = new StringBuilder("""EXPLAIN (FORMAT JSON) SELECT 1 FROM "WorkflowExecutions";""");
+            for (var i = 0; i < words.Count; i++)
+            {
+                sql.Append(CultureInfo.InvariantCulture, $"""EXPLAIN (FORMAT JSON) SELECT 1 FROM "WorkflowExecutions" WHERE "SearchText" LIKE @w{i} ESCAPE '';""");
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "w" + i.ToString(CultureInfo.InvariantCulture);
+                parameter.Value = "%" + EscapeLike(words[i]) + "%";
+                command.Parameters.Add(parameter);
+            }
+
+            command.CommandText = sql.ToString();
+            var rows = new List<double>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    using var plan = JsonDocument.Parse(reader.GetString(0));
+                    rows.Add(plan.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble());
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+
+            return rows[0] <= 0 ? 0 : rows.Skip(1).Min() / rows[0];
+        }
+        finally
+        {
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    private static List<string> Words(IEnumerable<string> terms)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        var words = terms.Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        return words.Count > 0 ? words : throw new ArgumentException("At least one search word is needed.", nameof(terms));
     }
 
     // A quoted FTS5 phrase per word: the trigram tokenizer matches each as a substring, and quoting makes every
@@ -95,7 +189,7 @@ public static class ExecutionSearch
             .Replace("%", $"{LikeEscape}%", StringComparison.Ordinal)
             .Replace("_", $"{LikeEscape}_", StringComparison.Ordinal);
 
-    private sealed class Rebinder(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    private sealed class Rebinder(ParameterExpression from, Expression to) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
     }

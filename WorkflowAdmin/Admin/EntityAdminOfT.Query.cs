@@ -125,26 +125,98 @@ public abstract partial class EntityAdmin<TRow>
         var size = PageSizeFor(state);
         var page = Math.Clamp(state.Page, 1, MaxPage(size));
         var filtered = Filtered(db, state);
-        var rows = await PageAsync(filtered, state, page, size, cancellationToken);
+        var rows = await LoadRowsAsync(db, state, cancellationToken);
+        return await WithCountAsync(rows, filtered, state, page, size, cancellationToken);
+    }
+
+    /// <summary>The rows of the page <paramref name="state"/> asks for, without the count: what the list shows first.</summary>
+    public async Task<IReadOnlyList<TRow>> LoadRowsAsync(AppDbContext db, ListState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var size = PageSizeFor(state);
+        var page = Math.Clamp(state.Page, 1, MaxPage(size));
+        return await NewestFirstPageAsync(db, state, size, cancellationToken) ?? await PageAsync(Filtered(db, state), state, page, size, cancellationToken);
+    }
+
+    private async Task<ListPage<TRow>> WithCountAsync(
+        IReadOnlyList<TRow> rows, IQueryable<TRow> filtered, ListState state, int page, int size, CancellationToken cancellationToken)
+    {
+        var cap = CountCapFor(state);
         if (rows.Count > 0 || page == 1)
         {
             var skip = (page - 1) * size;
-            var count = rows.Count < size ? ListCount.Exact(skip + rows.Count) : await CountAsync(filtered, exact: false, cancellationToken);
+            var count = rows.Count < size ? ListCount.Exact(skip + rows.Count) : await CountAsync(filtered, exact: false, cap, cancellationToken);
             return new ListPage<TRow>(rows, count, page);
         }
 
         // Past the end: the capped count says where the end is (or that it is beyond the deepest page).
-        var total = await CountAsync(filtered, exact: false, cancellationToken);
+        var total = await CountAsync(filtered, exact: false, cap, cancellationToken);
         var last = Math.Clamp((total.Value + size - 1) / size, 1, MaxPage(size));
-        rows = await PageAsync(filtered, state, last, size, cancellationToken);
-        return new ListPage<TRow>(rows, total, last);
+        return new ListPage<TRow>(await PageAsync(filtered, state, last, size, cancellationToken), total, last);
     }
+
+    /// <summary>
+    /// How many rows, in the list's default order, a page is first looked for in, with the search tested on each
+    /// (decision 0043); null (the default) always runs the whole query. An admin whose search the database answers
+    /// from an index that cannot stop early (a text index: every match is read before the newest can be picked)
+    /// gives a window, so that a common search reads a few thousand rows of the ordering's index, not all its matches.
+    /// </summary>
+    protected virtual int? NewestFirstWindow(ListState state, AppDbContext db) => null;
+
+    /// <summary>
+    /// Whether the window is likely to hold <paramref name="rowsNeeded"/> matches: a search the database expects to be
+    /// rare would read the whole window for nothing before the full query. The default assumes it is.
+    /// </summary>
+    protected virtual Task<bool> IsWorthWalkingAsync(AppDbContext db, ListState state, int window, int rowsNeeded, CancellationToken cancellationToken) =>
+        Task.FromResult(true);
+
+    /// <summary>
+    /// The page's query over only the first <see cref="NewestFirstWindow"/> rows in the default order (filters applied
+    /// first, the search after): <c>SELECT … FROM (SELECT … ORDER BY … LIMIT window) WHERE search ORDER BY … LIMIT page</c>.
+    /// The inner limit makes the database walk the ordering's index and test each row, and the outer one stops the walk
+    /// as soon as a page is found. Null when the admin gives no window, the list is sorted otherwise, or the page lies
+    /// beyond the window.
+    /// </summary>
+    public IQueryable<TRow>? NewestFirstPage(AppDbContext db, ListState state)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(state);
+        var size = PageSizeFor(state);
+        var page = Math.Clamp(state.Page, 1, MaxPage(size));
+        if (NewestFirstWindow(state, db) is not { } window || page * size > window || !IsDefaultOrder(state))
+        {
+            return null;
+        }
+
+        var newest = Sorted(ApplyFilters(Query(db).AsNoTracking(), state), state).Take(window);
+        return Sorted(ApplySearch(newest, state, db), state).Skip((page - 1) * size).Take(size);
+    }
+
+    /// <summary>
+    /// The page from <see cref="NewestFirstPage"/> when the window holds a whole page: those are then exactly the
+    /// page's rows, since every row outside the window comes after all rows inside it. Null otherwise (a rare search
+    /// finds fewer than a page there), and the caller runs the whole query.
+    /// </summary>
+    private async Task<List<TRow>?> NewestFirstPageAsync(AppDbContext db, ListState state, int size, CancellationToken cancellationToken)
+    {
+        if (NewestFirstPage(db, state) is not { } query
+            || !await IsWorthWalkingAsync(db, state, NewestFirstWindow(state, db)!.Value, Math.Clamp(state.Page, 1, MaxPage(size)) * size, cancellationToken))
+        {
+            return null;
+        }
+
+        var rows = await query.ToListAsync(cancellationToken);
+        return rows.Count == size ? rows : null;
+    }
+
+    private bool IsDefaultOrder(ListState state) =>
+        SortTerms(state).Select(t => (t.Term.Path, t.Descending)).SequenceEqual(ordering.Select(o => (o.Term.Path, o.Descending)));
 
     private async Task<List<TRow>> PageAsync(IQueryable<TRow> filtered, ListState state, int page, int size, CancellationToken cancellationToken) =>
         await Sorted(filtered, state).Skip((page - 1) * size).Take(size).ToListAsync(cancellationToken);
 
     public async Task<ListCount> CountAsync(AppDbContext db, ListState state, bool exact, CancellationToken cancellationToken) =>
-        await CountAsync(Filtered(db, state), exact, cancellationToken);
+        await CountAsync(Filtered(db, state), exact, CountCapFor(state), cancellationToken);
 
     /// <summary>The count of each value of <see cref="CountsFilter"/>, with every other filter and the search applied.</summary>
     public async Task<IReadOnlyList<(FilterOption Option, ListCount Count)>> CountByOptionAsync(
@@ -161,7 +233,7 @@ public abstract partial class EntityAdmin<TRow>
         {
             // One capped count per value rather than one GROUP BY: each stops after CountCap rows of an index.
             var rows = filterBindings[filter](Filtered(db, state, except: filter), state.WithFilter(filter.Key, option.Value));
-            counts.Add((option, await CountAsync(rows, exact: false, cancellationToken)));
+            counts.Add((option, await CountAsync(rows, exact: false, CountCapFor(state), cancellationToken)));
         }
 
         return counts;
@@ -173,15 +245,18 @@ public abstract partial class EntityAdmin<TRow>
         return new AdminListResult(page.Rows, page.Count);
     }
 
-    private static async Task<ListCount> CountAsync(IQueryable<TRow> rows, bool exact, CancellationToken cancellationToken)
+    /// <summary>Where the list's counts stop for <paramref name="state"/>: <see cref="EntityAdmin.CountCap"/> unless the admin counts a costlier query less far.</summary>
+    protected virtual int CountCapFor(ListState state) => CountCap;
+
+    private static async Task<ListCount> CountAsync(IQueryable<TRow> rows, bool exact, int cap, CancellationToken cancellationToken)
     {
         if (exact)
         {
             return ListCount.Exact(await rows.CountAsync(cancellationToken));
         }
 
-        // Unordered on purpose (see DatabaseSetup): any CountCap + 1 rows will do, and no sort is needed to find them.
-        return ListCount.FromCapped(await rows.Take(CountCap + 1).CountAsync(cancellationToken), CountCap);
+        // Unordered on purpose (see DatabaseSetup): any cap + 1 rows will do, and no sort is needed to find them.
+        return ListCount.FromCapped(await rows.Take(cap + 1).CountAsync(cancellationToken), cap);
     }
 }
 

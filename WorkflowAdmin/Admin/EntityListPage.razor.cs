@@ -382,7 +382,13 @@ public sealed partial class EntityListPage<TRow> : IDisposable
 
         if (next != state)
         {
-            _ = InvokeAsync(() => ApplyAsync(next, writeUri: false));
+            // Not an event of this component, so nothing renders the rows once they are read: say so (the chip counts
+            // used to, by chance, when every address change counted them again).
+            _ = InvokeAsync(async () =>
+            {
+                await ApplyAsync(next, writeUri: false);
+                StateHasChanged();
+            });
         }
     }
 
@@ -394,7 +400,9 @@ public sealed partial class EntityListPage<TRow> : IDisposable
 
     private void StartCountsIfFiltersChanged()
     {
-        var key = FilterKey(state);
+        // The chips count each value of their own filter with every OTHER filter applied, so choosing a chip (or
+        // another page, sort or columns) changes none of them: only the other filters and the search key the counts.
+        var key = Admin.CountsFilter is { } countsFilter ? FilterKey(state.WithFilter(countsFilter.Key, null)) : FilterKey(state);
         if (Admin.CountsFilter is null || key == countsKey)
         {
             return;

@@ -126,6 +126,30 @@ public abstract class EntityListPageTests<TDatabase> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Choosing_a_status_chip_keeps_the_chip_counts_it_does_not_count_again()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, 60);
+        await using var db = database.CreateDbContext();
+        var failed = await db.WorkflowExecutions.CountAsync(e => e.Status == ExecutionStatus.Failed);
+        Assert.InRange(failed, 1, 59);
+        var page = Open("/executions");
+        page.WaitForAssertion(() => Assert.Equal(failed.ToString(System.Globalization.CultureInfo.InvariantCulture), page.Find("[data-testid=status-count-Failed]").TextContent));
+
+        // The chips count every value of their own filter with the OTHER filters applied: choosing one changes no count,
+        // so none is read again. Failures cancelled behind the page's back (no change feed entry) show which reads happen.
+        await db.WorkflowExecutions.Where(e => e.Status == ExecutionStatus.Failed).ExecuteUpdateAsync(u => u.SetProperty(e => e.Status, ExecutionStatus.Cancelled));
+        await page.InvokeAsync(() => page.Find("[data-testid=status-chip-Failed]").Click());
+
+        page.WaitForAssertion(() => Assert.EndsWith("/executions?status=Failed", Navigation.Uri, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("tbody [data-testid=row]")));
+        Assert.Equal(failed.ToString(System.Globalization.CultureInfo.InvariantCulture), page.Find("[data-testid=status-count-Failed]").TextContent);
+
+        // A search is another filter: the counts follow it.
+        await page.InvokeAsync(() => Navigation.NavigateTo("/executions?status=Failed&q=anything"));
+        page.WaitForAssertion(() => Assert.Equal("0", page.Find("[data-testid=status-count-Failed]").TextContent));
+    }
+
+    [Fact]
     public async Task Searching_writes_the_search_into_the_url_and_narrows_the_rows()
     {
         await AdminTestData.SeedExecutionsAsync(context.Services, 60);

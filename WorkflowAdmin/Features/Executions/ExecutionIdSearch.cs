@@ -16,11 +16,22 @@ internal static class ExecutionIdSearch
     // "D" format groups: 8-4-4-4-12 digits, so a dash follows digits 8, 12, 16 and 20.
     private static readonly int[] DashesAfter = [8, 12, 16, 20];
 
-    public static Expression<Func<WorkflowExecution, bool>>? Match(string term)
+    public static Expression<Func<WorkflowExecution, bool>>? Match(string term) => Match(term, (WorkflowExecution e) => e.Id);
+
+    /// <summary>The same match on the id of any row: an execution, or a list's projected row.</summary>
+    public static Expression<Func<TRow, bool>>? Match<TRow>(string term, Expression<Func<TRow, Guid>> id)
     {
-        if (Guid.TryParse(term, out var id))
+        ArgumentNullException.ThrowIfNull(id);
+        return MatchId(term) is { } match
+            ? Expression.Lambda<Func<TRow, bool>>(new Substitute(match.Parameters[0], id.Body).Visit(match.Body), id.Parameters)
+            : null;
+    }
+
+    private static Expression<Func<Guid, bool>>? MatchId(string term)
+    {
+        if (Guid.TryParse(term, out var whole))
         {
-            return e => e.Id == id;
+            return id => id == whole;
         }
 
         var digits = term.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
@@ -36,9 +47,14 @@ internal static class ExecutionIdSearch
         var high = Guid.ParseExact(digits.PadRight(32, 'f'), "N");
         var prefix = low.ToString("D")[..DashedLength(digits.Length)];
         return QueryExpressions.AndAlso(
-            e => e.Id.CompareTo(low) >= 0 && e.Id.CompareTo(high) <= 0,
-            QueryExpressions.StartsWithIgnoringCase<WorkflowExecution>(e => e.Id.ToString(), prefix));
+            id => id.CompareTo(low) >= 0 && id.CompareTo(high) <= 0,
+            QueryExpressions.StartsWithIgnoringCase<Guid>(id => id.ToString(), prefix));
     }
 
     private static int DashedLength(int digits) => digits + DashesAfter.Count(d => digits > d);
+
+    private sealed class Substitute(ParameterExpression from, Expression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WorkflowAdmin.Admin;
 using WorkflowAdmin.Admin.Filters;
 using WorkflowAdmin.Domain.Data;
+using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Workflows;
 using WorkflowAdmin.Features.Executions;
 using WorkflowAdmin.Tests.Console.Admin;
@@ -16,6 +17,9 @@ public abstract class ExecutionsListTests<TDatabase>(TDatabase database) : IAsyn
     where TDatabase : DatabaseFixture
 {
     private const string SearchPlaceholder = "Search id, business key, customer name, error";
+
+    // Enough executions that a common search finds more than ExecutionsAdmin.SearchCountCap.
+    private const int SearchCountRows = 1_300;
 
     private static readonly ListState Failed = ListState.Empty.WithFilter("status", nameof(ExecutionStatus.Failed));
 
@@ -217,6 +221,108 @@ public abstract class ExecutionsListTests<TDatabase>(TDatabase database) : IAsyn
     }
 
     [Fact]
+    public async Task A_search_takes_its_page_from_the_newest_rows_when_they_hold_one_and_from_the_index_otherwise()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
+        await using var db = database.CreateDbContext();
+        var all = await db.WorkflowExecutions.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Select(e => new { e.Id, e.SearchText }).ToListAsync();
+
+        // A window of 100 rows on 300: a letter nearly every row carries fills pages there; the oldest row's business
+        // key does not, and is found through the text index instead.
+        var window = new ExecutionsAdmin(services.GetRequiredService<WorkflowRegistry>()) { SearchWindow = 100 };
+        var common = MostCommonLetter(all.Select(e => e.SearchText));
+        var rare = all[^1].SearchText.Split('\n')[0];
+        Assert.True(all.Take(100).Count(e => e.SearchText.Contains(common, StringComparison.Ordinal)) >= 75, common);
+        Assert.InRange(all.Take(100).Count(e => e.SearchText.Contains(rare, StringComparison.Ordinal)), 0, 24);
+
+        foreach (var state in new[]
+        {
+            ListState.Empty.WithSearch(common),
+            ListState.Empty.WithSearch(common) with { Page = 2 },
+            ListState.Empty.WithSearch(rare),
+            ListState.Empty.WithSearch(common).WithFilter("status", nameof(ExecutionStatus.Succeeded)),
+        })
+        {
+            var words = state.Search!.Split(' ');
+            var succeededOnly = state.Filter("status") is not null;
+            var matching = await db.WorkflowExecutions.Where(e => !succeededOnly || e.Status == ExecutionStatus.Succeeded)
+                .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Select(e => new { e.Id, e.SearchText }).ToListAsync();
+            var expected = matching.Where(e => words.All(w => e.SearchText.Contains(w, StringComparison.Ordinal))).Select(e => e.Id).ToList();
+
+            var page = await window.LoadPageAsync(db, state, default);
+
+            Assert.Equal(expected.Skip((state.Page - 1) * 25).Take(25), page.Rows.Select(r => r.Id));
+            Assert.Equal(ListCount.Exact(expected.Count), page.Count);
+            Assert.Equal(page.Rows.Select(r => r.Id), (await Admin.LoadPageAsync(db, state, default)).Rows.Select(r => r.Id));
+        }
+
+        var newestFirst = window.NewestFirstPage(db, ListState.Empty.WithSearch(common));
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            // SQLite reads its FTS5 table by rowid: no walk, no window.
+            Assert.Null(newestFirst);
+            Assert.Null(await ExecutionSearch.SmallestShareAsync(db, [common], default));
+            return;
+        }
+
+        // The window held a page for the common word and not for the rare key: both paths ran above.
+        Assert.NotNull(newestFirst);
+        Assert.Equal(25, (await newestFirst.ToListAsync()).Count);
+        Assert.InRange((await window.NewestFirstPage(db, ListState.Empty.WithSearch(rare))!.ToListAsync()).Count, 0, 24);
+        Assert.Null(window.NewestFirstPage(db, ListState.Empty.WithSearch(common) with { Sort = "business-key" }));
+        Assert.Null(window.NewestFirstPage(db, ListState.Empty.WithSearch(common) with { Page = 5 }));
+
+        // The planner's statistics tell a word nearly every row carries from the oldest row's key: the first is worth
+        // walking the newest rows for, the second goes straight to the text index.
+        await db.Database.ExecuteSqlRawAsync("ANALYZE \"WorkflowExecutions\"");
+        Assert.InRange((await ExecutionSearch.SmallestShareAsync(db, [common], default))!.Value, 0.5, 1.0);
+        Assert.InRange((await ExecutionSearch.SmallestShareAsync(db, [common, rare], default))!.Value, 0.0, 0.1);
+
+        // The walk is the date index's, newest first, whatever the planner estimates for the text: a few hundred rows
+        // fit one page, where a sequential scan is always cheapest, so it is forbidden to see which index is used.
+        await db.Database.OpenConnectionAsync();
+        await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off");
+        await using var command = newestFirst.CreateDbCommand();
+        command.CommandText = "EXPLAIN " + command.CommandText;
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        var text = string.Join("\n", plan);
+        Assert.Contains("Index Scan Backward using \"IX_WorkflowExecutions_CreatedAt\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Trigram", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_search_counts_to_a_thousand_and_exactly_when_asked()
+    {
+        await AdminTestData.SeedExecutionsAsync(services.Provider, SearchCountRows);
+        await using var db = database.CreateDbContext();
+        var texts = await db.WorkflowExecutions.Select(e => e.SearchText).ToListAsync();
+        var common = MostCommonLetter(texts);
+        var matching = texts.Count(t => t.Contains(common, StringComparison.Ordinal));
+        Assert.True(matching > ExecutionsAdmin.SearchCountCap, $"{common}: {matching}");
+        var state = ListState.Empty.WithSearch(common);
+
+        var page = await LoadAsync(state);
+        var exact = await Admin.CountAsync(db, state, exact: true, default);
+        var chips = await Admin.CountByOptionAsync(db, state, default);
+
+        Assert.Equal(new ListCount(ExecutionsAdmin.SearchCountCap, IsAtLeast: true), page.Count);
+        Assert.Equal("1,000+", page.Count.ToString());
+        Assert.Equal(ListCount.Exact(matching), exact);
+        Assert.All(chips, c => Assert.True(c.Count.Value <= ExecutionsAdmin.SearchCountCap));
+
+        // Without a search the list counts as far as ever.
+        Assert.Equal(ListCount.Exact(SearchCountRows), (await LoadAsync(ListState.Empty)).Count);
+    }
+
+    [Fact]
     public async Task Filters_for_workflow_time_trigger_source_and_reruns_combine()
     {
         await AdminTestData.SeedExecutionsAsync(services.Provider, 300);
@@ -362,6 +468,11 @@ public abstract class ExecutionsListTests<TDatabase>(TDatabase database) : IAsyn
         Assert.Equal(Math.Min(expected.Count, 100), page.Rows.Count);
         Assert.All(page.Rows, r => Assert.Contains(r.Id, expected));
     }
+
+    // The letter most executions' searchable text contains: a search that matches nearly everything.
+    private static string MostCommonLetter(IEnumerable<string> texts) =>
+        texts.SelectMany(t => t.Where(char.IsAsciiLetterLower).Distinct())
+            .GroupBy(c => c).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key.ToString();
 
     private async Task<ListPage<ExecutionRow>> LoadAsync(ListState state)
     {
