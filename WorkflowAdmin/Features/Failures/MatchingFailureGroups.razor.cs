@@ -56,11 +56,12 @@ public sealed partial class MatchingFailureGroups : IDisposable
             return;
         }
 
+        // The previous search's groups go at once: while the new query runs they would sit under a heading naming
+        // the new words.
         (loaded, search) = (true, next);
-        loadError = null;
+        (groups, more, loadError) = ([], false, null);
         if (search is null)
         {
-            groups = [];
             return;
         }
 
@@ -71,17 +72,26 @@ public sealed partial class MatchingFailureGroups : IDisposable
             return;
         }
 
+        var requested = search;
         try
         {
             await using var db = await DbFactory.CreateDbContextAsync(disposed.Token);
             var words = search.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             var found = await FailureGroupQueries.MatchingAsync(db, words, MaxShown + 1, disposed.Token);
-            (groups, more) = (found.Take(MaxShown).ToList(), found.Count > MaxShown);
+
+            // A slower query for words already replaced must not overwrite the answer for the current ones.
+            if (requested == search)
+            {
+                (groups, more) = (found.Take(MaxShown).ToList(), found.Count > MaxShown);
+            }
         }
-        catch (DbException ex)
+        catch (DbException ex) when (requested == search)
         {
-            groups = [];
             loadError = ex.Message;
+        }
+        catch (DbException)
+        {
+            // The error belongs to words already replaced; the current search's own query reports its own.
         }
         catch (OperationCanceledException) when (disposed.IsCancellationRequested)
         {
