@@ -75,23 +75,44 @@ public abstract class ConsoleBrowserTest(BrowserFixture browser, DatabaseFixture
     /// Waits for the address an in-app click decides by polling it, up to 60 s: a navigation's load event can be
     /// missed on a loaded machine while the address is already right.
     /// </summary>
-    protected async Task WaitForAddressAsync(Func<string, bool> matches)
+    protected Task WaitForAddressAsync(Func<string, bool> matches) => WaitForAddressAsync(Page, matches);
+
+    /// <summary>As <see cref="WaitForAddressAsync(Func{string, bool})"/>, on a second page the test opened.</summary>
+    protected static async Task WaitForAddressAsync(IPage page, Func<string, bool> matches)
     {
+        ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(matches);
-        for (var waited = System.Diagnostics.Stopwatch.StartNew(); !matches(Page.Url); await Task.Delay(100))
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); !matches(page.Url); await Task.Delay(100))
         {
             if (waited.Elapsed > TimeSpan.FromSeconds(60))
             {
-                throw new TimeoutException($"The address did not become the expected one within 60 s; now at {Page.Url}.");
+                throw new TimeoutException($"The address did not become the expected one within 60 s; now at {page.Url}.");
             }
         }
     }
 
     /// <summary>Signs in on the page as the demo user of the role and waits until the sign-in page is left.</summary>
-    protected async Task SignInAsync(string role)
+    protected Task SignInAsync(string role) => SignInAsync(Page, role);
+
+    /// <summary>As <see cref="SignInAsync(string)"/>, on a second page the test opened.</summary>
+    protected async Task SignInAsync(IPage page, string role)
     {
+        ArgumentNullException.ThrowIfNull(page);
         var user = DemoUsers.All.Single(u => u.Role == role);
-        await Page.SignInAsync(App.BaseAddress, user.Email, user.Password);
-        await Page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await page.SignInAsync(App.BaseAddress, user.Email, user.Password);
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A second browser context with the class's options, for a test that needs a second person signed in at the same
+    /// time; the test disposes it.
+    /// </summary>
+    protected async Task<IBrowserContext> NewContextAsync()
+    {
+        var options = ContextOptions();
+        options.BaseURL ??= App.BaseAddress.ToString();
+        var context = await browser.Browser.NewContextAsync(options);
+        await PrepareContextAsync(context);
+        return context;
     }
 }

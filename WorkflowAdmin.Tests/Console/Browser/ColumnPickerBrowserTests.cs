@@ -2,11 +2,8 @@ using System.Globalization;
 using System.Text;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using WorkflowAdmin.Domain.Identity;
-using WorkflowAdmin.Domain.Seeding;
-using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Console.Browser;
@@ -17,35 +14,14 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// picker stays inside the window; the open picker has no critical or serious axe violation.
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class ColumnPickerBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class ColumnPickerBrowserTests(BrowserFixture browser) : ConsoleBrowserTest(browser, new SqliteDatabaseFixture())
 {
     private static readonly AxeRunOptions WcagAandAA = new()
     {
         RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
     };
 
-    private readonly SqliteDatabaseFixture database = new();
-    private ConsoleAppFactory app = null!;
-    private IBrowserContext? context;
-
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        app = new ConsoleAppFactory(database);
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(40, RandomSeed: 13), default);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (context is not null)
-        {
-            await context.DisposeAsync();
-        }
-
-        await app.DisposeAsync();
-        await database.DisposeAsync();
-    }
+    protected override Task SeedAsync() => SeedExecutionsAsync(40, randomSeed: 13);
 
     [Fact]
     public async Task With_the_keyboard_a_column_is_hidden_the_address_says_so_and_a_reload_and_a_bare_address_keep_it()
@@ -129,37 +105,17 @@ public sealed class ColumnPickerBrowserTests(BrowserFixture browser) : IAsyncLif
         }
         """);
 
+    // The context opens at the desktop size; a phone's window is set on the page before anything loads.
     private async Task<IPage> SignedInListAsync(int width, int height)
     {
-        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-        });
-        var page = await context.NewPageAsync();
-        var support = DemoUsers.All.Single(u => u.Role == Roles.Support);
-        await page.SignInAsync(app.BaseAddress, support.Email, support.Password);
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        await page.GotoAsync("/executions");
-        await page.WaitUntilInteractiveAsync();
-        await page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
-        return page;
+        await Page.SetViewportSizeAsync(width, height);
+        await SignInAsync(Roles.Support);
+        await Page.GotoAsync("/executions");
+        await Page.WaitUntilInteractiveAsync();
+        await Page.Locator("[data-testid=list-grid] [data-testid=row]").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        return Page;
     }
 
     private static async Task<IReadOnlyList<string>> HeadersAsync(IPage page) =>
         (await page.Locator("[data-testid=list-grid] thead th").AllTextContentsAsync()).Select(t => t.Trim()).ToList();
-
-    // The address is written by the circuit: poll it rather than wait for a navigation event (see RowClickBrowserTests).
-    private static async Task WaitForAddressAsync(IPage page, Func<string, bool> done)
-    {
-        for (var waited = System.Diagnostics.Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(100))
-        {
-            if (done(page.Url))
-            {
-                return;
-            }
-        }
-
-        throw new Xunit.Sdk.XunitException($"The address did not change as expected; it is {page.Url}");
-    }
 }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using WorkflowAdmin.Admin.Views;
 using WorkflowAdmin.Domain.Identity;
-using WorkflowAdmin.Domain.Seeding;
 using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Security;
 using WorkflowAdmin.Tests.Infrastructure;
@@ -17,59 +16,34 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// a Support user opening the bare list lands on it.
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class SavedViewsBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class SavedViewsBrowserTests(BrowserFixture browser) : ConsoleBrowserTest(browser, new SqliteDatabaseFixture())
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
-    private readonly SqliteDatabaseFixture database = new();
-    private ConsoleAppFactory app = null!;
-    private IBrowserContext context = null!;
-    private IPage page = null!;
-
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        app = new ConsoleAppFactory(database);
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ExecutionSeeder>().SeedAsync(new SeedRequest(200, RandomSeed: 5), default);
-        }
-
-        context = await NewContextAsync();
-        page = await context.NewPageAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await app.DisposeAsync();
-        await database.DisposeAsync();
-    }
+    protected override Task SeedAsync() => SeedExecutionsAsync(200, randomSeed: 5);
 
     [Fact]
     public async Task A_saved_view_comes_back_from_the_menu_after_a_reload_and_a_role_default_opens_the_bare_list()
     {
-        await SignInAsync(page, Roles.Admin);
-        await page.GotoAsync("/executions?status=Failed&sort=-created");
-        await page.WaitUntilInteractiveAsync();
-        await page.ClickAsync("[data-testid=view-save-open]");
-        await page.Locator("[data-testid=view-name] input, input[data-testid=view-name]").First.FillAsync("Failed, newest first");
-        await page.ClickAsync("[data-testid=view-name-submit]");
-        await Assertions.Expect(page.Locator("[data-testid=view-active]")).ToHaveTextAsync("Failed, newest first", new() { Timeout = 60_000 });
+        await SignInAsync(Roles.Admin);
+        await Page.GotoAsync("/executions?status=Failed&sort=-created");
+        await Page.WaitUntilInteractiveAsync();
+        await Page.ClickAsync("[data-testid=view-save-open]");
+        await Page.Locator("[data-testid=view-name] input, input[data-testid=view-name]").First.FillAsync("Failed, newest first");
+        await Page.ClickAsync("[data-testid=view-name-submit]");
+        await Assertions.Expect(Page.Locator("[data-testid=view-active]")).ToHaveTextAsync("Failed, newest first", new() { Timeout = 60_000 });
 
         // A reload of the bare list: nothing filtered, until the view is picked from the menu.
-        await page.GotoAsync("/executions");
-        await page.WaitUntilInteractiveAsync();
-        Assert.EndsWith("/executions", page.Url, StringComparison.Ordinal);
-        await page.ClickAsync("[data-testid=views-menu] button");
-        await page.Locator("[data-testid=view-item]", new() { HasText = "Failed, newest first" }).ClickAsync();
-        await WaitForAddressAsync(page, "/executions?status=Failed&sort=-created");
-        await Assertions.Expect(page.Locator("[data-testid=view-active]")).ToHaveTextAsync("Failed, newest first", new() { Timeout = 60_000 });
-        await ExpectOnlyFailedRowsAsync(page);
-        await page.ScreenshotAsync("saved-view-picked");
+        await Page.GotoAsync("/executions");
+        await Page.WaitUntilInteractiveAsync();
+        Assert.EndsWith("/executions", Page.Url, StringComparison.Ordinal);
+        await Page.ClickAsync("[data-testid=views-menu] button");
+        await Page.Locator("[data-testid=view-item]", new() { HasText = "Failed, newest first" }).ClickAsync();
+        await WaitForAddressAsync(AddressIs("/executions?status=Failed&sort=-created"));
+        await Assertions.Expect(Page.Locator("[data-testid=view-active]")).ToHaveTextAsync("Failed, newest first", new() { Timeout = 60_000 });
+        await ExpectOnlyFailedRowsAsync(Page);
+        await Page.ScreenshotAsync("saved-view-picked");
 
         // Shared with Support as its default (through the service, as the toolbar does), it opens Support's bare list.
-        await using (var scope = app.Services.CreateAsyncScope())
+        await using (var scope = App.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
             var adminUser = await users.FindByEmailAsync(DemoUsers.All.Single(u => u.Role == Roles.Admin).Email);
@@ -85,41 +59,12 @@ public sealed class SavedViewsBrowserTests(BrowserFixture browser) : IAsyncLifet
         await SignInAsync(support, Roles.Support);
         await support.GotoAsync("/executions");
         await support.WaitUntilInteractiveAsync();
-        await WaitForAddressAsync(support, "/executions?status=Failed&sort=-created");
+        await WaitForAddressAsync(support, AddressIs("/executions?status=Failed&sort=-created"));
         await ExpectOnlyFailedRowsAsync(support);
         await Assertions.Expect(support.Locator("[data-testid=view-active]")).ToHaveTextAsync("Failed, newest first", new() { Timeout = 60_000 });
     }
 
-    private Task<IBrowserContext> NewContextAsync() => browser.Browser.NewContextAsync(new BrowserNewContextOptions
-    {
-        BaseURL = app.BaseAddress.ToString(),
-        ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-    });
-
-    private async Task SignInAsync(IPage target, string role)
-    {
-        var user = DemoUsers.All.Single(u => u.Role == role);
-        await target.SignInAsync(app.BaseAddress, user.Email, user.Password);
-        await WaitForAsync(() => !target.Url.Contains("/account/login", StringComparison.Ordinal), target, "the sign-in to finish");
-    }
-
-    private static Task WaitForAddressAsync(IPage target, string pathAndQuery) =>
-        WaitForAsync(() => new Uri(target.Url).PathAndQuery == pathAndQuery, target, pathAndQuery);
-
-    // The address is polled rather than awaited as a navigation event: an in-app navigation raises none.
-    private static async Task WaitForAsync(Func<bool> condition, IPage target, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Waited {Patience.TotalSeconds:N0} s for {what}; the address is {target.Url}.");
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    private static Func<string, bool> AddressIs(string pathAndQuery) => url => new Uri(url).PathAndQuery == pathAndQuery;
 
     private static async Task ExpectOnlyFailedRowsAsync(IPage target)
     {

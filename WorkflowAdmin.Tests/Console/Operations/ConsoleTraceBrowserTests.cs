@@ -7,7 +7,6 @@ using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Features.Api;
 using WorkflowAdmin.Features.Provisioning.Api;
-using WorkflowAdmin.Features.Users;
 using WorkflowAdmin.Tests.Infrastructure;
 
 namespace WorkflowAdmin.Tests.Console.Operations;
@@ -18,33 +17,20 @@ namespace WorkflowAdmin.Tests.Console.Operations;
 /// (one that is never there: exporting fails quietly, recording does not).
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class ConsoleTraceBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class ConsoleTraceBrowserTests(BrowserFixture browser) : ConsoleBrowserTest(browser, new SqliteDatabaseFixture())
 {
     private static readonly Regex ExecutionAddress = new("/executions/([0-9a-f-]{36})$");
 
-    private readonly SqliteDatabaseFixture database = new();
-    private ConsoleAppFactory app = null!;
-    private IBrowserContext context = null!;
+    protected override ConsoleAppFactory CreateApp() =>
+        new(Database, new Dictionary<string, string?> { ["Telemetry:Otlp:Endpoint"] = "http://127.0.0.1:9" });
 
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        app = new ConsoleAppFactory(database, new Dictionary<string, string?> { ["Telemetry:Otlp:Endpoint"] = "http://127.0.0.1:9" });
-        context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString() });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await context.DisposeAsync();
-        await app.DisposeAsync();
-        await database.DisposeAsync();
-    }
+    protected override BrowserNewContextOptions ContextOptions() => new();
 
     [Fact]
     public async Task An_execution_started_in_the_console_records_the_trace_of_the_click()
     {
         Guid source;
-        await using (var scope = app.Services.CreateAsyncScope())
+        await using (var scope = App.Services.CreateAsyncScope())
         {
             var definition = scope.ServiceProvider.GetRequiredService<WorkflowRegistry>().Get("provision-customer");
             var input = ProvisioningRequest.Validate(definition, JsonNode.Parse(ProvisioningExample.Json)!.AsObject());
@@ -52,19 +38,16 @@ public sealed class ConsoleTraceBrowserTests(BrowserFixture browser) : IAsyncLif
                 .CreateAsync(definition.Key, input.ComposedJson, TestActors.Admin, default)).Id;
         }
 
-        var page = await context.NewPageAsync();
-        var admin = DemoUsers.All.Single(u => u.Role == Roles.Admin);
-        await page.SignInAsync(app.BaseAddress, admin.Email, admin.Password);
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
-        await page.GotoAsync($"/executions/new/provision-customer?from={source}");
-        await page.WaitUntilInteractiveAsync();
-        await page.Locator("[data-testid=trigger-form]").WaitForAsync();
-        await page.ClickAsync("[data-testid=start-provisioning]");
-        await Assertions.Expect(page).ToHaveURLAsync(ExecutionAddress);
+        await SignInAsync(Roles.Admin);
+        await Page.GotoAsync($"/executions/new/provision-customer?from={source}");
+        await Page.WaitUntilInteractiveAsync();
+        await Page.Locator("[data-testid=trigger-form]").WaitForAsync();
+        await Page.ClickAsync("[data-testid=start-provisioning]");
+        await WaitForAddressAsync(ExecutionAddress.IsMatch);
 
-        var created = Guid.Parse(ExecutionAddress.Match(page.Url).Groups[1].Value);
+        var created = Guid.Parse(ExecutionAddress.Match(Page.Url).Groups[1].Value);
         Assert.NotEqual(source, created);
-        await using var db = database.CreateDbContext();
+        await using var db = Database.CreateDbContext();
         var traceParent = await db.WorkflowExecutions.Where(e => e.Id == created).Select(e => e.TraceParent).SingleAsync();
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", traceParent);
     }
