@@ -139,13 +139,13 @@ public sealed class FailureGroup
         link = string.IsNullOrWhiteSpace(link) ? null : link.Trim();
         if (note is { Length: > MaxNoteLength })
         {
-            throw new ArgumentException($"The note must be at most {MaxNoteLength} characters.", nameof(note));
+            throw new TriageRefusedException($"The note must be at most {MaxNoteLength} characters.");
         }
 
         if (link is not null && (link.Length > MaxLinkLength
             || !Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
-            throw new ArgumentException($"The link must be an absolute http or https address of at most {MaxLinkLength} characters.", nameof(link));
+            throw new TriageRefusedException($"The link must be an absolute http or https address of at most {MaxLinkLength} characters.");
         }
 
         Note = note;
@@ -164,3 +164,10 @@ public sealed class InvalidTriageMoveException(string fingerprint, TriageState f
 
     public TriageState To { get; } = to;
 }
+
+/// <summary>
+/// A triage value a person chose was refused (a note too long, a link that is not http(s), an owner who is not an
+/// enabled console user); the message says which, for the console to show as it is. Nothing was written. An
+/// <see cref="ArgumentException"/> so callers that guard on bad arguments still see it as one.
+/// </summary>
+public sealed class TriageRefusedException(string message) : ArgumentException(message);

@@ -31,10 +31,10 @@ public sealed class FailureTriage(AppDbContext db, TimeProvider time)
         if (!string.IsNullOrWhiteSpace(ownerUserId))
         {
             var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == ownerUserId, cancellationToken)
-                ?? throw new ArgumentException($"There is no console user {ownerUserId} to own the group.", nameof(ownerUserId));
+                ?? throw new TriageRefusedException($"There is no console user {ownerUserId} to own the group.");
             if (user.IsDisabled)
             {
-                throw new ArgumentException($"{user.Email} is disabled and cannot own a failure group.", nameof(ownerUserId));
+                throw new TriageRefusedException($"{user.Email} is disabled and cannot own a failure group.");
             }
 
             ownerName = user.Email ?? user.UserName ?? user.Id;

@@ -1,8 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Provisioning.Ports;
-using WorkflowAdmin.Domain.Provisioning.Records;
 
 namespace WorkflowAdmin.Domain.Provisioning;
 
@@ -18,9 +15,7 @@ public sealed class CreateFirstPaidPlanStep : WorkflowStep<CreateFirstPaidPlanIn
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(errors);
-        errors.Required("title", input.Title);
-        errors.MaxLength("title", input.Title, SubscriptionPlan.MaxTitleLength);
-        errors.MaxLength("salesforceLineItem", input.SalesforceLineItem, SubscriptionPlan.MaxSalesforceLineItemLength);
+        PlanSteps.ValidateNames(input.Title, input.SalesforceLineItem, lineItemRequired: false, errors);
 
         // Without a start date the start is the trial's expiration, known only once the trial step has run; the
         // license manager then rejects an expiration that is not after it.
@@ -29,15 +24,7 @@ public sealed class CreateFirstPaidPlanStep : WorkflowStep<CreateFirstPaidPlanIn
             errors.Add("expirationDate", "must be after startDate");
         }
 
-        if (input.ProductId <= 0)
-        {
-            errors.Add("productId", "must be greater than 0");
-        }
-
-        if (input.CatalogId == Guid.Empty)
-        {
-            errors.Add("catalogId", "must not be the empty UUID");
-        }
+        PlanSteps.ValidateProductAndCatalog(input.ProductId, input.CatalogId, errors);
     }
 
     public override async Task<CreateFirstPaidPlanOutput> ExecuteAsync(
@@ -46,12 +33,8 @@ public sealed class CreateFirstPaidPlanStep : WorkflowStep<CreateFirstPaidPlanIn
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
 
-        // Keyed on the agreement, which is the customer's: the same run-time check as every customer step.
-        await CustomerAccess.CustomerAsync(context, cancellationToken);
-        var agreementId = context.GetOutput<CreateCustomerAgreementOutput>().AgreementId;
+        var target = await PlanSteps.TargetAsync(context, input.ProductId, o => o.PaidProductId, input.CatalogId, cancellationToken);
         var trial = context.GetOutput<CreateTrialPlanOutput>();
-        var licenses = context.Services.GetRequiredService<ILicenseManager>();
-        var productId = input.ProductId ?? context.Services.GetRequiredService<IOptions<ProvisioningOptions>>().Value.PaidProductId;
         var start = input.StartDate?.AsUtc() ?? trial.ExpirationDate.AsUtc();
         var expiration = input.ExpirationDate?.AsUtc() ?? start.AddYears(1);
         var lineItem = string.IsNullOrWhiteSpace(input.SalesforceLineItem) ? null : input.SalesforceLineItem;
@@ -60,16 +43,16 @@ public sealed class CreateFirstPaidPlanStep : WorkflowStep<CreateFirstPaidPlanIn
         // agreement, product, start date and title all agree: a missing line item must never match another missing
         // one, or every paid plan entered without a line item would be taken for this one.
         // One statement inserts the plan unless its key exists; only then is it read (decision 0036).
-        var obtained = await licenses.GetOrCreatePlanAsync(
+        var obtained = await target.Licenses.GetOrCreatePlanAsync(
             new NewPlan(
-                agreementId,
+                target.AgreementId,
                 input.Title,
                 lineItem,
                 start,
                 expiration,
                 trial.Licenses,
-                productId,
-                input.CatalogId ?? context.GetOutput<CreateCatalogOutput>().CatalogId,
+                target.ProductId,
+                target.CatalogId,
                 IsTrial: false),
             cancellationToken);
         return PlanStepOutput.From<CreateFirstPaidPlanOutput>(obtained.Value, obtained.Created) with { SalesforceLineItem = obtained.Value.SalesforceLineItem };

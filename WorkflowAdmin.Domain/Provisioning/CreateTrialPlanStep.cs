@@ -1,8 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using WorkflowAdmin.Domain.Engine;
 using WorkflowAdmin.Domain.Provisioning.Ports;
-using WorkflowAdmin.Domain.Provisioning.Records;
 
 namespace WorkflowAdmin.Domain.Provisioning;
 
@@ -20,10 +17,7 @@ public sealed class CreateTrialPlanStep : WorkflowStep<CreateTrialPlanInput, Cre
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(errors);
-        errors.Required("title", input.Title);
-        errors.MaxLength("title", input.Title, SubscriptionPlan.MaxTitleLength);
-        errors.Required("salesforceLineItem", input.SalesforceLineItem);
-        errors.MaxLength("salesforceLineItem", input.SalesforceLineItem, SubscriptionPlan.MaxSalesforceLineItemLength);
+        PlanSteps.ValidateNames(input.Title, input.SalesforceLineItem, lineItemRequired: true, errors);
         if (input.StartDate is null)
         {
             errors.Add("startDate", "is required");
@@ -51,15 +45,7 @@ public sealed class CreateTrialPlanStep : WorkflowStep<CreateTrialPlanInput, Cre
                 break;
         }
 
-        if (input.ProductId <= 0)
-        {
-            errors.Add("productId", "must be greater than 0");
-        }
-
-        if (input.CatalogId == Guid.Empty)
-        {
-            errors.Add("catalogId", "must not be the empty UUID");
-        }
+        PlanSteps.ValidateProductAndCatalog(input.ProductId, input.CatalogId, errors);
     }
 
     public override async Task<CreateTrialPlanOutput> ExecuteAsync(
@@ -68,24 +54,21 @@ public sealed class CreateTrialPlanStep : WorkflowStep<CreateTrialPlanInput, Cre
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
 
-        // Keyed on the agreement, which is the customer's: the same run-time check as every customer step.
-        await CustomerAccess.CustomerAsync(context, cancellationToken);
-        var agreementId = context.GetOutput<CreateCustomerAgreementOutput>().AgreementId;
-        var licenses = context.Services.GetRequiredService<ILicenseManager>();
+        var target = await PlanSteps.TargetAsync(context, input.ProductId, o => o.TrialProductId, input.CatalogId, cancellationToken);
 
         // The line item is required here, so the plan's key never has to decide whether two missing ones match
         // (the reference system let None match None and reused an unrelated plan). One statement inserts the plan
         // unless its key exists; only then is it read (decision 0036).
-        var obtained = await licenses.GetOrCreatePlanAsync(
+        var obtained = await target.Licenses.GetOrCreatePlanAsync(
             new NewPlan(
-                agreementId,
+                target.AgreementId,
                 input.Title,
                 input.SalesforceLineItem,
                 input.StartDate.Require("startDate").AsUtc(),
                 input.ExpirationDate.Require("expirationDate").AsUtc(),
                 input.DesiredNumLicenses.Require("desiredNumLicenses"),
-                input.ProductId ?? context.Services.GetRequiredService<IOptions<ProvisioningOptions>>().Value.TrialProductId,
-                input.CatalogId ?? context.GetOutput<CreateCatalogOutput>().CatalogId,
+                target.ProductId,
+                target.CatalogId,
                 IsTrial: true),
             cancellationToken);
         return PlanStepOutput.From<CreateTrialPlanOutput>(obtained.Value, obtained.Created) with { SalesforceLineItem = input.SalesforceLineItem };

@@ -75,6 +75,27 @@ public abstract class ApiKeyPagesTests<TDatabase>(TDatabase database) : IAsyncLi
     }
 
     [Fact]
+    public async Task The_workflow_picker_goes_with_the_trigger_scope_and_stores_the_chosen_workflows_as_scopes()
+    {
+        var page = context.Render<CreateApiKeyPage>();
+        page.Find("input[data-testid=api-key-name]").Change("onboarding-only");
+        // The trigger scope is ticked on a new key, so the picker shows; it goes with the scope and comes back with it.
+        page.WaitForElement("[data-testid=api-key-trigger-workflows]");
+        var trigger = page.FindComponents<MudCheckBox<bool>>()[0];
+        await trigger.InvokeAsync(() => trigger.Instance.ValueChanged.InvokeAsync(false));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=api-key-trigger-workflows]")));
+        await trigger.InvokeAsync(() => trigger.Instance.ValueChanged.InvokeAsync(true));
+        page.WaitForElement("[data-testid=api-key-trigger-workflows]");
+        var picker = page.FindComponent<MudSelect<string>>();
+        await picker.InvokeAsync(() => picker.Instance.SelectedValuesChanged.InvokeAsync(["onboard-customer"]));
+        page.Find("form").Submit();
+
+        page.WaitForElement("[data-testid=api-key-secret-panel]");
+        await using var db = database.CreateDbContext();
+        Assert.Equal("trigger,trigger:onboard-customer", (await db.ApiKeys.SingleAsync()).Scopes);
+    }
+
+    [Fact]
     public async Task A_key_limited_to_some_workflows_shows_them_among_its_scopes()
     {
         IssuedApiKey issued;

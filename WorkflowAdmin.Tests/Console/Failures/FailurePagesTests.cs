@@ -206,7 +206,18 @@ public abstract class FailurePagesTests<TDatabase> : IAsyncLifetime
 
         reloaded.Find("input[data-testid=triage-link-input]").Change("not a link");
         reloaded.Find("[data-testid=triage-describe]").Click();
-        reloaded.WaitForAssertion(() => Assert.Contains("http or https", reloaded.Find("[data-testid=triage-error]").TextContent, StringComparison.Ordinal));
+        reloaded.WaitForAssertion(() => Assert.Equal(
+            $"The link must be an absolute http or https address of at most {FailureGroup.MaxLinkLength} characters.",
+            reloaded.Find("[data-testid=triage-error]").TextContent.Trim()));
+
+        // The admin is disabled while the page is open: the service refuses, worded as every refused action is.
+        await using (var db = database.CreateDbContext())
+        {
+            await db.Users.Where(u => u.Id == admin.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsDisabled, true));
+        }
+
+        reloaded.Find("[data-testid=triage-describe]").Click();
+        reloaded.WaitForAssertion(() => Assert.StartsWith("Refused: ", reloaded.Find("[data-testid=triage-error]").TextContent.Trim(), StringComparison.Ordinal));
     }
 
     [Fact]

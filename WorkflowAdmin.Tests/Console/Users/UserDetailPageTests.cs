@@ -49,6 +49,24 @@ public abstract class UserDetailPageTests<TDatabase> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Limiting_a_user_to_some_workflows_saves_them_as_claims_and_shows_them()
+    {
+        var (page, _) = RenderPage(sam.Id);
+        Assert.Equal("All", Text(page, "user-workflows"));
+
+        // The role select is a MudSelect<string> too; the workflows editor is the one that takes several.
+        var picker = page.FindComponents<MudSelect<string>>().Single(s => s.Instance.MultiSelection);
+        await picker.InvokeAsync(() => picker.Instance.SelectedValuesChanged.InvokeAsync(["onboard-customer"]));
+        await page.InvokeAsync(() => page.Find("button[data-testid=change-workflows]").Click());
+
+        page.WaitForAssertion(() => Assert.Equal("onboard-customer", Text(page, "user-workflows")), TimeSpan.FromSeconds(60));
+        await using var scope = context.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var claims = await users.GetClaimsAsync((await users.FindByIdAsync(sam.Id))!);
+        Assert.Equal(["onboard-customer"], claims.Where(c => c.Type == UserWorkflows.ClaimType).Select(c => c.Value));
+    }
+
+    [Fact]
     public async Task Disabling_asks_for_confirmation_then_sets_the_flag_and_rotates_the_security_stamp()
     {
         var stampBefore = (await LoadAsync(sam.Id)).User.SecurityStamp;

@@ -163,11 +163,12 @@ public abstract class FailureGroupTests<TDatabase>(TDatabase database) : IAsyncL
             TriageAsync(t => t.ChangeStateAsync(fingerprint, TriageState.Fixed, TestActors.Support, default)));
         await Assert.ThrowsAsync<AccessDeniedException>(() =>
             TriageAsync(t => t.ChangeStateAsync(fingerprint, TriageState.Fixed, TestActors.Auditor, default)));
-        var badLink = await Assert.ThrowsAsync<ArgumentException>(() =>
+        var badLink = await Assert.ThrowsAsync<TriageRefusedException>(() =>
             TriageAsync(t => t.DescribeAsync(fingerprint, null, "javascript:alert(1)", TestActors.Admin, default)));
         Assert.Contains("http or https", badLink.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<ArgumentException>(() =>
+        var noOwner = await Assert.ThrowsAsync<TriageRefusedException>(() =>
             TriageAsync(t => t.AssignOwnerAsync(fingerprint, "no-such-user", TestActors.Admin, default)));
+        Assert.Equal("There is no console user no-such-user to own the group.", noOwner.Message);
         await Assert.ThrowsAsync<FailureGroupNotFoundException>(() =>
             TriageAsync(t => t.ChangeStateAsync("0000000000000000", TriageState.Fixed, TestActors.Admin, default)));
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using WorkflowAdmin.Domain.ApiAccess;
 using WorkflowAdmin.Domain.Engine;
+using WorkflowAdmin.Domain.Failures;
 using WorkflowAdmin.Domain.Security;
 using WorkflowAdmin.Domain.Views;
 
@@ -9,7 +10,7 @@ namespace WorkflowAdmin.Components.Shared;
 
 /// <summary>
 /// The one way the console words a refused or failed action (start, re-run, cancel, issue or revoke a key, save a
-/// user): every form and dialog catches with <c>when (ActionErrors.Describe(ex, ...) is { } message)</c> and shows
+/// user, triage a failure group): every form and dialog catches with <c>when (ActionErrors.Describe(ex, ...) is { } message)</c> and shows
 /// the message where it shows errors. A component keeps its own catch only for what it handles specially (the
 /// field errors of an <c>InputValidationException</c>, the re-run dialog's duplicate).
 /// </summary>
@@ -36,6 +37,10 @@ public static class ActionErrors
 
             // A saved view's name, list or address could not be kept, or the view went away: the message says which.
             SavedViewException or SavedViewNotFoundException => exception.Message,
+
+            // A failure group's triage: a move its state does not allow, a refused note, link or owner, or a group
+            // that went away or changed since it was read.
+            InvalidTriageMoveException or TriageRefusedException or FailureGroupNotFoundException or FailureGroupChangedException => exception.Message,
             DbException or DbUpdateException or TimeoutException => $"{notDone}: {exception.Message}",
             _ => null,
         };

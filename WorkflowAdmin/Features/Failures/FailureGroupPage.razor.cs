@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 using WorkflowAdmin.Admin;
+using WorkflowAdmin.Components.Shared;
 using WorkflowAdmin.Domain.Data;
 using WorkflowAdmin.Domain.Failures;
 using WorkflowAdmin.Domain.Security;
@@ -21,6 +22,7 @@ namespace WorkflowAdmin.Features.Failures;
 /// </summary>
 public sealed partial class FailureGroupPage : IDisposable
 {
+    private const string NotSaved = "The triage was not saved";
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
     private readonly CancellationTokenSource disposed = new();
@@ -143,12 +145,12 @@ public sealed partial class FailureGroupPage : IDisposable
         catch (FailureGroupChangedException ex)
         {
             // Show the group as it is now (a new failure may have reopened it) beside the refusal.
-            actionError = ex.Message;
+            actionError = ActionErrors.Describe(ex, NotSaved);
             reload = true;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AccessDeniedException or KeyNotFoundException or DbException)
+        catch (Exception ex) when (ActionErrors.Describe(ex, NotSaved) is { } message)
         {
-            actionError = ex.Message;
+            actionError = message;
             reload = false;
         }
         finally

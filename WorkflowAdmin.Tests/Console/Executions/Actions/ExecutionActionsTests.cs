@@ -77,6 +77,32 @@ public abstract class ExecutionActionsTests<TDatabase>(TDatabase database) : IAs
     }
 
     [Fact]
+    public async Task An_admin_limited_to_other_workflows_gets_neither_rerun_nor_cancel_on_this_workflows_executions()
+    {
+        var admin = await context.SignInAsUserAsync(Roles.Admin);
+        await using (var scope = context.Services.CreateAsyncScope())
+        {
+            // Limited to provisioning only; the executions below are the arithmetic workflow's.
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ApplicationUser>>();
+            var limited = await users.AddClaimAsync(
+                (await users.FindByIdAsync(admin.Id))!, new System.Security.Claims.Claim(UserWorkflows.ClaimType, WorkflowAdmin.Domain.Provisioning.ProvisioningWorkflow.WorkflowKey));
+            Assert.True(limited.Succeeded);
+        }
+
+        Probe.FailNext("square");
+        var failed = await RunNewAsync();
+        var pending = await CreateAsync(Input);
+
+        foreach (var id in new[] { failed, pending })
+        {
+            var (page, _) = Open(id);
+            page.WaitForElement("[data-testid=actions-limited]");
+            Assert.Empty(page.FindAll("[data-testid=rerun-execution]"));
+            Assert.Empty(page.FindAll("[data-testid=cancel-execution]"));
+        }
+    }
+
+    [Fact]
     public async Task Start_like_this_one_links_a_provisioning_execution_to_a_prefilled_trigger_form()
     {
         await context.SignInAsUserAsync(Roles.Admin);
