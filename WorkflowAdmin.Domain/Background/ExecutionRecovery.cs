@@ -108,7 +108,7 @@ public sealed partial class ExecutionRecovery(
         }
 
         LogTakenBack(id, released ? "resumed" : "failed");
-        WorkflowTelemetry.Recovered(released ? "resumed" : "failed");
+        WorkflowTelemetry.Recovered(execution.DefinitionKey, released ? "resumed" : "failed");
         if (!released)
         {
             WorkflowTelemetry.ExecutionFinished(execution.DefinitionKey, ExecutionStatus.Failed);

@@ -50,7 +50,7 @@ public static class WorkflowTelemetry
 
     private static readonly Counter<long> Recoveries = Meter.CreateCounter<long>(
         "workflowadmin.recoveries", "{execution}",
-        "Executions taken back from a worker that stopped responding: resumed elsewhere, or failed after too many losses (outcome).");
+        "Executions taken back from a worker that stopped responding, by workflow: resumed elsewhere, or failed after too many losses (outcome).");
 
     private static readonly Counter<long> Reruns = Meter.CreateCounter<long>(
         "workflowadmin.reruns", "{execution}", "Re-runs created, by workflow and mode.");
@@ -80,13 +80,8 @@ public static class WorkflowTelemetry
         StepDuration.Record(duration.TotalSeconds, tags);
     }
 
-    public static void Recovered(string outcome, int count = 1)
-    {
-        if (count > 0)
-        {
-            Recoveries.Add(count, new KeyValuePair<string, object?>(OutcomeAttribute, outcome));
-        }
-    }
+    public static void Recovered(string workflow, string outcome) =>
+        Recoveries.Add(1, new(WorkflowAttribute, workflow), new(OutcomeAttribute, outcome));
 
     public static void AuditWritten(string action) => AuditWrites.Add(1, new KeyValuePair<string, object?>("action", action));
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -79,27 +78,27 @@ public sealed partial class TelemetryProcessTests(SqliteDatabaseFixture database
         {
             metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         }
-        while (!(Lines(metrics, "workflowadmin_executions_finished_total").Any() && Lines(metrics, "workflowadmin_workers_busy").SingleOrDefault().Value == 0)
+        while (!(PrometheusText.Lines(metrics, "workflowadmin_executions_finished_total").Any() && PrometheusText.Lines(metrics, "workflowadmin_workers_busy").SingleOrDefault().Value == 0)
                && DateTime.UtcNow < settled && await Pause());
 
-        Assert.Equal(1, Value(metrics, "workflowadmin_executions_created_total", ("workflow", Workflow), ("source", "Api")));
-        Assert.Equal(1, Value(metrics, "workflowadmin_executions_started_total", ("workflow", Workflow)));
-        Assert.Equal(1, Value(metrics, "workflowadmin_executions_finished_total", ("workflow", Workflow), ("status", "Succeeded")));
-        Assert.Equal(1, Value(metrics, "workflowadmin_step_attempts_total", ("workflow", Workflow), ("step", "create-customer"), ("outcome", "Succeeded")));
-        Assert.Equal(1, Value(metrics, "workflowadmin_step_duration_seconds_count", ("workflow", Workflow), ("step", "create-customer"), ("outcome", "Succeeded")));
-        Assert.True(Value(metrics, "workflowadmin_step_duration_seconds_sum", ("workflow", Workflow), ("step", "create-customer"), ("outcome", "Succeeded")) > 0);
-        Assert.Equal(1, Value(metrics, "workflowadmin_audit_writes_total", ("action", "execution.trigger")));
+        Assert.Equal(1, PrometheusText.Value(metrics, "workflowadmin_executions_created_total", ("workflow", Workflow), ("source", "Api")));
+        Assert.Equal(1, PrometheusText.Value(metrics, "workflowadmin_executions_started_total", ("workflow", Workflow)));
+        Assert.Equal(1, PrometheusText.Value(metrics, "workflowadmin_executions_finished_total", ("workflow", Workflow), ("status", "Succeeded")));
+        Assert.Equal(1, PrometheusText.Value(metrics, "workflowadmin_step_attempts_total", ("workflow", Workflow), ("step", "create-customer"), ("outcome", "Succeeded")));
+        Assert.Equal(1, PrometheusText.Value(metrics, "workflowadmin_step_duration_seconds_count", ("workflow", Workflow), ("step", "create-customer"), ("outcome", "Succeeded")));
+        Assert.True(PrometheusText.Value(metrics, "workflowadmin_step_duration_seconds_sum", ("workflow", Workflow), ("step", "create-customer"), ("outcome", "Succeeded")) > 0);
+        Assert.Equal(1, PrometheusText.Value(metrics, "workflowadmin_audit_writes_total", ("action", "execution.trigger")));
         Assert.DoesNotContain("outcome=\"Failed\"", metrics, StringComparison.Ordinal);
-        Assert.Equal(0, Value(metrics, "workflowadmin_queue_depth"));
-        Assert.Equal(0, Value(metrics, "workflowadmin_queue_oldest_age_seconds"));
-        Assert.Equal(2, Value(metrics, "workflowadmin_workers_total"));
-        Assert.Equal(0, Value(metrics, "workflowadmin_workers_busy"));
+        Assert.Equal(0, PrometheusText.Value(metrics, "workflowadmin_queue_depth"));
+        Assert.Equal(0, PrometheusText.Value(metrics, "workflowadmin_queue_oldest_age_seconds"));
+        Assert.Equal(2, PrometheusText.Value(metrics, "workflowadmin_workers_total"));
+        Assert.Equal(0, PrometheusText.Value(metrics, "workflowadmin_workers_busy"));
 
         // Every attempt counted once, and the same number of durations recorded.
-        var attempts = Lines(metrics, "workflowadmin_step_attempts_total", ("workflow", Workflow)).ToList();
+        var attempts = PrometheusText.Lines(metrics, "workflowadmin_step_attempts_total", ("workflow", Workflow)).ToList();
         Assert.True(attempts.Count >= 5, metrics);
         Assert.All(attempts, a => Assert.Equal(1, a.Value));
-        Assert.Equal(attempts.Count, Lines(metrics, "workflowadmin_step_duration_seconds_count", ("workflow", Workflow)).Count());
+        Assert.Equal(attempts.Count, PrometheusText.Lines(metrics, "workflowadmin_step_duration_seconds_count", ("workflow", Workflow)).Count());
 
         // The run's span and its step spans (which end first, so may travel in an earlier batch) reach the collector,
         // named and tagged with the execution.
@@ -114,26 +113,6 @@ public sealed partial class TelemetryProcessTests(SqliteDatabaseFixture database
     {
         await Task.Delay(200);
         return true;
-    }
-
-    private static double Value(string metrics, string name, params (string Key, string Value)[] labels)
-    {
-        var lines = Lines(metrics, name, labels).ToList();
-        Assert.True(lines.Count == 1, $"{lines.Count} series of {name} with {string.Join(",", labels)}:\n{metrics}");
-        return lines[0].Value;
-    }
-
-    private static IEnumerable<(string Line, double Value)> Lines(string metrics, string name, params (string Key, string Value)[] labels) =>
-        metrics.Split('\n')
-            .Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal))
-            .Where(l => labels.All(p => l.Contains($"{p.Key}=\"{p.Value}\"", StringComparison.Ordinal)))
-            .Select(l => (l, SampleValue(l)));
-
-    // A sample line is `name{labels} value [timestamp]`.
-    private static double SampleValue(string line)
-    {
-        var parts = line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ');
-        return double.Parse(parts[0], CultureInfo.InvariantCulture);
     }
 
     [GeneratedRegex(@"wfa_\S+")]
