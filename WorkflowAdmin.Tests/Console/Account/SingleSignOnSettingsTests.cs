@@ -170,14 +170,14 @@ public sealed class SingleSignOnStartupTests : IAsyncLifetime
         ((ClaimsIdentity)sso.Identity!).AddClaim(new Claim(
             SingleSignOn.SessionExpiresClaim, time.GetUtcNow().AddHours(8).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
 
-        Assert.True(await revalidation.IsStillValidAsync(users, sso));
+        Assert.True(await revalidation.IsStillValidAsync(services, sso));
         time.Advance(TimeSpan.FromHours(8) - TimeSpan.FromSeconds(1));
-        Assert.True(await revalidation.IsStillValidAsync(users, sso));
+        Assert.True(await revalidation.IsStillValidAsync(services, sso));
         time.Advance(TimeSpan.FromSeconds(1));
-        Assert.False(await revalidation.IsStillValidAsync(users, sso));
+        Assert.False(await revalidation.IsStillValidAsync(services, sso));
 
         var password = await services.GetRequiredService<SignInManager<ApplicationUser>>().CreateUserPrincipalAsync(created.User!);
-        Assert.True(await revalidation.IsStillValidAsync(users, password));
+        Assert.True(await revalidation.IsStillValidAsync(services, password));
         Assert.IsAssignableFrom<IdentityRevalidatingAuthenticationStateProvider>(services.GetRequiredService<AuthenticationStateProvider>());
     }
 }
