@@ -45,7 +45,11 @@ public sealed class SingleSignOnSettingsTests
     [Fact]
     public void A_valid_configuration_passes()
     {
-        Assert.True(new SingleSignOnOptions.Validator().Validate(null, Bind(Valid())).Succeeded);
+        var options = Bind(Valid());
+
+        Assert.True(new SingleSignOnOptions.Validator().Validate(null, options).Succeeded);
+        Assert.Contains("offline_access", options.ScopeList);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.GroupsRefreshInterval);
     }
 
     [Theory]
@@ -57,7 +61,10 @@ public sealed class SingleSignOnSettingsTests
     [InlineData("GroupsClaim", " ", "Authentication:Oidc:GroupsClaim must name a claim.")]
     [InlineData("Roles:Owner:0", "wfa-owners", "Authentication:Oidc:Roles:Owner is not a role. Roles: Support, Admin, Auditor.")]
     [InlineData("Roles:Auditor:0", "wfa-admins", "Authentication:Oidc:Roles maps the group 'wfa-admins' to more than one role (Admin, Auditor).")]
+    [InlineData("Scopes", "openid profile email", "Authentication:Oidc:Scopes must include 'offline_access', so that groups can be re-read at revalidation (it is 'openid profile email').")]
     [InlineData("MaxSessionAge", "00:00:00", "Authentication:Oidc:MaxSessionAge must be positive.")]
+    [InlineData("GroupsRefreshInterval", "00:00:00", "Authentication:Oidc:GroupsRefreshInterval must be positive and shorter than Authentication:Oidc:MaxSessionAge (it is 00:00:00).")]
+    [InlineData("GroupsRefreshInterval", "08:00:00", "Authentication:Oidc:GroupsRefreshInterval must be positive and shorter than Authentication:Oidc:MaxSessionAge (it is 08:00:00).")]
     [InlineData("DisplayName", "", "Authentication:Oidc:DisplayName is required (the button says \"Sign in with <DisplayName>\").")]
     public void A_bad_setting_is_refused_by_name(string key, string value, string error)
     {
