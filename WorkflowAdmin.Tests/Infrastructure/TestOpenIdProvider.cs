@@ -23,7 +23,7 @@ namespace WorkflowAdmin.Tests.Infrastructure;
 /// stores in an in-memory SQLite database) on a free loopback port. Its people and their groups are the test's;
 /// its sign-in page asks only for a user name, and consent is implicit. It issues rolling refresh tokens, and a
 /// refresh reads the person's groups as they are now (or refuses with invalid_grant when they are gone), as
-/// Entra ID or Keycloak do; its token endpoint can be made slow or down.
+/// Entra ID or Keycloak do; its token endpoint can be taken down, and counts its requests.
 /// </summary>
 public sealed class TestOpenIdProvider : IAsyncDisposable
 {
@@ -49,9 +49,6 @@ public sealed class TestOpenIdProvider : IAsyncDisposable
 
     /// <summary>True answers every token request with 503, as a provider that is down.</summary>
     public bool TokenEndpointDown { get; set; }
-
-    /// <summary>How long the token endpoint takes to answer (a race needs the window open).</summary>
-    public TimeSpan TokenDelay { get; set; }
 
     public Uri Authority { get; private set; } = null!;
 
@@ -121,7 +118,6 @@ public sealed class TestOpenIdProvider : IAsyncDisposable
             if (http.Request.Path == "/connect/token")
             {
                 Interlocked.Increment(ref tokenRequests);
-                await Task.Delay(TokenDelay);
                 if (TokenEndpointDown)
                 {
                     http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

@@ -156,20 +156,50 @@ public abstract class SingleSignOnGroupsRefreshTests(DatabaseFixture database) :
         using var browser = await SignInAsync("erin");
         var session = await SessionAsync("erin@example.com");
         var signedIn = provider.TokenRequests;
-        provider.TokenDelay = TimeSpan.FromSeconds(2);
-
         time.Advance(PastTheInterval);
-        var both = await Task.WhenAll(CircuitStillValidAsync(session), CircuitStillValidAsync(session));
+
+        // Both nodes read the same checked-at time before either can take the lease: a transaction here holds the
+        // token rows, so both reach their compare-and-swap and wait there; then it lets them go.
+        bool[] both;
+        await using (var held = database.CreateDbContext())
+        {
+            await using var transaction = await held.Database.BeginTransactionAsync();
+            var userId = (await held.Users.SingleAsync(u => u.Email == "erin@example.com")).Id;
+            await held.Database.ExecuteSqlRawAsync("UPDATE \"AspNetUserTokens\" SET \"Value\" = \"Value\" WHERE \"UserId\" = {0}", userId);
+            var first = Task.Run(() => CircuitStillValidAsync(session));
+            var second = Task.Run(() => CircuitStillValidAsync(session));
+            await BothWaitingAsync();
+            await transaction.CommitAsync();
+            both = await Task.WhenAll(first, second);
+        }
 
         Assert.Equal([true, true], both);
         Assert.Equal(signedIn + 1, provider.TokenRequests);
-        provider.TokenDelay = TimeSpan.Zero;
 
         // The token the winner stored is the provider's current one: the next refresh works.
         time.Advance(PastTheInterval);
         Assert.True(await CircuitStillValidAsync(session));
         Assert.Equal(signedIn + 2, provider.TokenRequests);
         Assert.DoesNotContain(await AuditLog.ReadAsync(database), e => e.Action == AuditActions.SignOut);
+    }
+
+    // PostgreSQL shows the two blocked updates; SQLite does not, so there the two get time to read and block.
+    private async Task BothWaitingAsync()
+    {
+        if (database.Provider != WorkflowAdmin.Domain.Data.DatabaseProvider.PostgreSql)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            return;
+        }
+
+        await using var db = database.CreateDbContext();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await db.Database.SqlQueryRaw<int>(
+            "SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'").SingleAsync() < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The two revalidations never reached their compare-and-swap.");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>The browser's side of a sign-in through the provider, as plain HTTP: the console's cookie at the end.</summary>
