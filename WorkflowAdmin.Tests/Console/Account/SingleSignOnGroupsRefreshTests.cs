@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using WorkflowAdmin.Account;
 using WorkflowAdmin.Domain.Auditing;
 using WorkflowAdmin.Domain.Identity;
@@ -23,13 +24,14 @@ public abstract class SingleSignOnGroupsRefreshTests(DatabaseFixture database) :
     private static readonly TimeSpan PastTheInterval = TimeSpan.FromMinutes(6);
     private readonly TestOpenIdProvider provider = new();
     private readonly ShiftedTime time = new();
+    private readonly LogCapture logs = new();
     private ConsoleAppFactory app = null!;
 
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
         await provider.StartAsync();
-        app = new ConsoleAppFactory(database, provider.ConsoleSettings(), services: s => s.AddSingleton<TimeProvider>(time));
+        app = new ConsoleAppFactory(database, provider.ConsoleSettings(), services: s => s.AddSingleton<TimeProvider>(time).AddSingleton<ILoggerProvider>(logs));
         await provider.RegisterConsoleAsync(app.BaseAddress);
     }
 
@@ -68,6 +70,8 @@ public abstract class SingleSignOnGroupsRefreshTests(DatabaseFixture database) :
         var rotated = await StoredRefreshTokenAsync("alice@example.com");
         Assert.NotEqual(stored.Plain, rotated.Plain);
         Assert.DoesNotContain(rotated.Plain, rotated.Stored, StringComparison.Ordinal);
+        Assert.Contains(logs.Lines, l => l.Contains("the groups now map to Auditor", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains(stored.Plain, StringComparison.Ordinal) || l.Contains(rotated.Plain, StringComparison.Ordinal));
 
         // The stamp rotated, so the cookie session ends too; signing in again gives the new role.
         Assert.Equal("/account/login", await PathOfAsync(browser, "/"));
@@ -142,6 +146,7 @@ public abstract class SingleSignOnGroupsRefreshTests(DatabaseFixture database) :
         Assert.Equal(signedIn + 3, provider.TokenRequests);
         Assert.Equal([Roles.Admin], await RolesAsync("dave@example.com"));
         Assert.DoesNotContain(await AuditLog.ReadAsync(database), e => e.Action is AuditActions.UserRoleChanged or AuditActions.SignOut);
+        Assert.Equal(3, logs.Lines.Count(l => l.StartsWith("Warning ", StringComparison.Ordinal) && l.Contains("could not be reached", StringComparison.Ordinal)));
 
         // Back up: the very next revalidation reads the groups it could not read before.
         provider.TokenEndpointDown = false;
@@ -266,6 +271,31 @@ public abstract class SingleSignOnGroupsRefreshTests(DatabaseFixture database) :
         await using var db = database.CreateDbContext();
         var user = await db.Users.SingleAsync(u => u.Email == email);
         return await db.UserTokens.CountAsync(t => t.UserId == user.Id && t.LoginProvider == SingleSignOnOptions.Scheme);
+    }
+
+    /// <summary>Every line the app logs, with its level, to check what is (and is never) written.</summary>
+    private sealed class LogCapture : ILoggerProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> lines = new();
+
+        public IReadOnlyCollection<string> Lines => lines;
+
+        public ILogger CreateLogger(string categoryName) => new Logger(lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                lines.Enqueue($"{logLevel} {formatter(state, exception)} {exception}");
+        }
     }
 
     /// <summary>The real clock, moved forward by the test: timers stay real, "now" jumps.</summary>
