@@ -52,8 +52,9 @@ public sealed class SingleSignOnOptions
     public string DisplayName { get; set; } = "single sign-on";
 
     /// <summary>
-    /// How long a single sign-on session lasts before the user must go through the provider again, which is when
-    /// a group changed at the provider takes effect. Not extended by activity.
+    /// How long a single sign-on session lasts before the user must go through the provider again. Not extended by
+    /// activity. Groups are re-read sooner (<see cref="GroupsRefreshInterval"/>); this is the backstop for when the
+    /// provider cannot be asked or issued no refresh token.
     /// </summary>
     public TimeSpan MaxSessionAge { get; set; } = TimeSpan.FromHours(8);
 
