@@ -21,7 +21,9 @@ namespace WorkflowAdmin.Tests.Infrastructure;
 /// <summary>
 /// A real OpenID Connect provider (OpenIddict's server, authorization code flow with PKCE, signed ID tokens, its
 /// stores in an in-memory SQLite database) on a free loopback port. Its people and their groups are the test's;
-/// its sign-in page asks only for a user name, and consent is implicit.
+/// its sign-in page asks only for a user name, and consent is implicit. It issues rolling refresh tokens, and a
+/// refresh reads the person's groups as they are now (or refuses with invalid_grant when they are gone), as
+/// Entra ID or Keycloak do; its token endpoint can be taken down, and counts its requests.
 /// </summary>
 public sealed class TestOpenIdProvider : IAsyncDisposable
 {
@@ -40,6 +42,13 @@ public sealed class TestOpenIdProvider : IAsyncDisposable
     private SqliteConnection? keepAlive;
     private readonly ConcurrentDictionary<string, Person> people = new(StringComparer.Ordinal);
     private WebApplication? app;
+    private int tokenRequests;
+
+    /// <summary>Requests that reached the token endpoint (code redemptions and refreshes).</summary>
+    public int TokenRequests => Volatile.Read(ref tokenRequests);
+
+    /// <summary>True answers every token request with 503, as a provider that is down.</summary>
+    public bool TokenEndpointDown { get; set; }
 
     public Uri Authority { get; private set; } = null!;
 
@@ -59,6 +68,20 @@ public sealed class TestOpenIdProvider : IAsyncDisposable
     /// <summary>Adds someone who can sign in here, or replaces their groups (a group change at the provider).</summary>
     public void SetPerson(string userName, string email, params string[] groups) =>
         people[userName] = new Person("sub-" + userName, email, userName + " (SSO)", [.. groups]);
+
+    /// <summary>Removes someone (left the company, disabled at the provider): their refresh tokens are refused.</summary>
+    public void RemovePerson(string userName) => people.TryRemove(userName, out _);
+
+    /// <summary>Revokes every token the provider issued for someone, as an operator's "revoke sessions" does.</summary>
+    public async Task RevokeTokensAsync(string userName)
+    {
+        await using var scope = app!.Services.CreateAsyncScope();
+        var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+        await foreach (var token in tokens.FindBySubjectAsync("sub-" + userName))
+        {
+            await tokens.TryRevokeAsync(token);
+        }
+    }
 
     public async Task StartAsync()
     {
@@ -83,17 +106,32 @@ public sealed class TestOpenIdProvider : IAsyncDisposable
             .AddServer(o =>
             {
                 o.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token");
-                o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange().AllowRefreshTokenFlow();
                 o.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
-                o.RegisterScopes(Scopes.Email, Scopes.Profile);
-                o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().DisableTransportSecurityRequirement();
+                o.RegisterScopes(Scopes.Email, Scopes.Profile, Scopes.OfflineAccess);
+                o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
             });
 
         app = builder.Build();
+        app.Use(async (http, next) =>
+        {
+            if (http.Request.Path == "/connect/token")
+            {
+                Interlocked.Increment(ref tokenRequests);
+                if (TokenEndpointDown)
+                {
+                    http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    return;
+                }
+            }
+
+            await next(http);
+        });
         app.UseAuthentication();
         app.MapGet("/login", (string? returnUrl) => Results.Content(LoginForm(returnUrl ?? "/"), "text/html"));
         app.MapPost("/login", (Delegate)SignInAsync);
         app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeAsync);
+        app.MapPost("/connect/token", (Delegate)TokenAsync);
 
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -132,7 +170,7 @@ public sealed class TestOpenIdProvider : IAsyncDisposable
             RedirectUris = { callback },
             Permissions =
             {
-                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.GrantTypes.AuthorizationCode,
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken,
                 Permissions.ResponseTypes.Code, Permissions.Scopes.Email, Permissions.Scopes.Profile,
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
@@ -179,12 +217,48 @@ public sealed class TestOpenIdProvider : IAsyncDisposable
                 new AuthenticationProperties { RedirectUri = http.Request.Path + http.Request.QueryString }, [CookieScheme]);
         }
 
+        return Results.SignIn(Principal(person, request.GetScopes()), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    // Passthrough: OpenIddict has validated the code or refresh token (and refuses a revoked one itself). A code
+    // carries the sign-in's principal; a refresh reads the person again, so changed groups show.
+    private async Task<IResult> TokenAsync(HttpContext http)
+    {
+        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        var granted = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        if (!granted.Succeeded)
+        {
+            return Refuse("The grant is not valid.");
+        }
+
+        if (request.IsAuthorizationCodeGrantType())
+        {
+            return Results.SignIn(granted.Principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        }
+
+        var subject = granted.Principal.GetClaim(Claims.Subject);
+        var person = people.Values.FirstOrDefault(p => p.Subject == subject);
+        return person is null
+            ? Refuse("The user is no longer known here.")
+            : Results.SignIn(Principal(person, granted.Principal.GetScopes()), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static IResult Refuse(string description) => Results.Forbid(
+        new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidGrant,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        }),
+        [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+
+    private static ClaimsPrincipal Principal(Person person, ImmutableArray<string> scopes)
+    {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, person.Subject).SetClaim(Claims.Email, person.Email).SetClaim(Claims.Name, person.Name);
         identity.SetClaims("groups", person.Groups);
-        identity.SetScopes(request.GetScopes());
+        identity.SetScopes(scopes);
         identity.SetDestinations(_ => [Destinations.IdentityToken, Destinations.AccessToken]);
-        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        return new ClaimsPrincipal(identity);
     }
 
     private static string LoginForm(string returnUrl, string? error = null) =>

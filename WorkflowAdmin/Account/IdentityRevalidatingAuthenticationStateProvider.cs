@@ -11,7 +11,8 @@ namespace WorkflowAdmin.Account;
 /// <summary>
 /// Re-checks an open circuit's user every minute: a user who was disabled, deleted or had their password reset
 /// (all of which rotate the security stamp) loses the console within a minute, without reloading the page; so does
-/// a single sign-on session past its fixed end (decision 0022).
+/// a single sign-on session past its fixed end (decision 0022), or whose groups at the provider no longer give
+/// its role (decision 0045).
 /// </summary>
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
     ILoggerFactory loggerFactory,
@@ -27,12 +28,13 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        return await IsStillValidAsync(users, authenticationState.User);
+        return await IsStillValidAsync(scope.ServiceProvider, authenticationState.User, cancellationToken);
     }
 
-    internal async Task<bool> IsStillValidAsync(UserManager<ApplicationUser> users, ClaimsPrincipal principal)
+    internal async Task<bool> IsStillValidAsync(IServiceProvider services, ClaimsPrincipal principal, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        var users = services.GetRequiredService<UserManager<ApplicationUser>>();
         if (principal.FindFirstValue(SingleSignOn.SessionExpiresClaim) is { } expires
             && (!long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var end) || time.GetUtcNow().ToUnixTimeSeconds() >= end))
         {
@@ -46,6 +48,13 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         }
 
         var principalStamp = principal.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType);
-        return principalStamp == await users.GetSecurityStampAsync(user);
+        if (principalStamp != await users.GetSecurityStampAsync(user))
+        {
+            return false;
+        }
+
+        // The same rule as the cookie's check (ConsoleSignInManager): an SSO session re-reads its groups.
+        return principal.FindFirst(SingleSignOn.SessionExpiresClaim) is null
+            || await services.GetRequiredService<SingleSignOnGroups>().IsStillValidAsync(user, cancellationToken);
     }
 }

@@ -23,6 +23,8 @@ internal sealed partial class SingleSignOn(
     RoleManager<IdentityRole> roles,
     AppDbContext db,
     SignInThrottle throttle,
+    SingleSignOnRoles roleRule,
+    SingleSignOnGroups groupsRefresh,
     TimeProvider time,
     IOptions<SingleSignOnOptions> options,
     ILogger<SingleSignOn> logger)
@@ -81,6 +83,10 @@ internal sealed partial class SingleSignOn(
             return SingleSignOnOutcome.Failed;
         }
 
+        // The provider's refresh token (put aside from the token response by the handler's TokenValidated event)
+        // lets revalidation re-read the groups (decision 0045).
+        await groupsRefresh.KeepRefreshTokenAsync(user, external.Properties.GetTokenValue(SingleSignOnGroups.RefreshTokenName));
+
         // A fixed end, not extended by activity: the provider is asked again (and groups re-read) at least this often.
         var expires = time.GetUtcNow().Add(settings.MaxSessionAge);
         await signInManager.SignInWithClaimsAsync(
@@ -121,25 +127,9 @@ internal sealed partial class SingleSignOn(
                 System(clientIp), AuditActions.UserCreated, now, AuditTargets.User, user.Id,
                 reason: "first single sign-on", after: new { email, user.DisplayName, role, via.via }), CancellationToken.None);
         }
-        else
+        else if (await roleRule.ApplyAsync(user, role, "groups at single sign-on", clientIp) == RoleChange.Failed)
         {
-            var previous = await users.GetRolesAsync(user);
-            if (previous.Count != 1 || previous[0] != role)
-            {
-                // The stamp rotates, so the user's other open sessions end at their next revalidation, as when an
-                // admin changes a role.
-                if (!Succeeded(await users.RemoveFromRolesAsync(user, previous), email)
-                    || !Succeeded(await users.AddToRoleAsync(user, role), email)
-                    || !Succeeded(await users.UpdateSecurityStampAsync(user), email))
-                {
-                    return null;
-                }
-
-                await AuditTrail.SaveAsync(db, AuditRecord.For(
-                    System(clientIp), AuditActions.UserRoleChanged, now, AuditTargets.User, user.Id,
-                    reason: "groups at single sign-on", before: new { roles = previous }, after: new { roles = new[] { role } }),
-                    CancellationToken.None);
-            }
+            return null;
         }
 
         var logins = await users.GetLoginsAsync(user);
@@ -161,20 +151,9 @@ internal sealed partial class SingleSignOn(
     // it to be used until the session's end.
     private async Task RevokeRolesAsync(ApplicationUser user)
     {
-        var previous = await users.GetRolesAsync(user);
-        if (previous.Count == 0)
-        {
-            return;
-        }
-
         await using var transaction = await db.Database.BeginTransactionAsync();
-        if (Succeeded(await users.RemoveFromRolesAsync(user, previous), user.Email ?? user.Id)
-            && Succeeded(await users.UpdateSecurityStampAsync(user), user.Email ?? user.Id))
+        if (await roleRule.ApplyAsync(user, null, "groups at single sign-on", null) == RoleChange.Changed)
         {
-            await AuditTrail.SaveAsync(db, AuditRecord.For(
-                System(null), AuditActions.UserRoleChanged, time.GetUtcNow().UtcDateTime, AuditTargets.User, user.Id,
-                reason: "groups at single sign-on", before: new { roles = previous }, after: new { roles = Array.Empty<string>() }),
-                CancellationToken.None);
             await transaction.CommitAsync();
         }
     }

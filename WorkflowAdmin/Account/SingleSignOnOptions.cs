@@ -17,6 +17,9 @@ public sealed class SingleSignOnOptions
     /// <summary>Where the provider sends the browser back to; register <c>https://your-host/signin-oidc</c> with it.</summary>
     public const string CallbackPath = "/signin-oidc";
 
+    /// <summary>The scope that makes the provider issue a refresh token.</summary>
+    public const string OfflineAccessScope = "offline_access";
+
     /// <summary>The provider's issuer address; its discovery document is read from <c>/.well-known/openid-configuration</c> below it.</summary>
     public string Authority { get; set; } = "";
 
@@ -25,8 +28,11 @@ public sealed class SingleSignOnOptions
     /// <summary>The client secret. Set it in the environment (<c>Authentication__Oidc__ClientSecret</c>), not in the file.</summary>
     public string ClientSecret { get; set; } = "";
 
-    /// <summary>Space-separated scopes to ask for; must include <c>openid</c>. Add the one that releases groups if the provider needs it.</summary>
-    public string Scopes { get; set; } = "openid profile email";
+    /// <summary>
+    /// Space-separated scopes to ask for; must include <c>openid</c>, and <c>offline_access</c> for the refresh token
+    /// that lets revalidation re-read the groups (decision 0045). Add the one that releases groups if the provider needs it.
+    /// </summary>
+    public string Scopes { get; set; } = "openid profile email offline_access";
 
     /// <summary>The ID-token claim that carries the user's groups (or app roles): <c>groups</c> for Entra ID and Keycloak, <c>roles</c> for Entra app roles.</summary>
     public string GroupsClaim { get; set; } = "groups";
@@ -46,10 +52,18 @@ public sealed class SingleSignOnOptions
     public string DisplayName { get; set; } = "single sign-on";
 
     /// <summary>
-    /// How long a single sign-on session lasts before the user must go through the provider again, which is when
-    /// a group changed at the provider takes effect. Not extended by activity.
+    /// How long a single sign-on session lasts before the user must go through the provider again. Not extended by
+    /// activity. Groups are re-read sooner (<see cref="GroupsRefreshInterval"/>); this is the backstop for when the
+    /// provider cannot be asked or issued no refresh token.
     /// </summary>
     public TimeSpan MaxSessionAge { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// How often an SSO session's groups are re-read from the provider (with the stored refresh token) when the
+    /// session is revalidated, which is when a group changed at the provider takes effect (decision 0045).
+    /// Revalidation runs every minute, so shorter than that has no effect.
+    /// </summary>
+    public TimeSpan GroupsRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Only for a test provider on plain HTTP: production providers are reached over HTTPS.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
@@ -112,6 +126,11 @@ public sealed class SingleSignOnOptions
                 errors.Add($"{SectionName}:Scopes must include 'openid' (it is '{options.Scopes}').");
             }
 
+            if (!options.ScopeList.Contains(OfflineAccessScope, StringComparer.Ordinal))
+            {
+                errors.Add($"{SectionName}:Scopes must include '{OfflineAccessScope}', so that groups can be re-read at revalidation (it is '{options.Scopes}').");
+            }
+
             foreach (var (key, label) in new[] { (options.GroupsClaim, "GroupsClaim"), (options.EmailClaim, "EmailClaim"), (options.NameClaim, "NameClaim") })
             {
                 if (string.IsNullOrWhiteSpace(key))
@@ -146,6 +165,11 @@ public sealed class SingleSignOnOptions
             if (options.MaxSessionAge <= TimeSpan.Zero)
             {
                 errors.Add($"{SectionName}:MaxSessionAge must be positive.");
+            }
+
+            if (options.GroupsRefreshInterval <= TimeSpan.Zero || options.GroupsRefreshInterval >= options.MaxSessionAge)
+            {
+                errors.Add($"{SectionName}:GroupsRefreshInterval must be positive and shorter than {SectionName}:MaxSessionAge (it is {options.GroupsRefreshInterval}).");
             }
 
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -24,6 +24,11 @@ internal static partial class SingleSignOnSetup
                 $"{LocalAccountsOptions.SectionName}:Enabled=false needs {SingleSignOnOptions.SectionName} configured: otherwise nobody could sign in.")
             .ValidateOnStart();
         services.AddScoped<SingleSignOn>();
+        services.AddScoped<SingleSignOnRoles>();
+        services.AddScoped<SingleSignOnGroups>();
+
+        // Revalidation waits for the provider's token endpoint: a slow provider must not hold a request for long.
+        services.AddHttpClient(SingleSignOnGroups.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
 
         // The scheme exists only when configured: an unconfigured OpenID Connect handler fails at its first use,
         // and the sign-in page asks the scheme provider whether to offer the button.
@@ -71,10 +76,21 @@ internal static partial class SingleSignOnSetup
         }
 
         // Claims exactly as the provider names them, so GroupsClaim and EmailClaim mean what the operator reads in
-        // the token; the identity lives only until SingleSignOn turns it into a console user. No tokens are kept.
+        // the token; the identity lives only until SingleSignOn turns it into a console user. Of the tokens only the
+        // refresh token is kept (decision 0045): put aside here, in the short-lived external cookie, and stored
+        // encrypted for the user at /account/login/oidc/complete. The access and ID tokens are dropped.
         oidc.MapInboundClaims = false;
         oidc.GetClaimsFromUserInfoEndpoint = false;
         oidc.SaveTokens = false;
+        oidc.Events.OnTokenValidated = context =>
+        {
+            if (context.TokenEndpointResponse?.RefreshToken is { Length: > 0 } refreshToken && context.Properties is { } properties)
+            {
+                properties.StoreTokens([new AuthenticationToken { Name = SingleSignOnGroups.RefreshTokenName, Value = refreshToken }]);
+            }
+
+            return Task.CompletedTask;
+        };
         oidc.TokenValidationParameters.NameClaimType = sso.NameClaim;
 
         // Secure outside Development, like the sign-in cookie (decision 0013).

@@ -47,11 +47,11 @@ public sealed class SessionRevalidationTests : IAsyncLifetime
         var principal = await services.GetRequiredService<SignInManager<ApplicationUser>>().CreateUserPrincipalAsync(created.User!);
         var provider = (IdentityRevalidatingAuthenticationStateProvider)services.GetRequiredService<AuthenticationStateProvider>();
 
-        Assert.True(await provider.IsStillValidAsync(users, principal));
+        Assert.True(await provider.IsStillValidAsync(services, principal));
 
         await accounts.SetDisabledAsync(Actor.System, created.User!.Id, disabled: true);
 
-        Assert.False(await provider.IsStillValidAsync(users, principal));
+        Assert.False(await provider.IsStillValidAsync(services, principal));
         Assert.False(await services.GetRequiredService<SignInManager<ApplicationUser>>().CanSignInAsync((await users.FindByIdAsync(created.User.Id))!));
     }
 }

@@ -45,7 +45,11 @@ public sealed class SingleSignOnSettingsTests
     [Fact]
     public void A_valid_configuration_passes()
     {
-        Assert.True(new SingleSignOnOptions.Validator().Validate(null, Bind(Valid())).Succeeded);
+        var options = Bind(Valid());
+
+        Assert.True(new SingleSignOnOptions.Validator().Validate(null, options).Succeeded);
+        Assert.Contains("offline_access", options.ScopeList);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.GroupsRefreshInterval);
     }
 
     [Theory]
@@ -57,7 +61,10 @@ public sealed class SingleSignOnSettingsTests
     [InlineData("GroupsClaim", " ", "Authentication:Oidc:GroupsClaim must name a claim.")]
     [InlineData("Roles:Owner:0", "wfa-owners", "Authentication:Oidc:Roles:Owner is not a role. Roles: Support, Admin, Auditor.")]
     [InlineData("Roles:Auditor:0", "wfa-admins", "Authentication:Oidc:Roles maps the group 'wfa-admins' to more than one role (Admin, Auditor).")]
+    [InlineData("Scopes", "openid profile email", "Authentication:Oidc:Scopes must include 'offline_access', so that groups can be re-read at revalidation (it is 'openid profile email').")]
     [InlineData("MaxSessionAge", "00:00:00", "Authentication:Oidc:MaxSessionAge must be positive.")]
+    [InlineData("GroupsRefreshInterval", "00:00:00", "Authentication:Oidc:GroupsRefreshInterval must be positive and shorter than Authentication:Oidc:MaxSessionAge (it is 00:00:00).")]
+    [InlineData("GroupsRefreshInterval", "08:00:00", "Authentication:Oidc:GroupsRefreshInterval must be positive and shorter than Authentication:Oidc:MaxSessionAge (it is 08:00:00).")]
     [InlineData("DisplayName", "", "Authentication:Oidc:DisplayName is required (the button says \"Sign in with <DisplayName>\").")]
     public void A_bad_setting_is_refused_by_name(string key, string value, string error)
     {
@@ -170,14 +177,14 @@ public sealed class SingleSignOnStartupTests : IAsyncLifetime
         ((ClaimsIdentity)sso.Identity!).AddClaim(new Claim(
             SingleSignOn.SessionExpiresClaim, time.GetUtcNow().AddHours(8).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
 
-        Assert.True(await revalidation.IsStillValidAsync(users, sso));
+        Assert.True(await revalidation.IsStillValidAsync(services, sso));
         time.Advance(TimeSpan.FromHours(8) - TimeSpan.FromSeconds(1));
-        Assert.True(await revalidation.IsStillValidAsync(users, sso));
+        Assert.True(await revalidation.IsStillValidAsync(services, sso));
         time.Advance(TimeSpan.FromSeconds(1));
-        Assert.False(await revalidation.IsStillValidAsync(users, sso));
+        Assert.False(await revalidation.IsStillValidAsync(services, sso));
 
         var password = await services.GetRequiredService<SignInManager<ApplicationUser>>().CreateUserPrincipalAsync(created.User!);
-        Assert.True(await revalidation.IsStillValidAsync(users, password));
+        Assert.True(await revalidation.IsStillValidAsync(services, password));
         Assert.IsAssignableFrom<IdentityRevalidatingAuthenticationStateProvider>(services.GetRequiredService<AuthenticationStateProvider>());
     }
 }
