@@ -33,7 +33,30 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
 
     public override Task DisposeAsync() => Enabled ? base.DisposeAsync() : Task.CompletedTask;
 
-    protected override ConsoleAppFactory CreateApp() => new(Database, services: ConsoleAppFactory.WithoutExecutionWorkers);
+    // The test host runs as Development and does not read the shipped appsettings.json, which costs what production
+    // does not pay, so the bench sets production's behaviour back:
+    // - logging: without these levels every request and every database command is logged at Information to the console
+    //   (WORKFLOWADMIN_BENCH_LOGGING=all keeps that);
+    // - static assets: Development serves them with "no-cache" (and MudBlazor's 627 KB stylesheet uncompressed), so
+    //   every warm load downloaded the render-blocking stylesheet again; a published app serves fingerprinted assets
+    //   as immutable, which this setting restores (WORKFLOWADMIN_BENCH_ASSET_CACHING=0 measures the Development way).
+    protected override ConsoleAppFactory CreateApp()
+    {
+        var settings = new Dictionary<string, string?>();
+        if (Environment.GetEnvironmentVariable("WORKFLOWADMIN_BENCH_LOGGING") != "all")
+        {
+            settings["Logging:LogLevel:Default"] = "Information";
+            settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning";
+            settings["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning";
+        }
+
+        if (Environment.GetEnvironmentVariable("WORKFLOWADMIN_BENCH_ASSET_CACHING") != "0")
+        {
+            settings["EnableStaticAssetsDevelopmentCaching"] = "true";
+        }
+
+        return new(Database, settings, services: ConsoleAppFactory.WithoutExecutionWorkers);
+    }
 
     protected override async Task SeedAsync()
     {
@@ -91,17 +114,41 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
         foreach (var (name, url, row) in loads > 0 ? views : [])
         {
             var times = new List<double>();
+            var breakdowns = new List<LoadBreakdown>();
             var page = await Context.NewPageAsync();
-            for (var i = 0; i < loads + 2; i++)
+            var traced = Environment.GetEnvironmentVariable("WORKFLOWADMIN_BENCH_TRACE_DIR") is { Length: > 0 } ? 1 : 0;
+            for (var i = 0; i < loads + 2 + traced; i++)
             {
+                // One extra load, not counted, under Chromium's tracing: what the renderer's main thread did until the
+                // first paint (parsing, style, layout, scripts), summarised by tools outside the test.
+                var tracing = i == loads + 2 && Environment.GetEnvironmentVariable("WORKFLOWADMIN_BENCH_TRACE_DIR") is { Length: > 0 } traceDirectory
+                    ? Path.Combine(traceDirectory, string.Concat(name.Where(char.IsLetterOrDigit)) + ".json")
+                    : null;
+                var trace = tracing is null ? null : await ChromiumTrace.StartAsync(page);
                 await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
                 await page.Locator(row).First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 60_000 });
+                if (trace is not null)
+                {
+                    await page.WaitUntilInteractiveAsync();
+                    await trace.StopAsync(tracing!);
+                    continue;
+                }
 
                 // Milliseconds since this navigation started (the page's time origin).
                 var elapsed = await page.EvaluateAsync<double>("performance.now()");
                 if (i >= 2)
                 {
                     times.Add(elapsed);
+                    breakdowns.Add(await page.EvaluateAsync<LoadBreakdown>(BreakdownScript));
+                }
+
+                if (i == 2 && Setting("WORKFLOWADMIN_BENCH_RESOURCES", 1) == 1)
+                {
+                    output.WriteLine($"{name}: resources of one load (start → end ms, bytes on the wire / decoded, render-blocking?):");
+                    foreach (var line in await page.EvaluateAsync<string[]>(ResourcesScript))
+                    {
+                        output.WriteLine("    " + line);
+                    }
                 }
 
                 // Let the circuit start before leaving, as a person reading the page would; it is not timed.
@@ -112,6 +159,65 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
             times.Sort();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name,-22} first row visible: median {Percentile(times, 0.5):0} ms, p95 {Percentile(times, 0.95):0} ms, min {times[0]:0}, max {times[^1]:0} ({times.Count} warm loads)"));
+            output.WriteLine(LoadBreakdown.Describe(breakdowns));
+            output.WriteLine("    element timing entries seen: " + breakdowns[0].Elements);
+        }
+
+        // The server's side of the same pages, without a browser: the signed-in cookie over plain HTTP, the time to the
+        // response's headers and its end, the HTML's size and its persisted component state, and every database command
+        // the request ran (Npgsql's activities under the request's own), so the prerender splits into its queries and the rest.
+        var serverLoads = Setting("WORKFLOWADMIN_BENCH_SERVER_LOADS", loads);
+        if (serverLoads > 0)
+        {
+            using var recorder = new RequestRecorder();
+            var cookies = new System.Net.CookieContainer();
+            foreach (var cookie in await Context.CookiesAsync())
+            {
+                cookies.Add(new System.Net.Cookie(cookie.Name, cookie.Value, cookie.Path, cookie.Domain));
+            }
+
+            using var client = ConsoleHttp.CreateClient(App.BaseAddress, cookies);
+            foreach (var (name, url, _) in views)
+            {
+                var samples = new List<ServerSample>();
+                for (var i = 0; i < serverLoads + 2; i++)
+                {
+                    recorder.Clear();
+                    var clock = Stopwatch.StartNew();
+                    using var response = await client.GetAsync(new Uri(url, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+                    var headers = clock.Elapsed.TotalMilliseconds;
+                    var html = await response.Content.ReadAsStringAsync();
+                    var total = clock.Elapsed.TotalMilliseconds;
+                    if (response.StatusCode != System.Net.HttpStatusCode.OK)
+                    {
+                        throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}.");
+                    }
+
+                    // The request's activity ends a moment after the body is sent.
+                    var request = await recorder.WaitForRequestAsync(url);
+                    if (i == 2 && Setting("WORKFLOWADMIN_BENCH_COMMANDS", 1) == 1)
+                    {
+                        output.WriteLine($"{name}: the database commands of one prerender (start after the request's start, duration, ms):");
+                        foreach (var command in request.Commands)
+                        {
+                            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                                $"    +{command.Start:0.0} {command.Duration,6:0.0}  {Shorten(command.Text)}"));
+                        }
+                    }
+
+                    if (i == 2 && Environment.GetEnvironmentVariable("WORKFLOWADMIN_BENCH_HTML_DIR") is { Length: > 0 } htmlDirectory)
+                    {
+                        await File.WriteAllTextAsync(Path.Combine(htmlDirectory, string.Concat(name.Where(char.IsLetterOrDigit)) + ".html"), html);
+                    }
+
+                    if (i >= 2)
+                    {
+                        samples.Add(new ServerSample(headers, total, html.Length, PersistedStateLength(html), request));
+                    }
+                }
+
+                output.WriteLine(ServerSample.Describe(name, samples));
+            }
         }
 
         // Heap per open list tab: the growth from a few tabs to many, so the app's own start-up and caches do not count.
@@ -153,6 +259,226 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
         {
             await tab.CloseAsync();
         }
+    }
+
+    // The navigation's own timing and what the browser painted, measured by the browser itself (no polling, no round
+    // trip): the first contentful paint and the first row's render time through the Element Timing API (the row's
+    // elementtiming="first-row"). The observer is buffered, so it reports the paint that already happened.
+    private const string BreakdownScript = """
+        async () => {
+            const nav = performance.getEntriesByType('navigation')[0];
+            const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+            const seen = [];
+            const row = await new Promise(resolve => {
+                const timer = setTimeout(() => resolve(null), 1000);
+                new PerformanceObserver(list => {
+                    seen.push(...list.getEntries().map(e => e.identifier));
+                    const entry = list.getEntries().find(e => e.identifier === 'first-row');
+                    if (entry) { clearTimeout(timer); resolve(entry); }
+                }).observe({ type: 'element', buffered: true });
+            });
+            return {
+                requestStart: nav.requestStart,
+                responseStart: nav.responseStart,
+                responseEnd: nav.responseEnd,
+                domInteractive: nav.domInteractive,
+                domContentLoaded: nav.domContentLoadedEventEnd,
+                firstContentfulPaint: fcp ? fcp.startTime : -1,
+                firstRowRender: row ? (row.renderTime || row.loadTime) : -1,
+                htmlBytes: nav.decodedBodySize,
+                elements: seen.join(',') + ' ' + document.querySelectorAll('[elementtiming]').length,
+            };
+        }
+        """;
+
+    private const string ResourcesScript = """
+        () => performance.getEntriesByType('resource').map(r =>
+            `${r.startTime.toFixed(0).padStart(5)} → ${r.responseEnd.toFixed(0).padStart(5)}  ${String(r.transferSize).padStart(7)} / ${String(r.decodedBodySize).padStart(7)}  ${r.renderBlockingStatus || '?'}  ${r.name.replace(location.origin, '')}`)
+        """;
+
+    /// <summary>One warm load as the browser timed it, in milliseconds since the navigation started (-1: not reported).</summary>
+    private sealed class LoadBreakdown
+    {
+        // Playwright fills these from the script's object by name, so they need setters.
+        public double RequestStart { get; set; }
+
+        public double ResponseStart { get; set; }
+
+        public double ResponseEnd { get; set; }
+
+        public double DomInteractive { get; set; }
+
+        public double DomContentLoaded { get; set; }
+
+        public double FirstContentfulPaint { get; set; }
+
+        public double FirstRowRender { get; set; }
+
+        public double HtmlBytes { get; set; }
+
+        public string Elements { get; set; } = "";
+
+        public static string Describe(List<LoadBreakdown> loads)
+        {
+            double Median(Func<LoadBreakdown, double> of)
+            {
+                var values = loads.Select(of).Order().ToList();
+                return Percentile(values, 0.5);
+            }
+
+            double P95(Func<LoadBreakdown, double> of) => Percentile(loads.Select(of).Order().ToList(), 0.95);
+
+            return string.Create(CultureInfo.InvariantCulture,
+                $"    medians: request sent {Median(l => l.RequestStart):0}, server (request → first byte) {Median(l => l.ResponseStart - l.RequestStart):0}, " +
+                $"response end {Median(l => l.ResponseEnd):0}, DOM interactive {Median(l => l.DomInteractive):0}, DOMContentLoaded end {Median(l => l.DomContentLoaded):0}, " +
+                $"first contentful paint {Median(l => l.FirstContentfulPaint):0}, **first row rendered {Median(l => l.FirstRowRender):0}** (p95 {P95(l => l.FirstRowRender):0}), HTML {Median(l => l.HtmlBytes) / 1024:0.0} KB");
+        }
+    }
+
+    /// <summary>One request of a page over plain HTTP, and what the server did for it.</summary>
+    private sealed record ServerSample(double Headers, double Total, int HtmlChars, int StateChars, RecordedRequest Request)
+    {
+        public static string Describe(string name, List<ServerSample> samples)
+        {
+            double Median(Func<ServerSample, double> of) => Percentile(samples.Select(of).Order().ToList(), 0.5);
+
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{name,-22} server: headers {Median(s => s.Headers):0.0} ms, body end {Median(s => s.Total):0.0} ms, request activity {Median(s => s.Request.Duration):0.0} ms; " +
+                $"{Median(s => s.Request.Commands.Count):0} commands taking {Median(s => s.Request.Commands.Sum(c => c.Duration)):0.0} ms, " +
+                $"before the first {Median(s => s.Request.Commands.Count > 0 ? s.Request.Commands[0].Start : s.Request.Duration):0.0} ms, " +
+                $"after the last {Median(s => s.Request.Commands.Count > 0 ? s.Request.Duration - s.Request.Commands.Max(c => c.Start + c.Duration) : 0):0.0} ms; " +
+                $"HTML {Median(s => s.HtmlChars) / 1024:0.0} K chars of which persisted state {Median(s => s.StateChars) / 1024:0.0} K");
+        }
+    }
+
+    private sealed record RecordedCommand(double Start, double Duration, string Text);
+
+    private sealed record RecordedRequest(string Path, double Duration, List<RecordedCommand> Commands);
+
+    /// <summary>
+    /// Listens to ASP.NET Core's request activities and Npgsql's command activities, and pairs them by trace: the
+    /// commands a prerender ran are the ones under its request (the async flow carries the activity).
+    /// </summary>
+    private sealed class RequestRecorder : IDisposable
+    {
+        private readonly ActivityListener listener;
+        private readonly Lock gate = new();
+        private readonly List<Activity> requests = [];
+        private readonly List<Activity> commands = [];
+
+        public RequestRecorder()
+        {
+            listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Npgsql",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = activity =>
+                {
+                    lock (gate)
+                    {
+                        (activity.Source.Name == "Npgsql" ? commands : requests).Add(activity);
+                    }
+                },
+            };
+            ActivitySource.AddActivityListener(listener);
+        }
+
+        public void Clear()
+        {
+            lock (gate)
+            {
+                requests.Clear();
+                commands.Clear();
+            }
+        }
+
+        public async Task<RecordedRequest> WaitForRequestAsync(string url)
+        {
+            var path = url.Split('?')[0];
+            for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(5))
+            {
+                lock (gate)
+                {
+                    // The bench's own request is the only page request in flight (the browser's pages are closed by now);
+                    // the activity carries no path, so it is the longest request seen since Clear.
+                    if (requests.MaxBy(r => r.Duration) is { } request)
+                    {
+                        var mine = commands.Where(c => c.TraceId == request.TraceId)
+                            .Select(c => new RecordedCommand((c.StartTimeUtc - request.StartTimeUtc).TotalMilliseconds, c.Duration.TotalMilliseconds,
+                                c.GetTagItem("db.query.text") as string ?? c.GetTagItem("db.statement") as string ?? c.DisplayName))
+                            .OrderBy(c => c.Start).ToList();
+                        return new RecordedRequest(path, request.Duration.TotalMilliseconds, mine);
+                    }
+                }
+            }
+
+            lock (gate)
+            {
+                throw new InvalidOperationException($"No request activity for {path}; saw {string.Join(", ", requests.Select(r => r.DisplayName))}.");
+            }
+        }
+
+        public void Dispose() => listener.Dispose();
+    }
+
+    /// <summary>Chromium's own trace of one page load, through the DevTools protocol (Playwright for .NET has no tracing call of its own).</summary>
+    private sealed class ChromiumTrace
+    {
+        private readonly ICDPSession session;
+        private readonly List<string> chunks = [];
+        private readonly TaskCompletionSource complete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private ChromiumTrace(ICDPSession session)
+        {
+            this.session = session;
+            session.Event("Tracing.dataCollected").OnEvent += (_, data) =>
+            {
+                if (data?.TryGetProperty("value", out var value) == true)
+                {
+                    lock (chunks)
+                    {
+                        chunks.Add(value.GetRawText()[1..^1]);
+                    }
+                }
+            };
+            session.Event("Tracing.tracingComplete").OnEvent += (_, _) => complete.TrySetResult();
+        }
+
+        public static async Task<ChromiumTrace> StartAsync(IPage page)
+        {
+            var trace = new ChromiumTrace(await page.Context.NewCDPSessionAsync(page));
+            await trace.session.SendAsync("Tracing.start", new Dictionary<string, object>
+            {
+                ["categories"] = "devtools.timeline,disabled-by-default-devtools.timeline,loading,blink.user_timing,v8.execute,__metadata",
+                ["transferMode"] = "ReportEvents",
+            });
+            return trace;
+        }
+
+        public async Task StopAsync(string path)
+        {
+            await session.SendAsync("Tracing.end");
+            await complete.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            lock (chunks)
+            {
+                File.WriteAllText(path, "{\"traceEvents\":[" + string.Join(",", chunks.Where(c => c.Length > 0)) + "]}");
+            }
+
+            await session.DetachAsync();
+        }
+    }
+
+    private static string Shorten(string sql)
+    {
+        var oneLine = string.Join(' ', sql.Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
+        return oneLine.Length > 160 ? oneLine[..160] + "…" : oneLine;
+    }
+
+    // The prerender's hand-over to the circuit: a comment with the protected, base64-encoded state.
+    private static int PersistedStateLength(string html)
+    {
+        var start = html.IndexOf("<!--Blazor-Server-Component-State:", StringComparison.Ordinal);
+        return start < 0 ? 0 : html.IndexOf("-->", start, StringComparison.Ordinal) - start;
     }
 
     private static long Heap()

@@ -4,15 +4,18 @@ using WorkflowAdmin.Domain.Identity;
 
 namespace WorkflowAdmin.Components.Layout;
 
-/// <summary>Per-user console preferences, stored on the user so they follow them to any browser.</summary>
+/// <summary>
+/// Per-user console preferences, stored on the user so they follow them to any browser. They are read once per circuit
+/// (or prerender) and kept: the layout asks for the theme and a list page for its columns on every visit, and each
+/// used to read the user again (two round trips of the same row before the first byte of every list page, decision
+/// 0046). Only the preferences are kept, not the user; a change made here updates the kept copy.
+/// </summary>
 internal sealed class UserPreferences(AuthenticationStateProvider authentication, IServiceScopeFactory scopeFactory)
 {
-    public async Task<bool> PrefersDarkModeAsync()
-    {
-        await using var scope = scopeFactory.CreateAsyncScope();
-        var user = await CurrentUserAsync(scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>());
-        return user?.PrefersDarkMode ?? false;
-    }
+    // The one read in flight or done: the layout and the page may ask at the same time during the first render.
+    private Task<Snapshot>? reading;
+
+    public async Task<bool> PrefersDarkModeAsync() => (await ReadAsync()).DarkMode;
 
     public async Task SetDarkModeAsync(bool enabled)
     {
@@ -24,24 +27,12 @@ internal sealed class UserPreferences(AuthenticationStateProvider authentication
             user.PrefersDarkMode = enabled;
             await users.UpdateAsync(user);
         }
+
+        Keep(user);
     }
 
-    /// <summary>
-    /// The columns the signed-in user chose for the list <paramref name="list"/> (comma-separated keys), or null. The
-    /// user's choices are read once per circuit (or prerender) and kept, as a list page asks on every visit; only the
-    /// choice itself is kept, not the user.
-    /// </summary>
-    public async Task<string?> ColumnsForAsync(string list)
-    {
-        if (columnChoices is null)
-        {
-            await using var scope = scopeFactory.CreateAsyncScope();
-            var user = await CurrentUserAsync(scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>());
-            columnChoices = user?.ListColumns is { } json ? ApplicationUser.ReadListColumns(json) : new(StringComparer.Ordinal);
-        }
-
-        return columnChoices.GetValueOrDefault(list);
-    }
+    /// <summary>The columns the signed-in user chose for the list <paramref name="list"/> (comma-separated keys), or null.</summary>
+    public async Task<string?> ColumnsForAsync(string list) => (await ReadAsync()).Columns.GetValueOrDefault(list);
 
     /// <summary>Remembers <paramref name="columns"/> (null forgets) as the signed-in user's columns for <paramref name="list"/>.</summary>
     public async Task RememberColumnsAsync(string list, string? columns)
@@ -60,10 +51,32 @@ internal sealed class UserPreferences(AuthenticationStateProvider authentication
             await users.UpdateAsync(user);
         }
 
-        columnChoices = user.ListColumns is { } json ? ApplicationUser.ReadListColumns(json) : new(StringComparer.Ordinal);
+        Keep(user);
     }
 
-    private SortedDictionary<string, string>? columnChoices;
+    private sealed record Snapshot(bool DarkMode, SortedDictionary<string, string> Columns);
+
+    private static Snapshot SnapshotOf(ApplicationUser? user) =>
+        new(user?.PrefersDarkMode ?? false, user?.ListColumns is { } json ? ApplicationUser.ReadListColumns(json) : new(StringComparer.Ordinal));
+
+    private void Keep(ApplicationUser? user) => reading = Task.FromResult(SnapshotOf(user));
+
+    private Task<Snapshot> ReadAsync()
+    {
+        // A failed read is not kept: the next question reads again.
+        if (reading is null || reading.IsFaulted || reading.IsCanceled)
+        {
+            reading = ReadUserAsync();
+        }
+
+        return reading;
+    }
+
+    private async Task<Snapshot> ReadUserAsync()
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        return SnapshotOf(await CurrentUserAsync(scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>()));
+    }
 
     private async Task<ApplicationUser?> CurrentUserAsync(UserManager<ApplicationUser> users)
     {

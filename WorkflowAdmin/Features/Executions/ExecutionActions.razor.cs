@@ -30,6 +30,14 @@ public sealed partial class ExecutionActions
     [Parameter]
     public EventCallback Changed { get; set; }
 
+    /// <summary>
+    /// The actor the page has already read from the database, to decide which buttons to show without reading the user,
+    /// its roles and its claims a second time before the first byte (decision 0046); read here when not given. Every
+    /// action still reads the actor afresh when it is taken.
+    /// </summary>
+    [Parameter]
+    public Actor? Actor { get; set; }
+
     [Inject]
     private CurrentActor CurrentActor { get; set; } = null!;
 
@@ -61,7 +69,7 @@ public sealed partial class ExecutionActions
     // Any workflow this application still has can be started again from an execution's input.
     private bool CanStartLike => actor!.Can(Permission.TriggerExecution, Execution.DefinitionKey) && Registry.TryGet(Execution.DefinitionKey, out _);
 
-    protected override async Task OnInitializedAsync() => actor = await CurrentActor.GetAsync();
+    protected override async Task OnInitializedAsync() => actor = Actor ?? await CurrentActor.GetAsync();
 
     // The page holds the execution masked (decision 0040); a re-run plans and edits from the input as stored, so the
     // dialog gets the execution as it is in the database.

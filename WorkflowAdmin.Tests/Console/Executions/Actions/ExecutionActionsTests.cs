@@ -58,6 +58,28 @@ public abstract class ExecutionActionsTests<TDatabase>(TDatabase database) : IAs
     }
 
     [Fact]
+    public async Task The_bar_shows_the_buttons_of_the_actor_the_page_hands_it_and_reads_its_own_only_without_one()
+    {
+        // Signed in as Support, who may not re-run; the actor handed over (as the detail page hands the one it read, so the
+        // prerender does not read the user, roles and claims twice) is an Admin's.
+        await context.SignInAsUserAsync(Roles.Support);
+        Probe.FailNext("square");
+        var failed = await RunNewAsync();
+        WorkflowExecution execution;
+        await using (var db = database.CreateDbContext())
+        {
+            execution = await db.WorkflowExecutions.AsNoTracking().Include(e => e.Steps).SingleAsync(e => e.Id == failed);
+        }
+
+        var handedOver = context.Render<ExecutionActions>(p => p.Add(x => x.Execution, execution).Add(x => x.Actor, Actor.ForUser("admin@example.test", [Roles.Admin])));
+        handedOver.WaitForElement("[data-testid=rerun-execution]");
+
+        var own = context.Render<ExecutionActions>(p => p.Add(x => x.Execution, execution));
+        own.WaitForElement("[data-testid=execution-actions]");
+        Assert.Empty(own.FindAll("[data-testid=rerun-execution]"));
+    }
+
+    [Fact]
     public async Task An_admin_may_rerun_a_failed_execution_and_cancel_a_pending_one_but_not_the_other_way_round()
     {
         await context.SignInAsUserAsync(Roles.Admin);
