@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using WorkflowAdmin.Components.Layout;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Tests.Infrastructure;
@@ -48,6 +50,28 @@ public abstract class UserPreferencesTests<TDatabase>(TDatabase database) : IAsy
         var stored = await db.Users.AsNoTracking().SingleAsync(u => u.Id == user.Id);
         Assert.True(stored.PrefersDarkMode);
         Assert.Equal("when,actor", stored.ColumnsFor("audit"));
+    }
+
+    [Fact]
+    public async Task Quick_changes_in_one_tab_and_another_tab_of_the_same_user_all_land()
+    {
+        var user = await context.SignInAsUserAsync(Roles.Support);
+        var thisTab = context.Services.GetRequiredService<UserPreferences>();
+        using var otherTab = new UserPreferences(
+            context.Services.GetRequiredService<AuthenticationStateProvider>(),
+            context.Services.GetRequiredService<IServiceScopeFactory>(),
+            NullLogger<UserPreferences>.Instance);
+        string[] lists = ["executions", "audit", "users", "customers", "failures", "api-keys"];
+
+        // Each reads the user, changes it and saves: without one change after the other in a tab and a retry across
+        // tabs, Identity's concurrency stamp refuses all but one of the racing copies and those changes are lost.
+        await Task.WhenAll(lists.Select((list, i) => (i % 2 == 0 ? thisTab : otherTab).RememberColumnsAsync(list, "id," + list))
+            .Append(otherTab.SetDarkModeAsync(true)));
+
+        await using var db = database.CreateDbContext();
+        var stored = await db.Users.AsNoTracking().SingleAsync(u => u.Id == user.Id);
+        Assert.All(lists, list => Assert.Equal("id," + list, stored.ColumnsFor(list)));
+        Assert.True(stored.PrefersDarkMode);
     }
 
     private async Task SetStoredAsync(string userId, bool darkMode, string? columns)
