@@ -304,8 +304,22 @@ public sealed partial class EntityListPage<TRow> : IDisposable
 
     private Task OnFilterChanged(ListState next) => ApplyAsync(next);
 
-    private Task OnCountChipsChanged(IReadOnlyCollection<string>? values) =>
-        ApplyAsync(state.WithFilter(Admin.CountsFilter!.Key, ChoiceFilter.Join(values ?? [])));
+    // A chip adds its value to the filter or takes it out; the others stay chosen, in option order in the URL.
+    private Task ToggleCountChipAsync(ChoiceFilter chips, string value)
+    {
+        var chosen = chips.Selected(state.Filter(chips.Key)).ToHashSet(StringComparer.Ordinal);
+        if (!chosen.Remove(value))
+        {
+            chosen.Add(value);
+        }
+
+        return ApplyAsync(state.WithFilter(chips.Key, ChoiceFilter.Join(chips.Options.Select(o => o.Value).Where(chosen.Contains))));
+    }
+
+    // MudBlazor's own chip classes on a native button: the look of an outlined, clickable MudChip without its component.
+    private static string ChipClass(FilterOption option, bool selected) =>
+        $"mud-chip mud-chip-outlined mud-chip-size-medium mud-chip-color-{option.Color.ToString().ToLowerInvariant()} mud-clickable"
+        + (selected ? " mud-chip-selected" : "");
 
     private Task OnPageChanged(int page) => ApplyAsync(state with { Page = page });
 
@@ -443,7 +457,7 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         _ => null,
     };
 
-    private string? SortIcon(AdminColumn<TRow> column) => Admin.EffectiveSort(state) switch
+    private string SortIcon(AdminColumn<TRow> column) => Admin.EffectiveSort(state) switch
     {
         var (key, descending) when key == column.Key => descending ? Icons.Material.Filled.ArrowDownward : Icons.Material.Filled.ArrowUpward,
         _ => Icons.Material.Filled.UnfoldMore,
@@ -454,6 +468,25 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         ["Filter"] = filter,
         ["State"] = state,
         ["StateChanged"] = EventCallback.Factory.Create<ListState>(this, OnFilterChanged),
+    };
+
+    // A MudButton's label with its start icon, for a link or summary that looks like one without being a component.
+    private static RenderFragment ButtonLabel(string label, string icon) => builder =>
+    {
+        builder.OpenElement(0, "span");
+        builder.AddAttribute(1, "class", "mud-button-label");
+        builder.OpenElement(2, "span");
+        builder.AddAttribute(3, "class", "mud-button-icon-start mud-button-icon-size-medium");
+        builder.OpenElement(4, "svg");
+        builder.AddAttribute(5, "class", "mud-icon-root mud-svg-icon mud-icon-size-medium");
+        builder.AddAttribute(6, "focusable", "false");
+        builder.AddAttribute(7, "viewBox", "0 0 24 24");
+        builder.AddAttribute(8, "aria-hidden", "true");
+        builder.AddMarkupContent(9, icon);
+        builder.CloseElement();
+        builder.CloseElement();
+        builder.AddContent(10, label);
+        builder.CloseElement();
     };
 
     // The export holds the columns on screen, the user's remembered ones included, so the file is what the page shows.

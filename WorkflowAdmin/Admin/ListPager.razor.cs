@@ -36,6 +36,61 @@ public sealed partial class ListPager
     // Never past the deepest page the list serves (EntityAdmin.MaxOffset), even once counted exactly.
     private int Pages => Count is { } count ? Math.Clamp((count.Value + PageSize - 1) / PageSize, 1, EntityAdmin.MaxPage(PageSize)) : 1;
 
+    /// <summary>
+    /// The page numbers to offer, null for a gap: the first and the last, and the current one with one either side, as
+    /// MudPagination showed them (BoundaryCount 1, MiddleCount 3). A gap of one page shows that page instead.
+    /// </summary>
+    internal static IReadOnlyList<int?> PageItems(int page, int pages)
+    {
+        var shown = new SortedSet<int> { 1, pages };
+        for (var near = page - 1; near <= page + 1; near++)
+        {
+            if (near >= 1 && near <= pages)
+            {
+                shown.Add(near);
+            }
+        }
+
+        var items = new List<int?>();
+        var previous = 0;
+        foreach (var number in shown)
+        {
+            if (number - previous == 2)
+            {
+                items.Add(previous + 1);
+            }
+            else if (number - previous > 2)
+            {
+                items.Add(null);
+            }
+
+            items.Add(number);
+            previous = number;
+        }
+
+        return items;
+    }
+
+    private IReadOnlyList<int?> Items => PageItems(Page, Pages);
+
+    private async Task GoToAsync(int page)
+    {
+        var target = Math.Clamp(page, 1, Pages);
+        if (target != Page)
+        {
+            await PageChanged.InvokeAsync(target);
+        }
+    }
+
+    // Only a size the list offers; anything else a tampered page might send is ignored.
+    private async Task OnPageSizeChangedAsync(ChangeEventArgs e)
+    {
+        if (int.TryParse(e.Value as string, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && PageSizes.Contains(size) && size != PageSize)
+        {
+            await PageSizeChanged.InvokeAsync(size);
+        }
+    }
+
     private string RangeText
     {
         get

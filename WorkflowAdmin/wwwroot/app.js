@@ -29,3 +29,22 @@ window.workflowAdmin = {
   new MutationObserver(localise).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["datetime", "title"] });
   localise();
 })();
+
+// The list's disclosures (the column picker, a filter of several values) close as a menu does: on a click elsewhere,
+// or on Escape, which gives the focus back to their summary. Their open state is the browser's, not Blazor's.
+(() => {
+  const openOnes = () => document.querySelectorAll("details[data-closes-outside][open]");
+  document.addEventListener("click", (event) => {
+    for (const open of openOnes()) {
+      // A link inside (a saved view) navigates within the page: the disclosure has done its job.
+      if (!open.contains(event.target) || event.target.closest("a")) open.open = false;
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    for (const open of openOnes()) {
+      open.open = false;
+      open.querySelector("summary")?.focus();
+    }
+  });
+})();

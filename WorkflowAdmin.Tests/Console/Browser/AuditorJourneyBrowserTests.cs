@@ -62,11 +62,12 @@ public sealed class AuditorJourneyBrowserTests(BrowserFixture browser) : Console
         // The admin's actions among everyone's: filter by actor, then by the two actions.
         await Page.Locator("[data-testid=filter-actor] input, input[data-testid=filter-actor]").First.FillAsync(admin.Email);
         await Assertions.Expect(Page).ToHaveURLAsync(new Regex("actor=admin%40workflowadmin.local"));
-        await Page.ClickAsync("[data-testid=filter-action]");
-        await Page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Re-ran execution" }).ClickAsync();
-        await Page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Cancelled execution" }).ClickAsync();
+        await Page.ClickAsync("[data-testid=filter-action] summary");
+        await Page.Locator("[data-testid=filter-action] label", new PageLocatorOptions { HasText = "Re-ran execution" }).ClickAsync();
+        await Page.Locator("[data-testid=filter-action] label", new PageLocatorOptions { HasText = "Cancelled execution" }).ClickAsync();
+        await Assertions.Expect(Page.Locator("[data-testid=filter-action] summary")).ToContainTextAsync("Re-ran execution");
         await Page.ClickAsync("[data-testid=list-title]");
-        await Assertions.Expect(Page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+        await Assertions.Expect(Page.Locator("[data-testid=filter-action][open]")).ToHaveCountAsync(0);
         await Assertions.Expect(Page).ToHaveURLAsync(new Regex("action=execution.rerun%2Cexecution.cancel|action=execution.rerun,execution.cancel"));
         var actions = Page.Locator("[data-testid=list-grid] tbody [data-testid=audit-action]");
         await Assertions.Expect(actions).ToHaveCountAsync(2);

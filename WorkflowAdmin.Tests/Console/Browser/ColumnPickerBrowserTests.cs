@@ -79,7 +79,7 @@ public sealed class ColumnPickerBrowserTests(BrowserFixture browser) : ConsoleBr
         var page = await SignedInListAsync(390, 844);
 
         await page.Locator("[data-testid=list-columns-toggle]").ClickAsync();
-        var panel = page.Locator(".list-columns-panel");
+        var panel = page.Locator("[data-testid=list-columns] .list-columns-panel");
         await panel.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 60_000 });
         var box = await panel.BoundingBoxAsync() ?? throw new Xunit.Sdk.XunitException("The picker's panel is not rendered.");
         Assert.True(box.X >= 0 && box.X + box.Width <= 390, $"The picker's panel is outside the window: x {box.X}, width {box.Width}");

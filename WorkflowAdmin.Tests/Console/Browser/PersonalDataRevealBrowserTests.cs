@@ -51,11 +51,10 @@ public sealed class PersonalDataRevealBrowserTests(BrowserFixture browser) : Con
         await Page.ClickAsync("[data-testid=nav-audit]");
         await WaitForAddressAsync(url => url.EndsWith("/audit?show=changes", StringComparison.Ordinal));
         await Page.Locator("[data-testid=list-grid]").WaitForAsync(new() { Timeout = 60_000 });
-        await Page.ClickAsync("[data-testid=filter-show]");
-        await Page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Everything" }).ClickAsync();
+        await Page.SelectOptionAsync("[data-testid=filter-show]", new SelectOptionValue { Label = "Everything" });
         await WaitForAddressAsync(url => url.Contains("show=" + WorkflowAdmin.Features.Audit.AuditAdmin.ShowEverything, StringComparison.Ordinal));
-        await Page.ClickAsync("[data-testid=filter-action]");
-        await Page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "Revealed personal data" }).ClickAsync();
+        await Page.ClickAsync("[data-testid=filter-action] summary");
+        await Page.Locator("[data-testid=filter-action] label", new PageLocatorOptions { HasText = "Revealed personal data" }).ClickAsync();
         await Page.ClickAsync("[data-testid=list-title]");
         await WaitForAddressAsync(url => url.Contains("action=" + AuditActions.PersonalDataRevealed, StringComparison.Ordinal));
 

@@ -35,7 +35,7 @@ public sealed class SavedViewsBrowserTests(BrowserFixture browser) : ConsoleBrow
         await Page.GotoAsync("/executions");
         await Page.WaitUntilInteractiveAsync();
         Assert.EndsWith("/executions", Page.Url, StringComparison.Ordinal);
-        await Page.ClickAsync("[data-testid=views-menu] button");
+        await Page.ClickAsync("[data-testid=views-menu] summary");
         await Page.Locator("[data-testid=view-item]", new() { HasText = "Failed, newest first" }).ClickAsync();
         await WaitForAddressAsync(AddressIs("/executions?status=Failed&sort=-created"));
         await Assertions.Expect(Page.Locator("[data-testid=view-active]")).ToHaveTextAsync("Failed, newest first", new() { Timeout = 60_000 });

@@ -35,6 +35,9 @@ public sealed partial class MatchingFailureGroups : IDisposable
     [Inject]
     private PersistentComponentState State { get; set; } = null!;
 
+    [Inject]
+    private TimeProvider Time { get; set; } = null!;
+
     /// <summary>The executions list's search box, as its URL carries it.</summary>
     [SupplyParameterFromQuery(Name = "q")]
     public string? Search { get; set; }
