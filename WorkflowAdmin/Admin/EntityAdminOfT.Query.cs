@@ -129,6 +129,43 @@ public abstract partial class EntityAdmin<TRow>
         return await WithCountAsync(rows, filtered, state, page, size, cancellationToken);
     }
 
+    /// <summary>
+    /// The page for the list's first response: its rows, and its count when that costs no more than the rows. A page
+    /// that is not full says its count itself; a search's full page leaves <see cref="ListRows{TRow}.Count"/> null, for
+    /// the list to count once the rows are shown: the capped count of a common text search reads the text index for
+    /// every match up to the cap, several times what its first page reads (decision 0048). Any other list counts as
+    /// before, from an index, in the same response.
+    /// </summary>
+    public async Task<ListRows<TRow>> LoadRowsFirstAsync(AppDbContext db, ListState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!CountsAfterRows(state))
+        {
+            var counted = await LoadPageAsync(db, state, cancellationToken);
+            return new ListRows<TRow>(counted.Rows, counted.Count, counted.Page);
+        }
+
+        var size = PageSizeFor(state);
+        var page = Math.Clamp(state.Page, 1, MaxPage(size));
+        var rows = await LoadRowsAsync(db, state, cancellationToken);
+        if (rows.Count == size)
+        {
+            return new ListRows<TRow>(rows, null, page);
+        }
+
+        if (rows.Count > 0 || page == 1)
+        {
+            return new ListRows<TRow>(rows, ListCount.Exact(((page - 1) * size) + rows.Count), page);
+        }
+
+        // Past the end: the count says where the end is.
+        var last = await LoadPageAsync(db, state, cancellationToken);
+        return new ListRows<TRow>(last.Rows, last.Count, last.Page);
+    }
+
+    /// <summary>Whether the list's first response leaves a full page's count for later: when it is searched.</summary>
+    protected virtual bool CountsAfterRows(ListState state) => state?.Search is not null;
+
     /// <summary>The rows of the page <paramref name="state"/> asks for, without the count: what the list shows first.</summary>
     public async Task<IReadOnlyList<TRow>> LoadRowsAsync(AppDbContext db, ListState state, CancellationToken cancellationToken)
     {
@@ -262,3 +299,6 @@ public abstract partial class EntityAdmin<TRow>
 
 /// <summary>One page of typed rows, the (possibly capped) count of all matching rows, and which page it is.</summary>
 public sealed record ListPage<TRow>(IReadOnlyList<TRow> Rows, ListCount Count, int Page = 1);
+
+/// <summary>One page of typed rows for the list's first response; <see cref="Count"/> is null while it is still to be counted.</summary>
+public sealed record ListRows<TRow>(IReadOnlyList<TRow> Rows, ListCount? Count, int Page);

@@ -23,8 +23,12 @@ public sealed partial class EntityListPage<TRow> : IDisposable
 {
     private ListState state = ListState.Empty;
 
-    // Null until the first page has been read: the table then shows neither rows nor "no rows yet".
+    // False until the first page has been read: the table then shows neither rows nor "no rows yet".
+    private bool loaded;
+
+    // Null until counted: while the first page loads, and after a search's page until its count comes (decision 0048).
     private ListCount? count;
+    private CancellationTokenSource? countLater;
     private (string Key, ListCount Count)? exactCount;
     private bool countingExactly;
     private string? countsKey;
@@ -98,6 +102,8 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         Navigation.LocationChanged -= OnLocationChanged;
         countsCancellation?.Cancel();
         countsCancellation?.Dispose();
+        countLater?.Cancel();
+        countLater?.Dispose();
     }
 
     protected override async Task OnInitializedAsync()
@@ -162,16 +168,16 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     /// What the prerender hands the circuit: the rows it rendered, for which query string, and when it read them. The
     /// circuit uses them only for the same query; anything else (a URL changed meanwhile) is read afresh.
     /// </summary>
-    internal sealed record PersistedRows(string Query, int Page, List<TRow> Rows, ListCount Count, DateTime ReadAt);
+    internal sealed record PersistedRows(string Query, int Page, List<TRow> Rows, ListCount? Count, DateTime ReadAt);
 
     // One list per page, so the slug tells the lists apart.
     private string PersistenceKey => "entity-list:" + Admin.Slug;
 
     private Task PersistRows()
     {
-        if (count is { } shown)
+        if (loaded)
         {
-            PrerenderHandOver.TryPersist(PersistentState, PersistenceKey, new PersistedRows(state.ToQueryString(), state.Page, [.. pageRows], shown, readAt));
+            PrerenderHandOver.TryPersist(PersistentState, PersistenceKey, new PersistedRows(state.ToQueryString(), state.Page, [.. pageRows], count, readAt));
         }
 
         return Task.CompletedTask;
@@ -195,6 +201,12 @@ public sealed partial class EntityListPage<TRow> : IDisposable
 
         state = state with { Page = persisted.Page };
         Show(persisted.Rows, persisted.Count, persisted.ReadAt);
+        if (persisted.Count is null)
+        {
+            // The prerender showed a search's rows without their count: the circuit counts them now.
+            CountLater();
+        }
+
         return persisted;
     }
 
@@ -219,13 +231,14 @@ public sealed partial class EntityListPage<TRow> : IDisposable
 
         loadCancellation?.Cancel();
         loadCancellation?.Dispose();
+        countLater?.Cancel();
         var load = loadCancellation = CancellationTokenSource.CreateLinkedTokenSource(pageLifetime.Token);
         var cancellationToken = load.Token;
         try
         {
             var started = Time.GetUtcNow().UtcDateTime;
             await using var db = await DbFactory.CreateDbContextAsync(cancellationToken);
-            var page = await Admin.LoadPageAsync(db, state, cancellationToken);
+            var page = await Admin.LoadRowsFirstAsync(db, state, cancellationToken);
             if (cancellationToken.IsCancellationRequested)
             {
                 return;
@@ -242,6 +255,10 @@ public sealed partial class EntityListPage<TRow> : IDisposable
             if (RendererInfo.IsInteractive)
             {
                 StartCountsIfFiltersChanged();
+                if (count is null)
+                {
+                    CountLater();
+                }
             }
         }
         catch (Exception) when (disposed || cancellationToken.IsCancellationRequested)
@@ -256,9 +273,10 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     }
 
     // The only copy of the rows the page keeps: the list it renders (and checks live changes and ticks against).
-    private void Show(IReadOnlyList<TRow> rows, ListCount shownCount, DateTime readTime)
+    private void Show(IReadOnlyList<TRow> rows, ListCount? shownCount, DateTime readTime)
     {
         pageRows = rows;
+        loaded = true;
         count = shownCount;
         readAt = readTime;
         ForgetTicksIfFiltersChanged();
@@ -271,7 +289,7 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     /// </summary>
     private async Task OnLiveChangeAsync()
     {
-        if (disposed || count is null)
+        if (disposed || !loaded)
         {
             return;
         }
@@ -335,6 +353,49 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         // A click on the sorted column reverses it; a new column starts ascending.
         var sort = key == column.Key && !descending ? "-" + column.Key : column.Key;
         return ApplyAsync(state with { Sort = sort, Page = 1 });
+    }
+
+    /// <summary>
+    /// Counts the rows shown without their count (a search's full page, decision 0048) after they are on screen, and
+    /// shows the count unless the list has moved on to other filters meanwhile; a newer read cancels it.
+    /// </summary>
+    private void CountLater()
+    {
+        countLater?.Cancel();
+        countLater?.Dispose();
+        countLater = CancellationTokenSource.CreateLinkedTokenSource(pageLifetime.Token);
+        _ = CountLaterAsync(state, countLater.Token);
+    }
+
+    private async Task CountLaterAsync(ListState forState, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ListCount counted;
+            await using (var db = await DbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                counted = await Admin.CountAsync(db, forState, exact: false, cancellationToken);
+            }
+
+            await InvokeAsync(() =>
+            {
+                if (cancellationToken.IsCancellationRequested || count is not null || FilterKey(forState) != FilterKey(state))
+                {
+                    return;
+                }
+
+                count = counted;
+                StateHasChanged();
+            });
+        }
+        catch (Exception) when (disposed || cancellationToken.IsCancellationRequested)
+        {
+            // A newer read replaced this one, or the user left.
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or TimeoutException)
+        {
+            await InvokeAsync(() => Snackbar.Add($"The {Admin.Noun} could not be counted: {ex.Message}", Severity.Warning));
+        }
     }
 
     private async Task CountExactlyAsync()

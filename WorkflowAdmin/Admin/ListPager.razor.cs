@@ -33,8 +33,15 @@ public sealed partial class ListPager
     [Parameter]
     public bool CountingExactly { get; set; }
 
-    // Never past the deepest page the list serves (EntityAdmin.MaxOffset), even once counted exactly.
-    private int Pages => Count is { } count ? Math.Clamp((count.Value + PageSize - 1) / PageSize, 1, EntityAdmin.MaxPage(PageSize)) : 1;
+    /// <summary>The rows are shown and their count is on its way (a search's full page, decision 0048).</summary>
+    [Parameter]
+    public bool Counting { get; set; }
+
+    // Never past the deepest page the list serves (EntityAdmin.MaxOffset), even once counted exactly. While a full
+    // page's count is on its way, the next page is known to exist.
+    private int Pages => Count is { } count
+        ? Math.Clamp((count.Value + PageSize - 1) / PageSize, 1, EntityAdmin.MaxPage(PageSize))
+        : Counting && RowsOnPage == PageSize ? Math.Min(Page + 1, EntityAdmin.MaxPage(PageSize)) : Math.Max(Page, 1);
 
     /// <summary>
     /// The page numbers to offer, null for a gap: the first and the last, and the current one with one either side, as
@@ -95,13 +102,14 @@ public sealed partial class ListPager
     {
         get
         {
-            if (Count is not { } count || RowsOnPage == 0)
+            if ((Count is null && !Counting) || RowsOnPage == 0)
             {
                 return "";
             }
 
             var first = ((Page - 1) * PageSize) + 1;
-            return string.Create(CultureInfo.InvariantCulture, $"{first:N0}-{first + RowsOnPage - 1:N0} of {count}");
+            var of = Count is { } count ? count.ToString() : "…";
+            return string.Create(CultureInfo.InvariantCulture, $"{first:N0}-{first + RowsOnPage - 1:N0} of {of}");
         }
     }
 }

@@ -83,6 +83,44 @@ public abstract class FirstResponseListTests<TDatabase> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_searchs_first_response_shows_its_rows_before_their_count_and_the_circuit_counts_them_without_reading_them_again()
+    {
+        await AdminTestData.SeedExecutionsAsync(context.Services, 60);
+        await using var db = database.CreateDbContext();
+        var texts = await db.WorkflowExecutions.Select(e => e.SearchText).ToListAsync();
+        // The letter most executions' text holds: a full first page, and a count the first response would have waited for.
+        var letter = texts.SelectMany(t => t.Where(char.IsAsciiLetterLower).Distinct()).GroupBy(c => c).MaxBy(g => g.Count())!.Key;
+        var matching = texts.Count(t => t.Contains(letter, StringComparison.Ordinal));
+        Assert.InRange(matching, 26, 60);
+        Navigation.NavigateTo($"/executions?q={letter}");
+
+        // The prerender: a full page of rows, no count query, and the pager says the count is on its way.
+        context.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        Commands.Clear();
+        var prerendered = context.Render<ExecutionsListPage>();
+        prerendered.WaitForAssertion(() => Assert.Equal(25, RowLinks(prerendered).Count));
+        Assert.DoesNotContain(Commands.Commands, IsCount);
+        Assert.Equal("1-25 of …", prerendered.Find("[data-testid=list-range]").TextContent.Trim());
+        Assert.False(prerendered.Find("[data-testid=list-page-next]").HasAttribute("disabled"));
+        context.PersistentState.TriggerOnPersisting();
+
+        // The circuit: the same rows at once, then the count, without reading the page again.
+        context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        Commands.Clear();
+        var interactive = context.Render<ExecutionsListPage>();
+        Assert.Equal(RowLinks(prerendered), RowLinks(interactive));
+        interactive.WaitForAssertion(() => Assert.Equal($"1-25 of {matching}", interactive.Find("[data-testid=list-range]").TextContent.Trim()));
+        Assert.Contains(Commands.Commands, IsCount);
+        Assert.DoesNotContain(Commands.Commands, IsPageQuery);
+
+        // Another page of the search: its rows, then the count again (or with them, when the page is short).
+        var last = (matching + 24) / 25;
+        Navigation.NavigateTo($"/executions?q={letter}&page={last}");
+        interactive.WaitForAssertion(() => Assert.Equal(
+            $"{((last - 1) * 25) + 1}-{matching} of {matching}", interactive.Find("[data-testid=list-range]").TextContent.Trim()));
+    }
+
+    [Fact]
     public async Task Rows_persisted_for_another_query_are_not_used()
     {
         await AdminTestData.SeedExecutionsAsync(context.Services, 60);
@@ -164,7 +202,13 @@ public abstract class FirstResponseListTests<TDatabase> : IAsyncLifetime
     }
 
     // The page's own read orders its rows; the chip counts and the change feed never do.
-    private static bool IsPageQuery(string sql) => sql.Contains("ORDER BY", StringComparison.OrdinalIgnoreCase);
+    // (A search's panel of matching failure groups orders its groups: not the page.)
+    private static bool IsPageQuery(string sql) =>
+        sql.Contains("ORDER BY", StringComparison.OrdinalIgnoreCase) && !sql.Contains("\"FailureGroups\"", StringComparison.Ordinal);
+
+    // The list's own count; the chip counts group by status.
+    private static bool IsCount(string sql) =>
+        sql.Contains("COUNT(", StringComparison.OrdinalIgnoreCase) && !sql.Contains("GROUP BY", StringComparison.OrdinalIgnoreCase);
 
     private static List<string?> RowLinks(IRenderedComponent<ExecutionsListPage> page) =>
         page.FindAll("[data-testid=row]").Select(r => r.GetAttribute("href")).ToList();
