@@ -538,15 +538,9 @@ public sealed partial class EntityListPage<TRow> : IDisposable
         builder.AddAttribute(1, "class", "mud-button-label");
         builder.OpenElement(2, "span");
         builder.AddAttribute(3, "class", "mud-button-icon-start mud-button-icon-size-medium");
-        builder.OpenElement(4, "svg");
-        builder.AddAttribute(5, "class", "mud-icon-root mud-svg-icon mud-icon-size-medium");
-        builder.AddAttribute(6, "focusable", "false");
-        builder.AddAttribute(7, "viewBox", "0 0 24 24");
-        builder.AddAttribute(8, "aria-hidden", "true");
-        builder.AddMarkupContent(9, icon);
+        builder.AddContent(4, SvgIcon.Of(icon, "medium"));
         builder.CloseElement();
-        builder.CloseElement();
-        builder.AddContent(10, label);
+        builder.AddContent(5, label);
         builder.CloseElement();
     };
 
