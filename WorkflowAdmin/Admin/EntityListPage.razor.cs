@@ -29,6 +29,10 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     // Null until counted: while the first page loads, and after a search's page until its count comes (decision 0048).
     private ListCount? count;
     private CancellationTokenSource? countLater;
+
+    // The filters and search the count shown is for (FilterKey): a count on its way keeps the one shown for the same
+    // filters, so a live reload or another page of a search does not flash "of …".
+    private string? countFor;
     private (string Key, ListCount Count)? exactCount;
     private bool countingExactly;
     private string? countsKey;
@@ -251,11 +255,12 @@ public sealed partial class EntityListPage<TRow> : IDisposable
                 WriteUri();
             }
 
-            Show(page.Rows, exactCount is { } known && known.Key == FilterKey(state) ? known.Count : page.Count, started);
+            var counted = exactCount is { } known && known.Key == FilterKey(state) ? known.Count : page.Count;
+            Show(page.Rows, counted, started);
             if (RendererInfo.IsInteractive)
             {
                 StartCountsIfFiltersChanged();
-                if (count is null)
+                if (counted is null)
                 {
                     CountLater();
                 }
@@ -277,7 +282,13 @@ public sealed partial class EntityListPage<TRow> : IDisposable
     {
         pageRows = rows;
         loaded = true;
-        count = shownCount;
+        var key = FilterKey(state);
+        if (shownCount is not null || countFor != key)
+        {
+            count = shownCount;
+            countFor = shownCount is null ? null : key;
+        }
+
         readAt = readTime;
         ForgetTicksIfFiltersChanged();
     }
@@ -379,12 +390,15 @@ public sealed partial class EntityListPage<TRow> : IDisposable
 
             await InvokeAsync(() =>
             {
-                if (cancellationToken.IsCancellationRequested || count is not null || FilterKey(forState) != FilterKey(state))
+                // Not for filters the list has left, and never over an exact count the user asked for meanwhile.
+                var key = FilterKey(state);
+                if (cancellationToken.IsCancellationRequested || FilterKey(forState) != key || (exactCount is { } exact && exact.Key == key))
                 {
                     return;
                 }
 
                 count = counted;
+                countFor = key;
                 StateHasChanged();
             });
         }
@@ -406,6 +420,7 @@ public sealed partial class EntityListPage<TRow> : IDisposable
             await using var db = await DbFactory.CreateDbContextAsync(pageLifetime.Token);
             exactCount = (FilterKey(state), await Admin.CountAsync(db, state, exact: true, pageLifetime.Token));
             count = exactCount.Value.Count;
+            countFor = exactCount.Value.Key;
         }
         catch (Exception) when (disposed)
         {

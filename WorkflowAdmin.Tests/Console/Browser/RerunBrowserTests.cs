@@ -101,11 +101,12 @@ public sealed class RerunBrowserTests(BrowserFixture browser) : ConsoleBrowserTe
     {
         try
         {
-            await Page.WaitForURLAsync(
-                url => url.Contains("/executions/", StringComparison.Ordinal) && !url.Contains(originalId.ToString(), StringComparison.Ordinal),
-                new PageWaitForURLOptions { Timeout = 90_000, WaitUntil = WaitUntilState.Commit });
+            // Polls the address rather than waiting for a navigation event: once (CI, 2026-12-03) the page had landed on the
+            // re-run while WaitForURL, listening for the navigation, never saw it.
+            await Assertions.Expect(Page).ToHaveURLAsync(
+                new Regex($"/executions/(?!{originalId})[0-9a-f]{{8}}-[0-9a-f-]{{27}}$"), new PageAssertionsToHaveURLOptions { Timeout = 90_000 });
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or PlaywrightException or Xunit.Sdk.XunitException)
         {
             var dialog = Page.Locator("[data-testid=rerun-dialog]");
             var text = await dialog.CountAsync() > 0 ? await dialog.InnerTextAsync() : "(the dialog is closed)";

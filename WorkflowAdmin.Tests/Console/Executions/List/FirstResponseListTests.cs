@@ -19,7 +19,7 @@ namespace WorkflowAdmin.Tests.Console.Executions.List;
 /// through the persisted component state, and the circuit shows them without reading them again (decision 0026).
 /// And each row is one link to its execution, with the workflow and step by name. Once per provider.
 /// </summary>
-public abstract class FirstResponseListTests<TDatabase> : IAsyncLifetime
+public abstract partial class FirstResponseListTests<TDatabase> : IAsyncLifetime
     where TDatabase : DatabaseFixture
 {
     private readonly TDatabase database;
@@ -31,8 +31,11 @@ public abstract class FirstResponseListTests<TDatabase> : IAsyncLifetime
         context = new ConsoleTestContext(database);
         context.Services.AddAdmins();
         context.Services.AddSingleton<CommandCounter>();
-        context.Services.ConfigureDbContext<SqliteAppDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<CommandCounter>()), ServiceLifetime.Singleton);
-        context.Services.ConfigureDbContext<PostgreSqlAppDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<CommandCounter>()), ServiceLifetime.Singleton);
+        context.Services.AddSingleton<CountHold>();
+        context.Services.ConfigureDbContext<SqliteAppDbContext>(
+            (sp, o) => o.AddInterceptors(sp.GetRequiredService<CommandCounter>(), sp.GetRequiredService<CountHold>()), ServiceLifetime.Singleton);
+        context.Services.ConfigureDbContext<PostgreSqlAppDbContext>(
+            (sp, o) => o.AddInterceptors(sp.GetRequiredService<CommandCounter>(), sp.GetRequiredService<CountHold>()), ServiceLifetime.Singleton);
         context.SignInAs(Roles.Support);
     }
 
@@ -112,6 +115,19 @@ public abstract class FirstResponseListTests<TDatabase> : IAsyncLifetime
         interactive.WaitForAssertion(() => Assert.Equal($"1-25 of {matching}", interactive.Find("[data-testid=list-range]").TextContent.Trim()));
         Assert.Contains(Commands.Commands, IsCount);
         Assert.DoesNotContain(Commands.Commands, IsPageQuery);
+
+        // The same search sorted otherwise (or reloaded live): its count is counted again, and the one shown stays until
+        // then instead of flashing "of …". The new count is held back, so the page is seen between its rows and its count.
+        var hold = context.Services.GetRequiredService<CountHold>();
+        hold.Start();
+        Commands.Clear();
+        Navigation.NavigateTo($"/executions?q={letter}&sort=business-key");
+        interactive.WaitForAssertion(() => Assert.Equal("ascending", interactive.Find("[data-testid=sort-business-key]").ParentElement!.GetAttribute("aria-sort")));
+        interactive.WaitForAssertion(() => Assert.Contains(Commands.Commands, c => IsPageQuery(c) && OrdersByBusinessKey().IsMatch(c)));
+        await hold.Reached.WaitAsync(TimeSpan.FromSeconds(30));
+        interactive.WaitForAssertion(() => Assert.Equal(25, RowLinks(interactive).Count));
+        Assert.Equal($"1-25 of {matching}", interactive.Find("[data-testid=list-range]").TextContent.Trim());
+        hold.Release();
 
         // Another page of the search: its rows, then the count again (or with them, when the page is short).
         var last = (matching + 24) / 25;
@@ -206,12 +222,46 @@ public abstract class FirstResponseListTests<TDatabase> : IAsyncLifetime
     private static bool IsPageQuery(string sql) =>
         sql.Contains("ORDER BY", StringComparison.OrdinalIgnoreCase) && !sql.Contains("\"FailureGroups\"", StringComparison.Ordinal);
 
+    [System.Text.RegularExpressions.GeneratedRegex("ORDER BY [^;]*BusinessKey")]
+    private static partial System.Text.RegularExpressions.Regex OrdersByBusinessKey();
+
     // The list's own count; the chip counts group by status.
     private static bool IsCount(string sql) =>
         sql.Contains("COUNT(", StringComparison.OrdinalIgnoreCase) && !sql.Contains("GROUP BY", StringComparison.OrdinalIgnoreCase);
 
     private static List<string?> RowLinks(IRenderedComponent<ExecutionsListPage> page) =>
         page.FindAll("[data-testid=row]").Select(r => r.GetAttribute("href")).ToList();
+}
+
+/// <summary>Holds the list's own count commands, once started, until released: to see a page between its rows and its count.</summary>
+public sealed class CountHold : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+{
+    private TaskCompletionSource reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? released;
+
+    public Task Reached => reached.Task;
+
+    public void Start()
+    {
+        reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public void Release() => released?.TrySetResult();
+
+    public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+        System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        if (released is { } gate && command.CommandText.Contains("COUNT(", StringComparison.OrdinalIgnoreCase)
+            && !command.CommandText.Contains("GROUP BY", StringComparison.OrdinalIgnoreCase))
+        {
+            reached.TrySetResult();
+            await gate.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        }
+
+        return result;
+    }
 }
 
 public sealed class SqliteFirstResponseListTests(SqliteDatabaseFixture database)
