@@ -30,6 +30,7 @@ internal static class ConsoleSetup
             // closed the connection of a page with a large execution (see PrerenderHandOver for the budget).
             .AddHubOptions(hub => hub.MaximumReceiveMessageSize = PrerenderHandOver.HubMessageLimit);
         services.AddMudServices();
+        services.AddSingleton<ConsoleThemeStyles>();
         services.AddScoped<UserPreferences>();
         services.AddScoped<CircuitClient>();
         services.AddScoped<CurrentActor>();

@@ -36,14 +36,13 @@ public static class RelativeTimeText
     /// the second, in UTC until app.js rewrites it in the browser's own zone. <see cref="RelativeTime"/> renders it, and
     /// so do list cells, as plain markup: a component per cell would cost each open list its own render tree.
     /// </summary>
-    public static RenderFragment Markup(DateTime utc, DateTime nowUtc) => builder =>
+    public static RenderFragment Markup(DateTime utc, DateTime nowUtc)
     {
-        builder.OpenElement(0, "time");
-        builder.AddAttribute(1, "class", "nowrap");
-        builder.AddAttribute(2, "datetime", utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        builder.AddAttribute(3, "data-local-time", true);
-        builder.AddAttribute(4, "title", utc.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
-        builder.AddContent(5, Describe(utc, nowUtc));
-        builder.CloseElement();
-    };
+        var html = Html(utc, nowUtc);
+        return builder => builder.AddMarkupContent(0, html);
+    }
+
+    /// <summary>The same markup as one HTML string: a list cell is then one render-tree frame (decision 0049).</summary>
+    public static string Html(DateTime utc, DateTime nowUtc) => string.Create(CultureInfo.InvariantCulture,
+        $"<time class=\"nowrap\" datetime=\"{utc:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}\" data-local-time title=\"{utc:yyyy-MM-dd HH:mm:ss 'UTC'}\">{Describe(utc, nowUtc)}</time>");
 }

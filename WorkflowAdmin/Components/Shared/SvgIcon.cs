@@ -12,14 +12,13 @@ public static class SvgIcon
     /// <param name="icon">The icon's SVG content, such as <c>Icons.Material.Filled.Check</c>; from code, never from data.</param>
     /// <param name="size">MudBlazor's size name: small, medium or large.</param>
     /// <param name="extraClass">Classes to add, such as <c>mud-chip-icon</c>.</param>
-    public static RenderFragment Of(string icon, string size = "small", string? extraClass = null) => builder =>
+    public static RenderFragment Of(string icon, string size = "small", string? extraClass = null)
     {
-        builder.OpenElement(0, "svg");
-        builder.AddAttribute(1, "class", extraClass is null ? $"mud-icon-root mud-svg-icon mud-icon-size-{size}" : $"mud-icon-root mud-svg-icon mud-icon-size-{size} {extraClass}");
-        builder.AddAttribute(2, "focusable", "false");
-        builder.AddAttribute(3, "viewBox", "0 0 24 24");
-        builder.AddAttribute(4, "aria-hidden", "true");
-        builder.AddMarkupContent(5, icon);
-        builder.CloseElement();
-    };
+        var html = HtmlOf(icon, size, extraClass);
+        return builder => builder.AddMarkupContent(0, html);
+    }
+
+    /// <summary>The icon as one HTML string (a single render-tree frame, decision 0049); the same arguments as <see cref="Of"/>.</summary>
+    public static string HtmlOf(string icon, string size = "small", string? extraClass = null) =>
+        $"<svg class=\"mud-icon-root mud-svg-icon mud-icon-size-{size}{(extraClass is null ? "" : " " + extraClass)}\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\">{icon}</svg>";
 }

@@ -23,7 +23,7 @@ public sealed class BulkRerunsAdmin : EntityAdmin<BulkRerunRow>
         Column("Id", r => r.ShortId).WithClass("mono");
         Column("Created", r => r.CreatedAt).WithClass("nowrap");
         Column("Requested by", r => r.RequestedBy);
-        Column("Status", r => r.Status).WithComponent<StatusChip>(nameof(StatusChip.Status));
+        Column("Status", r => r.Status).WithHtml(r => StatusChip.Html(r.Status)).WithFewValues();
         Column("Executions", r => r.Total);
         Column("Re-run", r => r.Rerun);
         Column("Not re-run", r => r.NotRerun);

@@ -43,24 +43,26 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         Column("Id", r => r.ShortId).WithClass("mono").ExportAs(r => r.Id);
         // Executions store keys; the list shows the names people know from the definitions in code (a workflow or step
         // that no longer exists shows its key). Sorting and the export stay on the key.
-        var workflowNames = workflows.All.ToDictionary(d => d.Key, d => d.DisplayName, StringComparer.Ordinal);
-        var stepNames = workflows.All.ToDictionary(
-            d => d.Key, d => (IReadOnlyDictionary<string, string>)d.Steps.ToDictionary(s => s.Key, s => s.DisplayName, StringComparer.Ordinal), StringComparer.Ordinal);
-        Column("Workflow", r => r.Workflow).WithTemplate(r => NameCell(workflowNames.GetValueOrDefault(r.Workflow), r.Workflow));
+        // The name cells are the same few strings on every row: built once here, shared by every tab (decision 0049).
+        var workflowCells = workflows.All.ToDictionary(d => d.Key, d => NameHtml(d.DisplayName, d.Key), StringComparer.Ordinal);
+        var stepCells = workflows.All.ToDictionary(
+            d => d.Key, d => (IReadOnlyDictionary<string, string>)d.Steps.ToDictionary(s => s.Key, s => NameHtml(s.DisplayName, s.Key), StringComparer.Ordinal), StringComparer.Ordinal);
+        Column("Workflow", r => r.Workflow).WithHtml(r => workflowCells.GetValueOrDefault(r.Workflow) ?? NameHtml(null, r.Workflow)).WithFewValues();
         Column("Business key", r => r.BusinessKey).WithClass("mono truncate-narrow");
-        Column("Status", r => r.Status).WithTemplate(StatusCell);
+        Column("Status", r => r.Status).WithHtml(StatusHtml).WithFewValues(r => r.ResolvedByExecutionId is null);
         // The error sits beside the status, not at the far right: on the failure views it is what people triage by,
         // and at 1440 px with the menu open the right end of the list is where columns go out of view (issue 11, point 2).
         // An error message may quote an email address from the input: masked on screen and in exports (decision 0040).
-        Column("Error", r => r.Error).WithTemplate(ErrorCell).SortableWhen(false).ExportAs(r => PayloadMasker.MaskText(r.Error));
+        Column("Error", r => r.Error).WithHtml(ErrorHtml).SortableWhen(false).ExportAs(r => PayloadMasker.MaskText(r.Error));
         Column("Step", r => r.CurrentStep)
-            .WithTemplate(r => NameCell(r.CurrentStep is { } step ? stepNames.GetValueOrDefault(r.Workflow)?.GetValueOrDefault(step) : null, r.CurrentStep))
+            .WithHtml(r => r.CurrentStep is not { } step ? "" : stepCells.GetValueOrDefault(r.Workflow)?.GetValueOrDefault(step) ?? NameHtml(null, step))
+            .WithFewValues()
             .SortableWhen(false);
         Column("Triggered by", r => r.TriggeredBy).WithClass("truncate-narrow");
-        Column("Source", r => r.Source);
+        Column("Source", r => r.Source).WithFewValues();
         // Date over time when space is short: the list stays within the window at 1440 px.
         Column("Created", r => r.CreatedAt);
-        Column("Duration", r => r.Duration).WithTemplate(DurationCell);
+        Column("Duration", r => r.Duration).WithHtml(DurationHtml).WithTemplate(RunningDurationCell);
 
         FilterBy("Status", "status", StatusOptions(), StatusMatch, showCounts: true);
         Filter("Workflow", "workflow",
@@ -273,95 +275,47 @@ public sealed class ExecutionsAdmin : EntityAdmin<ExecutionRow>
         return Expression.Lambda<Func<ExecutionRow, bool>>(statuses.Count == 0 ? unresolved : Expression.OrElse(anyStatus.Body, unresolved), row);
     }
 
-    // Cells are plain markup, not components: a page of rows then costs the circuit one render tree, not one per cell
-    // (decision 0026). The markup is MudChip's own, so the chip looks as it does elsewhere.
+    // Cells are HTML strings, not components or element trees: a page of rows then costs an open tab a few hundred
+    // render-tree frames (decisions 0026, 0049). Every value from data is encoded; the chip is MudChip's own markup, so it
+    // looks as it does elsewhere.
 
     /// <summary>The status chip, and on a failure a later re-run resolved, a link to that re-run.</summary>
-    private static RenderFragment StatusCell(ExecutionRow row) => builder =>
-    {
-        var color = StatusChip.ColorOf(row.Status).ToString().ToLowerInvariant();
-        builder.OpenElement(0, "span");
-        builder.AddAttribute(1, "class", $"mud-chip mud-chip-filled mud-chip-size-small mud-chip-color-{color} list-chip");
-        builder.AddAttribute(2, "data-testid", "status-chip");
-        builder.AddAttribute(3, "data-status", row.Status.ToString());
-        builder.OpenElement(4, "span");
-        builder.AddAttribute(5, "class", "mud-chip-content");
-        builder.OpenElement(6, "svg");
-        builder.AddAttribute(7, "class", "mud-icon-root mud-svg-icon mud-icon-size-small mud-chip-icon");
-        builder.AddAttribute(8, "viewBox", "0 0 24 24");
-        builder.AddAttribute(9, "aria-hidden", "true");
-        builder.AddMarkupContent(10, StatusChip.IconOf(row.Status));
-        builder.CloseElement();
-        builder.AddContent(11, row.Status.ToString());
-        builder.CloseElement();
-        builder.CloseElement();
-        if (row.ResolvedByExecutionId is { } rerun)
-        {
-            builder.OpenElement(12, "a");
-            builder.AddAttribute(13, "href", $"/executions/{rerun}");
-            builder.AddAttribute(14, "class", "list-resolved list-row-inner");
-            builder.AddAttribute(15, "title", $"Resolved by re-run {rerun}");
-            builder.AddAttribute(16, "data-testid", "execution-resolved");
-            builder.AddContent(17, "resolved by re-run");
-            builder.CloseElement();
-        }
-    };
+    private static string StatusHtml(ExecutionRow row) => row.ResolvedByExecutionId is { } rerun
+        ? $"{StatusChip.Html(row.Status)}<a href=\"/executions/{rerun}\" class=\"list-resolved list-row-inner\" title=\"Resolved by re-run {rerun}\" data-testid=\"execution-resolved\">resolved by re-run</a>"
+        : StatusChip.Html(row.Status);
 
-    /// <summary>A name, with the key it stands for on hover; the key itself when the registry does not know it.</summary>
-    private static RenderFragment NameCell(string? name, string? key) => builder =>
-    {
-        if (key is null)
-        {
-            return;
-        }
-
-        builder.OpenElement(0, "span");
-        builder.AddAttribute(1, "class", name is null ? "mono truncate-narrow" : "truncate-narrow");
-        builder.AddAttribute(2, "title", key);
-        builder.AddContent(3, name ?? key);
-        builder.CloseElement();
-    };
+    /// <summary>A name, with the key it stands for on hover; the key itself (in monospace) when the registry does not know it.</summary>
+    private static string NameHtml(string? name, string key) =>
+        $"<span class=\"{(name is null ? "mono truncate-narrow" : "truncate-narrow")}\" title=\"{Html.Encode(key)}\">{Html.Encode(name ?? key)}</span>";
 
     // Only a run in progress needs the ticking component; a finished one is text.
-    private static RenderFragment DurationCell(ExecutionRow row) => builder =>
+    private static string? DurationHtml(ExecutionRow row) => row.StartedAt is not null && row.FinishedAt is null
+        ? null
+        : $"<span class=\"nowrap\" data-testid=\"execution-duration\">{Html.Encode(DetailFormat.Duration(row.Duration))}</span>";
+
+    private static RenderFragment RunningDurationCell(ExecutionRow row) => builder =>
     {
         builder.OpenElement(0, "span");
         builder.AddAttribute(1, "class", "nowrap");
         builder.AddAttribute(2, "data-testid", "execution-duration");
-        if (row.StartedAt is not null && row.FinishedAt is null)
-        {
-            builder.OpenComponent<ExecutionDuration>(3);
-            builder.AddComponentParameter(4, nameof(ExecutionDuration.Started), row.StartedAt);
-            builder.AddComponentParameter(5, nameof(ExecutionDuration.Finished), row.FinishedAt);
-            builder.CloseComponent();
-        }
-        else
-        {
-            builder.AddContent(6, DetailFormat.Duration(row.Duration));
-        }
-
+        builder.OpenComponent<ExecutionDuration>(3);
+        builder.AddComponentParameter(4, nameof(ExecutionDuration.Started), row.StartedAt);
+        builder.AddComponentParameter(5, nameof(ExecutionDuration.Finished), row.FinishedAt);
+        builder.CloseComponent();
         builder.CloseElement();
     };
 
-    private static RenderFragment ErrorCell(ExecutionRow row) => builder =>
+    private static string ErrorHtml(ExecutionRow row)
     {
         if (row.Error is null)
         {
-            return;
+            return "";
         }
 
-        builder.OpenElement(0, "span");
-        builder.AddAttribute(1, "class", "truncate-cell list-error");
-        var error = PayloadMasker.MaskText(row.Error);
-        builder.AddAttribute(2, "title", $"{row.FailedStep}: {error}");
-        builder.AddAttribute(3, "data-testid", "execution-error");
-        builder.OpenElement(4, "span");
-        builder.AddAttribute(5, "class", "mono mr-2");
-        builder.AddContent(6, row.FailedStep);
-        builder.CloseElement();
-        builder.AddContent(7, error);
-        builder.CloseElement();
-    };
+        var error = Html.Encode(PayloadMasker.MaskText(row.Error));
+        var step = Html.Encode(row.FailedStep);
+        return $"<span class=\"truncate-cell list-error\" title=\"{step}: {error}\" data-testid=\"execution-error\"><span class=\"mono mr-2\">{step}</span>{error}</span>";
+    }
 }
 
 /// <summary>One executions-list row: the columns the list shows and filters on, never the payloads.</summary>
