@@ -615,7 +615,33 @@ public sealed partial class EntityListPage<TRow> : IDisposable
                 : $"<a href=\"{Html.Encode(Admin.RowLink(row))}\" class=\"list-row-link\" data-testid=\"row\">{content}</a>";
         }
 
-        return new MarkupString(column.TdHtml(content, firstCell ? " elementtiming=\"first-row\"" : null, column.SharesCell(row)));
+        if (column.SharesCell(row) && !firstCell)
+        {
+            return new MarkupString(column.TdHtml(content, shared: true));
+        }
+
+        var cell = column.TdHtml(content, firstCell ? " elementtiming=\"first-row\"" : null);
+
+        // A cell equal to one already given (in this render, or in the last) is given as that same string, so the page's
+        // two render trees (this render and the last, both kept while the tab is open) and its equal cells (the empty
+        // ones) share one copy instead of holding one each.
+        if (cells.TryGetValue(cell, out var same) || lastCells.TryGetValue(cell, out same))
+        {
+            cell = same;
+        }
+
+        cells.TryAdd(cell, cell);
+        return new MarkupString(cell);
+    }
+
+    private Dictionary<string, string> cells = new(StringComparer.Ordinal);
+    private Dictionary<string, string> lastCells = new(StringComparer.Ordinal);
+
+    // Called as the rows start rendering: this render's cells become the last render's.
+    private void StartCells()
+    {
+        (lastCells, cells) = (cells, lastCells);
+        cells.Clear();
     }
 
     private RenderFragment RenderCell(AdminColumn<TRow> column, TRow row) => builder =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Components;
 
 namespace WorkflowAdmin.Components.Shared;
@@ -18,7 +19,13 @@ public static class SvgIcon
         return builder => builder.AddMarkupContent(0, html);
     }
 
-    /// <summary>The icon as one HTML string (a single render-tree frame, decision 0049); the same arguments as <see cref="Of"/>.</summary>
+    /// <summary>
+    /// The icon as one HTML string (a single render-tree frame, decision 0049); the same arguments as <see cref="Of"/>.
+    /// Icons come from code, so there are few of them: each is built once and shared by every render of every tab.
+    /// </summary>
     public static string HtmlOf(string icon, string size = "small", string? extraClass = null) =>
-        $"<svg class=\"mud-icon-root mud-svg-icon mud-icon-size-{size}{(extraClass is null ? "" : " " + extraClass)}\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\">{icon}</svg>";
+        Built.GetOrAdd((icon, size, extraClass), static key =>
+            $"<svg class=\"mud-icon-root mud-svg-icon mud-icon-size-{key.Size}{(key.ExtraClass is null ? "" : " " + key.ExtraClass)}\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\">{key.Icon}</svg>");
+
+    private static readonly ConcurrentDictionary<(string Icon, string Size, string? ExtraClass), string> Built = new();
 }
