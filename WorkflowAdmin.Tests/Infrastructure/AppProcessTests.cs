@@ -43,6 +43,8 @@ public sealed class AppProcessTests(PostgresDatabaseFixture database) : IClassFi
         Assert.True(left.Count == 0, "Sessions of the killed node left: " + string.Join("; ", left));
     }
 
+    private const string ProbeName = "AppProcessTests probe";
+
     private async Task<List<string>> NodeSessionsAsync(HashSet<int> before) =>
         (await SessionsAsync()).Where(s => !before.Contains(s.Pid)).Select(s => s.Description).ToList();
 
@@ -50,14 +52,16 @@ public sealed class AppProcessTests(PostgresDatabaseFixture database) : IClassFi
 
     private async Task<List<(int Pid, string Description)>> SessionsAsync()
     {
-        // Unpooled, so the probe itself never lingers as an idle session.
-        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false };
+        // Unpooled, and named so that the probe's own sessions are never counted: an earlier probe's backend can still
+        // be listed, idle, for a moment after its connection closed (one CI run counted it as the node's).
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false, ApplicationName = ProbeName };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT pid, concat_ws(' | ', pid, backend_type, application_name, state, left(query, 80)) FROM pg_stat_activity WHERE datname = @db AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+            "SELECT pid, concat_ws(' | ', pid, backend_type, application_name, state, left(query, 80)) FROM pg_stat_activity WHERE datname = @db AND backend_type = 'client backend' AND application_name <> @probe",
             connection);
         command.Parameters.AddWithValue("db", builder.Database!);
+        command.Parameters.AddWithValue("probe", ProbeName);
         var sessions = new List<(int, string)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
