@@ -48,3 +48,20 @@ window.workflowAdmin = {
     }
   });
 })();
+
+// On a phone the open drawer lies over the page (MainLayout, app.css): choosing one of its links, or Escape, closes it
+// through the menu button, as MudDrawer did. On a wide window the drawer stays where the user left it.
+(() => {
+  const narrow = window.matchMedia("(max-width: 959.98px)");
+  const closeOnPhone = () => {
+    if (narrow.matches && document.querySelector(".console-nav-toggled")) {
+      document.querySelector("[data-testid=nav-toggle]")?.click();
+    }
+  };
+  document.addEventListener("click", (event) => {
+    if (event.target.closest(".console-drawer a")) closeOnPhone();
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeOnPhone();
+  });
+})();

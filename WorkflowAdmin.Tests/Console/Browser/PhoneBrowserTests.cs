@@ -45,14 +45,20 @@ public sealed class PhoneBrowserTests(BrowserFixture browser) : ConsoleBrowserTe
         await AssertTappableAsync(firstRow.Locator("[data-testid=row]"), "the Id link");
         await AssertTappableAsync(Page.Locator("[data-testid=sign-out]"), "Sign out");
 
-        // The drawer is closed on a phone and opens over the page from the menu button.
+        // The drawer is closed on a phone (left of the screen) and opens over the page from the menu button.
         var menu = Page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" });
+        var audit = Page.Locator("[data-testid=nav-executions]");
+        Assert.True((await audit.BoundingBoxAsync()) is not { } closed || closed.X + closed.Width <= 0.5, "The menu is open on a phone before the menu button is tapped.");
         await AssertTappableAsync(menu, "the menu button");
         await menu.TapAsync();
-        var audit = Page.Locator("[data-testid=nav-executions]");
         await Assertions.Expect(audit).ToBeVisibleAsync();
         await AssertTappableAsync(audit, "a menu entry");
         await Page.ScreenshotAsync("phone-menu");
+
+        // Choosing an entry goes there and closes the drawer again, as on a phone one expects.
+        await Page.Locator("[data-testid=nav-failures]").TapAsync();
+        await Assertions.Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/failures"));
+        await Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=nav-failures]').getBoundingClientRect().right <= 0.5");
     }
 
     [Fact]

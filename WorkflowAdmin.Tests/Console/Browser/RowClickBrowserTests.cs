@@ -84,7 +84,8 @@ public sealed class RowClickBrowserTests(BrowserFixture browser) : ConsoleBrowse
         var error = await Page.Locator("[data-testid=execution-error]").First.BoundingBoxAsync();
         Assert.NotNull(error);
         Assert.True(error.X >= 0 && error.X + error.Width <= 1440 && error.Width >= 100, $"The error cell is not in view: x {error.X}, width {error.Width}; {layout}");
-        Assert.True(await Page.Locator(".mud-drawer--open").IsVisibleAsync(), "The menu is not open.");
+        var menu = await Page.Locator("[data-testid=nav-executions]").BoundingBoxAsync();
+        Assert.True(menu is { X: >= 0 } && menu.X + menu.Width <= error.X, $"The menu is not open beside the list: {menu?.X} to {menu?.X + menu?.Width}.");
         await Page.GotoAsync("about:blank");
     }
 
