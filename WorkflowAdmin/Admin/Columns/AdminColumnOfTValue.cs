@@ -85,20 +85,6 @@ public sealed class AdminColumn<TRow, TValue> : AdminColumn<TRow>
 
     public override bool SharesCell(TRow row) => fewValues?.Invoke(row) ?? false;
 
-    /// <summary>Renders the cell as <typeparamref name="TComponent"/>, passing the value as <paramref name="parameterName"/>.</summary>
-    public AdminColumn<TRow, TValue> WithComponent<TComponent>(string parameterName)
-        where TComponent : IComponent
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(parameterName);
-        cell = row => builder =>
-        {
-            builder.OpenComponent<TComponent>(0);
-            builder.AddComponentParameter(1, parameterName, value(row));
-            builder.CloseComponent();
-        };
-        return this;
-    }
-
     /// <summary>Exports <paramref name="exportValue"/> instead of the shown value (the whole id behind a short one).</summary>
     public AdminColumn<TRow, TValue> ExportAs<TExport>(Func<TRow, TExport> exportValue)
     {
