@@ -18,6 +18,18 @@ public static class ConsolePage
     public static Task WaitUntilInteractiveAsync(this IPage page) =>
         page.Locator("[data-interactive=true]").WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
 
+    /// <summary>
+    /// Types into a MudAutocomplete and picks an option. The autocomplete puts the focus back on its input a round trip
+    /// after the pick, so whatever the test types next would land in the autocomplete if it did not wait for that.
+    /// </summary>
+    public static async Task ChooseOptionAsync(this IPage page, ILocator input, string search, string option)
+    {
+        await input.FillAsync(search);
+        await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasTextString = option }).ClickAsync();
+        await Assertions.Expect(input).ToHaveValueAsync(option);
+        await Assertions.Expect(input).ToBeFocusedAsync();
+    }
+
     public static Task ScreenshotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, name + ".png"), FullPage = true });
 }
