@@ -1,6 +1,12 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using WorkflowAdmin.Domain.Identity;
 using WorkflowAdmin.Domain.Workflows;
@@ -19,7 +25,7 @@ namespace WorkflowAdmin.Tests.Console.Browser;
 /// <c>WORKFLOWADMIN_BENCH=1 dotnet test WorkflowAdmin.Tests -c Release --filter PagesBenchmarkTests --logger "console;verbosity=detailed"</c>.
 /// </summary>
 [Collection(BrowserGroup.Name)]
-public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelper output) : ConsoleBrowserTest(browser, new PostgresDatabaseFixture { ExistingDatabase = ExistingDatabase })
+public sealed partial class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelper output) : ConsoleBrowserTest(browser, new PostgresDatabaseFixture { ExistingDatabase = ExistingDatabase })
 {
     private static readonly string? ExistingDatabase = Environment.GetEnvironmentVariable("WORKFLOWADMIN_BENCH_DATABASE");
 
@@ -55,7 +61,11 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
             settings["EnableStaticAssetsDevelopmentCaching"] = "true";
         }
 
-        return new(Database, settings, services: ConsoleAppFactory.WithoutExecutionWorkers);
+        return new(Database, settings, services: services =>
+        {
+            ConsoleAppFactory.WithoutExecutionWorkers(services);
+            services.AddSingleton<IStartupFilter>(new FloorPages(floors));
+        });
     }
 
     protected override async Task SeedAsync()
@@ -97,11 +107,54 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
         // The sign-in's page is closed; every page timed below is a new one in the signed-in context.
         await SignInAsync(Roles.Support);
         await Page.CloseAsync();
+        var cookies = new System.Net.CookieContainer();
+        foreach (var cookie in await Context.CookiesAsync())
+        {
+            cookies.Add(new System.Net.Cookie(cookie.Name, cookie.Value, cookie.Path, cookie.Domain));
+        }
 
+        using var client = ConsoleHttp.CreateClient(App.BaseAddress, cookies);
+
+        // Two floors, static pages the same server answers before any of the console's middleware (no authentication, no
+        // database, no script), timed as the pages are: one row and nothing else is what this browser on this machine
+        // needs to show anything at all; the list's own prerendered HTML with its scripts taken out is what its markup
+        // and style sheets cost to paint. (Playwright's request interception would serve them too, but it turns off the
+        // browser's cache for every page while a route is set.)
+        var listHtml = await client.GetStringAsync(new Uri("/executions", UriKind.Relative));
+        floors["/bench-floor/one-row"] = """
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>One row</title></head><body>
+            <table data-testid="list-grid"><tr data-testid="row"><td elementtiming="first-row">one row</td></tr></table></body></html>
+            """;
+        floors["/bench-floor/list-markup"] = ScriptTag().Replace(listHtml, "");
+        if (Environment.GetEnvironmentVariable("WORKFLOWADMIN_BENCH_HTML_DIR") is { Length: > 0 } savedHtml)
+        {
+            await File.WriteAllTextAsync(Path.Combine(savedHtml, "listmarkup.html"), floors["/bench-floor/list-markup"]);
+        }
+
+        // WORKFLOWADMIN_BENCH_FLOOR_DIR: every .html file there is one more floor, timed as the others (an edited copy of
+        // a page, to see what a change to its markup or style sheets would do to the first row before making it).
+        var floorFiles = Environment.GetEnvironmentVariable("WORKFLOWADMIN_BENCH_FLOOR_DIR") is { Length: > 0 } floorDirectory
+            ? Directory.GetFiles(floorDirectory, "*.html").Order(StringComparer.Ordinal).ToArray()
+            : [];
+        foreach (var file in floorFiles)
+        {
+            floors["/bench-floor/file/" + Path.GetFileNameWithoutExtension(file)] = await File.ReadAllTextAsync(file);
+        }
+
+        // When the layout's interactive marker appeared, in the page's own time (after parsing, so the observer does not
+        // weigh on the first row): the moment clicks and typing start to count.
+        await Context.AddInitScriptAsync("""
+            document.addEventListener("DOMContentLoaded", () => {
+                const seen = () => document.querySelector("[data-interactive=true]") !== null && (window.benchInteractiveAt ??= performance.now());
+                if (seen()) return;
+                const observer = new MutationObserver(() => { if (seen()) observer.disconnect(); });
+                observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-interactive"] });
+            });
+            """);
         output.WriteLine($"Load average before: {LoadAverage()}");
         const string ListRow = "[data-testid=list-grid] [data-testid=row]";
-        var views = new (string Name, string Url, string Row)[]
-        {
+        (string Name, string Url, string Row)[] views =
+        [
             ("list", "/executions", ListRow),
             ("status Failed", "/executions?status=Failed", ListRow),
             ("business-key search", $"/executions?q={Uri.EscapeDataString(businessKey)}", ListRow),
@@ -110,10 +163,21 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
             ("deep page (400)", "/executions?page=400", ListRow),
             ("execution detail", $"/executions/{detail}", "[data-testid=step-row]"),
             ("dashboard", "/", "[data-testid=failure-link]"),
-        };
+            ("floor: one row, no server", "/bench-floor/one-row", ListRow),
+            ("floor: list markup, no script", "/bench-floor/list-markup", ListRow),
+            .. floorFiles.Select(f => ($"floor: {Path.GetFileNameWithoutExtension(f)}", "/bench-floor/file/" + Path.GetFileNameWithoutExtension(f), ListRow)),
+        ];
+        // WORKFLOWADMIN_BENCH_VIEWS=list,dashboard times only the views whose names start so (an A/B of one page).
+        var only = Environment.GetEnvironmentVariable("WORKFLOWADMIN_BENCH_VIEWS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (only is { Length: > 0 })
+        {
+            views = [.. views.Where(v => only.Any(o => v.Name.StartsWith(o, StringComparison.OrdinalIgnoreCase)))];
+        }
+
         foreach (var (name, url, row) in loads > 0 ? views : [])
         {
             var times = new List<double>();
+            var interactive = new List<double>();
             var breakdowns = new List<LoadBreakdown>();
             var page = await Context.NewPageAsync();
             var traced = Environment.GetEnvironmentVariable("WORKFLOWADMIN_BENCH_TRACE_DIR") is { Length: > 0 } ? 1 : 0;
@@ -127,9 +191,14 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
                 var trace = tracing is null ? null : await ChromiumTrace.StartAsync(page);
                 await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
                 await page.Locator(row).First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 60_000 });
+                var floor = url.StartsWith("/bench-floor/", StringComparison.Ordinal);
                 if (trace is not null)
                 {
-                    await page.WaitUntilInteractiveAsync();
+                    if (!floor)
+                    {
+                        await page.WaitUntilInteractiveAsync();
+                    }
+
                     await trace.StopAsync(tracing!);
                     continue;
                 }
@@ -151,8 +220,16 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
                     }
                 }
 
-                // Let the circuit start before leaving, as a person reading the page would; it is not timed.
-                await page.WaitUntilInteractiveAsync();
+                // Let the circuit start before leaving, as a person reading the page would; it is not timed. A floor
+                // has no circuit.
+                if (!floor)
+                {
+                    await page.WaitUntilInteractiveAsync();
+                    if (i >= 2)
+                    {
+                        interactive.Add(await page.EvaluateAsync<double>("window.benchInteractiveAt ?? -1"));
+                    }
+                }
             }
 
             await page.CloseAsync();
@@ -160,6 +237,13 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name,-22} first row visible: median {Percentile(times, 0.5):0} ms, p95 {Percentile(times, 0.95):0} ms, min {times[0]:0}, max {times[^1]:0} ({times.Count} warm loads)"));
             output.WriteLine(LoadBreakdown.Describe(breakdowns));
+            if (interactive.Count > 0)
+            {
+                interactive.Sort();
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"    interactive (the circuit has rendered the page): median {Percentile(interactive, 0.5):0} ms, p95 {Percentile(interactive, 0.95):0} ms"));
+            }
+
             output.WriteLine("    element timing entries seen: " + breakdowns[0].Elements);
         }
 
@@ -170,14 +254,7 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
         if (serverLoads > 0)
         {
             using var recorder = new RequestRecorder();
-            var cookies = new System.Net.CookieContainer();
-            foreach (var cookie in await Context.CookiesAsync())
-            {
-                cookies.Add(new System.Net.Cookie(cookie.Name, cookie.Value, cookie.Path, cookie.Domain));
-            }
-
-            using var client = ConsoleHttp.CreateClient(App.BaseAddress, cookies);
-            foreach (var (name, url, _) in views)
+            foreach (var (name, url, _) in views.Where(v => !v.Url.StartsWith("/bench-floor/", StringComparison.Ordinal)))
             {
                 var samples = new List<ServerSample>();
                 for (var i = 0; i < serverLoads + 2; i++)
@@ -260,6 +337,30 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
             await tab.CloseAsync();
         }
     }
+
+    private readonly ConcurrentDictionary<string, string> floors = new(StringComparer.Ordinal);
+
+    private sealed class FloorPages(ConcurrentDictionary<string, string> pages) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, inner) =>
+            {
+                if (pages.TryGetValue(context.Request.Path.Value ?? "", out var html))
+                {
+                    context.Response.ContentType = "text/html; charset=utf-8";
+                    await context.Response.WriteAsync(html);
+                    return;
+                }
+
+                await inner(context);
+            });
+            next(app);
+        };
+    }
+
+    [GeneratedRegex("<script\\b[^>]*>.*?</script>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
+    private static partial Regex ScriptTag();
 
     // The navigation's own timing and what the browser painted, measured by the browser itself (no polling, no round
     // trip): the first contentful paint and the first row's render time through the Element Timing API (the row's
@@ -449,7 +550,7 @@ public sealed class PagesBenchmarkTests(BrowserFixture browser, ITestOutputHelpe
             var trace = new ChromiumTrace(await page.Context.NewCDPSessionAsync(page));
             await trace.session.SendAsync("Tracing.start", new Dictionary<string, object>
             {
-                ["categories"] = "devtools.timeline,disabled-by-default-devtools.timeline,loading,blink.user_timing,v8.execute,__metadata",
+                ["categories"] = "devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.frame,loading,blink.user_timing,v8.execute,toplevel,cc,viz,benchmark,__metadata",
                 ["transferMode"] = "ReportEvents",
             });
             return trace;
