@@ -1,3 +1,32 @@
+// MudBlazor's script and then Blazor's (App.razor, in this order), once the first frame with content is on the screen:
+// compiling and running them, and starting the circuit, no longer compete for the CPU with painting the prerendered
+// rows (decision 0050). The browser tells it by a paint entry or the first largest-contentful-paint candidate (it does
+// not always report both); a page that paints nothing soon (a tab opened in the background) starts after a moment anyway.
+(() => {
+  const scripts = (document.currentScript?.dataset.afterFirstPaint ?? "").split(" ").filter((src) => src.length > 0);
+  const observers = [];
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    for (const observer of observers) observer.disconnect();
+    for (const src of scripts) {
+      const script = document.createElement("script");
+      script.src = src;
+      // Added scripts run as soon as each arrives unless told to keep their order.
+      script.async = false;
+      document.body.appendChild(script);
+    }
+  };
+  for (const type of ["paint", "largest-contentful-paint"]) {
+    if (!PerformanceObserver.supportedEntryTypes?.includes(type)) continue;
+    const observer = new PerformanceObserver(start);
+    observer.observe({ type, buffered: true });
+    observers.push(observer);
+  }
+  setTimeout(start, observers.length > 0 ? 400 : 0);
+})();
+
 // Small browser helpers the console calls through JS interop.
 window.workflowAdmin = {
   copyText: async (text) => { await navigator.clipboard.writeText(text); },

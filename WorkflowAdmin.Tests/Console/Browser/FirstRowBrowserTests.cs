@@ -46,6 +46,55 @@ public sealed class FirstRowBrowserTests(BrowserFixture browser) : ConsoleBrowse
         await Page.GotoAsync("about:blank");
     }
 
+    [Fact]
+    public async Task Blazor_starts_only_after_the_browser_has_painted_the_prerendered_rows()
+    {
+        await SignInAsync(Roles.Support);
+        await Page.GotoAsync("/executions");
+        await Page.WaitUntilInteractiveAsync();
+
+        // When the browser first painted content (a paint entry or the first largest-contentful-paint candidate), and
+        // when it started to fetch each script, in the page's own time. app.js adds Blazor's and MudBlazor's scripts
+        // when told of that paint, or after 400 ms if the browser reports none; parsed <script> tags would start at once.
+        var timing = await Page.EvaluateAsync<LoadTiming>("""
+            async () => {
+                const paints = await new Promise(resolve => {
+                    const seen = performance.getEntriesByType("paint").map(e => e.startTime);
+                    new PerformanceObserver(list => seen.push(...list.getEntries().map(e => e.startTime)))
+                        .observe({ type: "largest-contentful-paint", buffered: true });
+                    setTimeout(() => resolve(seen), 100);
+                });
+                const start = (name, end) => performance.getEntriesByType("resource").find(r => r.name.includes(name) && r.name.endsWith(end ?? ""))?.startTime ?? -1;
+                return {
+                    firstPaint: paints.length > 0 ? Math.min(...paints) : -1,
+                    blazor: start("/_framework/blazor.web."),
+                    mudBlazor: start("/_content/MudBlazor/MudBlazor.min.", ".js"),
+                    parsedScripts: [...document.querySelectorAll("script[src]")].filter(s => s.src.includes("blazor.web.") && s.hasAttribute("defer")).length,
+                };
+            }
+            """);
+
+        Assert.Equal(0, timing.ParsedScripts);
+        Assert.True(timing.Blazor > 0 && timing.MudBlazor > 0, $"The scripts were not fetched: {timing}.");
+        var earliest = timing.FirstPaint >= 0 ? Math.Min(timing.FirstPaint, 400) : 400;
+        Assert.True(timing.Blazor >= earliest && timing.MudBlazor >= earliest, $"A script was fetched before the first paint: {timing}.");
+        await Page.GotoAsync("about:blank");
+    }
+
+    // Settable properties: Playwright fills the result through them.
+    private sealed class LoadTiming
+    {
+        public double FirstPaint { get; set; }
+
+        public double Blazor { get; set; }
+
+        public double MudBlazor { get; set; }
+
+        public int ParsedScripts { get; set; }
+
+        public override string ToString() => $"first paint {FirstPaint:0} ms, blazor.web.js {Blazor:0} ms, MudBlazor's script {MudBlazor:0} ms";
+    }
+
     private async Task<Guid> NewestAsync()
     {
         await using var db = Database.CreateDbContext();
