@@ -42,6 +42,38 @@ window.workflowAdmin = {
   },
 };
 
+// The new page's heading takes the focus once it is shown (FocusHeadingOnNavigate): at once if it is there, else when it
+// appears (a page shows a progress bar while it loads), within 10 s. Not if the person has meanwhile put the focus
+// somewhere else on the page; a later navigation replaces an earlier wait. Like Blazor's own, the heading becomes
+// focusable by script only (tabindex -1, no ring: app.css).
+(() => {
+  let waiting = null;
+  window.workflowAdmin.focusWhenShown = (selector, onlyIfNothingFocused) => {
+    waiting?.stop();
+    // What had the focus when the page changed (the link followed, which may stay, as the menu's do) is not a choice
+    // the person made on the new page; on the page the browser loaded it is.
+    const before = onlyIfNothingFocused ? null : document.activeElement;
+    const untouched = () => {
+      const now = document.activeElement;
+      return now === null || now === document.body || !now.isConnected || (before !== null && now === before);
+    };
+    const focus = () => {
+      const element = document.querySelector(selector);
+      if (element === null) return false;
+      if (untouched()) {
+        if (!element.hasAttribute("tabindex")) element.tabIndex = -1;
+        element.focus({ preventScroll: true });
+      }
+      return true;
+    };
+    if (focus()) return;
+    const observer = new MutationObserver(() => { if (focus()) waiting?.stop(); });
+    const timer = setTimeout(() => waiting?.stop(), 10_000);
+    waiting = { stop: () => { observer.disconnect(); clearTimeout(timer); waiting = null; } };
+    observer.observe(document.body, { childList: true, subtree: true });
+  };
+})();
+
 // Times render as "3 min ago" (Components/Shared/RelativeTime); their title, shown on hover, gives the absolute time
 // to the second in the browser's own zone, which the server does not know. Blazor adds and re-renders them at any
 // time, so every change to the page is looked at; writing a title that is already right changes nothing.

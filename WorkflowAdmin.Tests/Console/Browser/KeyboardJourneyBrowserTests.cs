@@ -125,6 +125,34 @@ public sealed class KeyboardJourneyBrowserTests(BrowserFixture browser) : Consol
     }
 
     // Signs in by typing and pressing Enter, then waits for the dashboard's circuit.
+    [Fact]
+    public async Task A_new_pages_heading_takes_the_focus_when_it_appears_unless_the_person_moved_the_focus_first()
+    {
+        await SignInAsync(Roles.Support);
+        await Page.GotoAsync("/executions");
+        await Page.WaitUntilInteractiveAsync();
+        var search = Page.Locator("[data-testid=list-search] input, input[data-testid=list-search]").First;
+        const string Add = "id => { const h = document.createElement('h1'); h.id = id; h.textContent = id; document.querySelector('.mud-main-content').append(h); }";
+        const string Focused = "() => [document.activeElement.id || document.activeElement.tagName, document.activeElement.getAttribute('tabindex') ?? '', getComputedStyle(document.activeElement).outlineStyle]";
+
+        // The heading comes after the page's first render (a page that loads shows a progress bar first): it gets the
+        // focus when it appears, focusable by script only and without a ring.
+        await Page.EvaluateAsync("() => workflowAdmin.focusWhenShown('#late-heading', false)");
+        await Page.WaitForTimeoutAsync(200);
+        await Page.EvaluateAsync(Add, "late-heading");
+        Assert.Equal(["late-heading", "-1", "none"], await Page.EvaluateAsync<string[]>(Focused));
+
+        // The person put the focus in the search box before the heading appeared: it stays there.
+        await Page.EvaluateAsync("() => workflowAdmin.focusWhenShown('#later-heading', false)");
+        await search.FocusAsync();
+        await Page.EvaluateAsync(Add, "later-heading");
+        Assert.Equal("INPUT", await Page.EvaluateAsync<string>("() => document.activeElement.tagName"));
+
+        // On the page the browser loaded, a focus the person already placed is kept even though the heading is there.
+        await Page.EvaluateAsync("() => workflowAdmin.focusWhenShown('#late-heading', true)");
+        Assert.Equal("INPUT", await Page.EvaluateAsync<string>("() => document.activeElement.tagName"));
+    }
+
     private async Task SignInByKeyboardAsync(string role)
     {
         var user = DemoUsers.All.Single(u => u.Role == role);
