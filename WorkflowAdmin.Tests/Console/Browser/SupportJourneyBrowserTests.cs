@@ -46,7 +46,10 @@ public sealed class SupportJourneyBrowserTests(BrowserFixture browser) : Console
         var details = Page.Locator($"[data-testid=step-details][data-step='{target.FailedStepKey}']");
         await details.WaitForAsync();
 
-        // The new page's heading has the focus (a screen reader announces it) without a focus ring around it.
+        // The new page's heading has the focus (a screen reader announces it) without a focus ring around it. It gets
+        // it once the circuit has shown the page and the heading is there (the page may show a progress bar first).
+        await Page.WaitUntilInteractiveAsync();
+        await Assertions.Expect(Page.Locator("h1")).ToBeFocusedAsync();
         var heading = await Page.EvaluateAsync<string[]>(
             "() => { const e = document.activeElement; return [e.tagName, getComputedStyle(e).outlineStyle]; }");
         Assert.Equal(["H1", "none"], heading);
